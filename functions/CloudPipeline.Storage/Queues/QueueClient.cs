@@ -170,7 +170,7 @@ public class QueueClient
             next is null ? default : DateTimeOffset.Parse(next, CultureInfo.InvariantCulture)), response);
     }
 
-    /// <summary>Deletes a received message. 404 if it is gone or the receipt is stale (someone else received it since).</summary>
+    /// <summary>Deletes a received message: 404 (<c>MessageNotFound</c>) if it is gone, 400 (<c>PopReceiptMismatch</c>) if someone received it since.</summary>
     public virtual async Task<Response> DeleteMessageAsync(string messageId, string popReceipt, CancellationToken cancellationToken = default)
     {
         var uri = MessagesUri();

@@ -85,7 +85,7 @@ public class TableClient
     {
         var request = JsonRequest(RequestMethod.Post, _connection.Uri("Tables"));
         request.Headers.SetValue("Prefer", "return-no-content");
-        request.Content = RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["TableName"] = Name }));
+        SetJsonContent(request, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["TableName"] = Name }));
         var response = await _connection.SendAsync(request, cancellationToken, 201, 204, 409).ConfigureAwait(false);
         return Response.FromValue(response.Status != 409, response);
     }
@@ -104,7 +104,7 @@ public class TableClient
         ArgumentNullException.ThrowIfNull(entity);
         var request = JsonRequest(RequestMethod.Post, _connection.Uri(Name));
         request.Headers.SetValue("Prefer", "return-no-content");
-        request.Content = RequestContent.Create(TableEntityJson.Serialize(entity));
+        SetJsonContent(request, TableEntityJson.Serialize(entity));
         return await _connection.SendAsync(request, cancellationToken, 204).ConfigureAwait(false);
     }
 
@@ -128,7 +128,7 @@ public class TableClient
         {
             request.Headers.SetValue("If-Match", etag.ToString("H"));
         }
-        request.Content = RequestContent.Create(TableEntityJson.Serialize(entity));
+        SetJsonContent(request, TableEntityJson.Serialize(entity));
         return await _connection.SendAsync(request, cancellationToken, 204).ConfigureAwait(false);
     }
 
@@ -350,10 +350,19 @@ public class TableClient
     {
         var request = _connection.CreateRequest(method, uri);
         request.Headers.SetValue("Accept", JsonAccept);
-        request.Headers.SetValue("Content-Type", "application/json");
         request.Headers.SetValue("DataServiceVersion", "3.0");
         request.Headers.SetValue("MaxDataServiceVersion", "3.0;NetFx");
         return request;
+    }
+
+    /// <summary>
+    /// Content-Type goes only on requests with a body: the transport drops it otherwise, and it is part of
+    /// the signed string, so a bodiless request carrying it would fail authentication.
+    /// </summary>
+    private static void SetJsonContent(Request request, byte[] json)
+    {
+        request.Headers.SetValue("Content-Type", "application/json");
+        request.Content = RequestContent.Create(json);
     }
 
     private RequestUriBuilder EntityUri(string partitionKey, string rowKey)

@@ -63,7 +63,9 @@ internal static class TableEntityJson
 
     public static TableEntity Deserialize(JsonElement json, ETag? headerETag = null)
     {
-        var entity = new TableEntity(json.GetProperty("PartitionKey").GetString()!, json.GetProperty("RowKey").GetString()!);
+        // A $select projection omits the keys unless they are selected.
+        string Key(string name) => json.TryGetProperty(name, out var key) ? key.GetString() ?? string.Empty : string.Empty;
+        var entity = new TableEntity(Key("PartitionKey"), Key("RowKey"));
         foreach (var property in json.EnumerateObject())
         {
             string name = property.Name;
