@@ -49,14 +49,6 @@ public sealed class StorageConnectionString
     /// <summary>True for <c>UseDevelopmentStorage=true</c>: the local emulator on its default ports.</summary>
     public bool IsDevelopmentStorage { get; }
 
-    /// <summary>Builds the connection string of an Azurite instance on loopback with the given ports.</summary>
-    public static string ForAzurite(int blobPort, int queuePort, int tablePort, string host = "127.0.0.1") =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"DefaultEndpointsProtocol=http;AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};" +
-            $"BlobEndpoint=http://{host}:{blobPort}/{DevelopmentAccountName};" +
-            $"QueueEndpoint=http://{host}:{queuePort}/{DevelopmentAccountName};" +
-            $"TableEndpoint=http://{host}:{tablePort}/{DevelopmentAccountName};");
-
     /// <summary>Parses a connection string.</summary>
     /// <exception cref="FormatException">The string is malformed or lacks what is needed to reach and authorise against the account; the message names the missing setting.</exception>
     public static StorageConnectionString Parse(string connectionString)

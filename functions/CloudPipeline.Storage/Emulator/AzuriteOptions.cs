@@ -21,6 +21,15 @@ public sealed class AzuriteOptions
     /// <summary>How long to wait for all three services to accept connections. Default 60 s.</summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>PEM certificate for HTTPS endpoints (with <see cref="KeyPemPath"/>). Default: plain HTTP.</summary>
+    public string? CertificatePemPath { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertificatePemPath"/>.</summary>
+    public string? KeyPemPath { get; set; }
+
+    /// <summary>Accept Entra ID bearer tokens (Azurite's <c>--oauth basic</c>: format, lifetime, issuer and audience are checked, not the signature). Needs HTTPS.</summary>
+    public bool EnableOAuth { get; set; }
+
     /// <summary>Receives Azurite's and npm's output lines, for logging. Default: discarded.</summary>
     public Action<string>? Log { get; set; }
 }

@@ -12,14 +12,29 @@ public sealed class AzuriteProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort, string dataDirectory)
+    private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort, string dataDirectory, bool https)
     {
         _process = process;
+        UsesHttps = https;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
         DataDirectory = dataDirectory;
     }
+
+    /// <summary>True if the endpoints are HTTPS.</summary>
+    public bool UsesHttps { get; }
+
+    /// <summary>The Blob service endpoint.</summary>
+    public Uri BlobEndpoint => Endpoint(BlobPort);
+
+    /// <summary>The Queue service endpoint.</summary>
+    public Uri QueueEndpoint => Endpoint(QueuePort);
+
+    /// <summary>The Table service endpoint.</summary>
+    public Uri TableEndpoint => Endpoint(TablePort);
+
+    private Uri Endpoint(int port) => new($"{(UsesHttps ? "https" : "http")}://127.0.0.1:{port}/{StorageConnectionString.DevelopmentAccountName}");
 
     /// <summary>The Blob service port.</summary>
     public int BlobPort { get; }
@@ -37,7 +52,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>A connection string with the development account and this instance's endpoints.</summary>
-    public string ConnectionString => StorageConnectionString.ForAzurite(BlobPort, QueuePort, TablePort);
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol={(UsesHttps ? "https" : "http")};AccountName={StorageConnectionString.DevelopmentAccountName};" +
+        $"AccountKey={StorageConnectionString.DevelopmentAccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
     /// <summary>True if something accepts TCP connections on all three ports of 127.0.0.1.</summary>
     public static async Task<bool> IsListeningAsync(int blobPort, int queuePort, int tablePort, CancellationToken cancellationToken = default)
@@ -92,6 +109,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
+        bool https = options.CertificatePemPath is not null;
+        if (https)
+        {
+            start.ArgumentList.Add("--cert");
+            start.ArgumentList.Add(options.CertificatePemPath!);
+            start.ArgumentList.Add("--key");
+            start.ArgumentList.Add(options.KeyPemPath ?? throw new ArgumentException("KeyPemPath is required with CertificatePemPath.", nameof(options)));
+        }
+        if (options.EnableOAuth)
+        {
+            start.ArgumentList.Add("--oauth");
+            start.ArgumentList.Add("basic");
+        }
 
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         void Capture(string? line)
@@ -121,7 +151,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var azurite = new AzuriteProcess(process, blob, queue, table, data);
+        var azurite = new AzuriteProcess(process, blob, queue, table, data, https);
         var deadline = Stopwatch.StartNew();
         while (!await IsListeningAsync(blob, queue, table, cancellationToken).ConfigureAwait(false))
         {
