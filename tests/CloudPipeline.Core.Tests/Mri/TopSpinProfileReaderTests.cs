@@ -1,0 +1,80 @@
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Mri;
+using CloudPipeline.Testing;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Mri;
+
+public sealed class TopSpinProfileReaderTests
+{
+    private const string Header = """
+        # File created = Wednesday, September 7, 2022 1:30:52 PM CEST
+        # Data set = MRI10mm_Li_PEO_Li7  5  1  C:\Bruker\TopSpin3.5pl4\data\JHT
+        # Spectral Region:
+        # LEFT = 187.76339721679688 ppm. RIGHT = -343.2189798116477 ppm.
+        #
+        # SIZE = 4 ( = number of points)
+        #
+        """;
+
+    [RealDataFact]
+    public void Reads_the_first_real_profile_as_the_spec_states()
+    {
+        var profile = RealCells.ReadProfile(Path.Combine(RealCells.Folder("Li_Li"), "MRI10mm_Li_PEO_Li7(005).txt"));
+        Assert.Equal(256, profile.Size);
+        Assert.Equal(187.76339721679688, profile.LeftPpm);
+        Assert.Equal(-343.2189798116477, profile.RightPpm);
+        Assert.Equal(5, profile.ExpNo);
+        Assert.Equal(1, profile.ProcNo);
+        Assert.Equal(13824.080078125, profile.Values[0]);
+        Assert.Equal(12556.6005859375, profile.Values[1]);
+    }
+
+    [RealDataFact]
+    public void Every_real_profile_has_256_values()
+    {
+        foreach (var cell in new[] { "Li_Li", "NMC622_Li" })
+        {
+            var series = RealCells.Profiles(cell);
+            Assert.Equal(cell == "Li_Li" ? 94 : 71, series.Profiles.Count);
+            Assert.All(series.Profiles, p => Assert.Equal(256, p.Size));
+            Assert.Contains(series.Warnings, w => w.StartsWith("EXPNO_GAPS: EXPNO 6 missing", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Sniffs_a_topspin_header()
+    {
+        Assert.True(TopSpinProfileReader.Sniff(Header));
+        Assert.False(TopSpinProfileReader.Sniff("2.55705\t0.16491\t0.09984"));
+    }
+
+    [Fact]
+    public void A_truncated_profile_names_the_file_and_the_size()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(new StringReader(Header + "\n1\n2\n3\n"), "MRI(007).txt"));
+        Assert.Equal("SIZE_MISMATCH", ex.Code);
+        Assert.Contains("MRI(007).txt", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("3 values but its header says SIZE = 4", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1\n2\nNaN\n4", "NOT_A_NUMBER", 10)]
+    [InlineData("1\n2\nabc\n4", "NOT_A_NUMBER", 10)]
+    [InlineData("1\n2\n-3\n4", "NEGATIVE_INTENSITY", 10)]
+    public void Bad_values_name_the_line(string body, string code, int line)
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(new StringReader(Header + "\n" + body), "p.txt"));
+        Assert.Equal(code, ex.Code);
+        Assert.Equal(line, ex.Line);
+        Assert.Contains($"p.txt, line {line}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_without_header_is_rejected_with_what_was_expected()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(new StringReader("1\n2\n"), "plain.txt"));
+        Assert.Equal("MISSING_HEADER", ex.Code);
+        Assert.Contains("SIZE", ex.Message, StringComparison.Ordinal);
+    }
+}
