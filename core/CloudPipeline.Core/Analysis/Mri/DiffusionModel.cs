@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace CloudPipeline.Core.Analysis.Mri;
 
 /// <summary>The variable a D(·) polynomial is evaluated at.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DiffusionVariable>))]
 public enum DiffusionVariable
 {
     /// <summary>Salt concentration in mol/L, as the published script evaluates it.</summary>

@@ -62,7 +62,6 @@ public static class DriftVelocityAnalysis
         }
         if (n < files)
         {
-            flags.Add("PROFILES_UNUSED");
             warnings.Add($"PROFILES_UNUSED: {files - n} of {files} profiles lie beyond the voltage record and are not analysed (information).");
         }
 

@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace CloudPipeline.Core.Analysis.Mri;
 
 /// <summary>How the ROI centre is placed between the two half-maximum crossings (spec S4).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CenterRule>))]
 public enum CenterRule
 {
     /// <summary>floor((i1+i2)/2) + 1: reproduces the authors' script (and the published numbers) exactly.</summary>
@@ -14,7 +11,6 @@ public enum CenterRule
 }
 
 /// <summary>How cell-voltage samples are assigned to profiles (spec S3 and §8).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<VoltageWindowMode>))]
 public enum VoltageWindowMode
 {
     /// <summary>By sample index, pV samples per profile from the first row (the published rule).</summary>

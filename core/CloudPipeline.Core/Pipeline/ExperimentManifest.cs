@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CloudPipeline.Core.Analysis.Electrochemistry;
+using CloudPipeline.Core.Analysis.Mri;
+using CloudPipeline.Core.Formats;
+
+namespace CloudPipeline.Core.Pipeline;
+
+/// <summary>Inputs of Sand's-time estimate, with provenance kept in the manifest.</summary>
+public sealed record SandsTimeInputs
+{
+    /// <summary>The diffusion coefficient handed to the equation (m²/s).</summary>
+    public required double DiffusionM2PerS { get; init; }
+
+    /// <summary>What that coefficient is; only ambipolar is valid input.</summary>
+    public DiffusionCoefficientKind DiffusionKind { get; init; } = DiffusionCoefficientKind.Ambipolar;
+
+    /// <summary>C0 in particles per litre.</summary>
+    public required double ParticlesPerLitre { get; init; }
+
+    /// <summary>The CC current density (mA/cm²).</summary>
+    public required double CurrentDensityMaPerCm2 { get; init; }
+
+    /// <summary>The anion transport number.</summary>
+    public required double AnionTransportNumber { get; init; }
+}
+
+/// <summary>Settings of the DC electrochemistry stages.</summary>
+public sealed record ElectrochemistrySettings
+{
+    /// <summary>The CV setpoint (V), when known.</summary>
+    public double? CvSetpointV { get; init; }
+
+    /// <summary>Onset detector parameters; default the spec's.</summary>
+    public OnsetParameters Onset { get; init; } = new();
+
+    /// <summary>Sand's-time inputs, if the experiment states them.</summary>
+    public SandsTimeInputs? Sand { get; init; }
+
+    /// <summary>Nominal CC start on the potentiostat clock relative to its first row (s), e.g. −205.2 s when the file starts 3.42 min after the nominal OCV end. Reported with the onset.</summary>
+    public double? NominalStepStartOffsetS { get; init; }
+}
+
+/// <summary>
+/// <c>experiment.json</c>: what instrument files cannot carry. Every field is optional; a stage that needs a
+/// missing value fails with a message naming it. Unknown fields are errors, so typos do not go unnoticed.
+/// </summary>
+public sealed record ExperimentManifest
+{
+    /// <summary>The schema version this reader understands.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    /// <summary>Schema version; must be 1.</summary>
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>Free-text description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The cell's identifier.</summary>
+    public string? CellId { get; init; }
+
+    /// <summary><c>symmetric</c> (e.g. Li‖Li) or <c>full</c>.</summary>
+    public string? CellType { get; init; }
+
+    /// <summary>Electrode area (cm²) that current densities refer to.</summary>
+    public double? ElectrodeAreaCm2 { get; init; }
+
+    /// <summary>Drift-velocity parameters (spec mri-drift-velocity §3).</summary>
+    public DriftVelocityParameters? MriDrift { get; init; }
+
+    /// <summary>DC electrochemistry settings.</summary>
+    public ElectrochemistrySettings? Electrochemistry { get; init; }
+
+    /// <summary>The serializer settings of manifests: camelCase, comments allowed, unknown members rejected.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Reads and validates a manifest.</summary>
+    /// <exception cref="InstrumentFileException">Malformed JSON, an unknown or mistyped field, or a value out of range; the message names the file, line and field.</exception>
+    public static ExperimentManifest Read(Stream json, string sourceName)
+    {
+        ExperimentManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ExperimentManifest>(json, JsonOptions)
+                       ?? throw new InstrumentFileException(sourceName, "the manifest is null", expected: "a JSON object", code: "MANIFEST_INVALID");
+        }
+        catch (JsonException ex)
+        {
+            int? line = ex.LineNumber is { } l ? (int)l + 1 : null;
+            string problem = ex.Message.Split(" Path:", 2)[0];
+            throw new InstrumentFileException(sourceName, problem, line, ex.Path, "a manifest as documented in docs/manifest.md", "MANIFEST_INVALID");
+        }
+        manifest.Validate(sourceName);
+        return manifest;
+    }
+
+    private void Validate(string sourceName)
+    {
+        void Require(bool ok, string field, string expected)
+        {
+            if (!ok)
+            {
+                throw new InstrumentFileException(sourceName, "value out of range", field: field, expected: expected, code: "MANIFEST_INVALID");
+            }
+        }
+        Require(SchemaVersion == CurrentSchemaVersion, "$.schemaVersion", $"{CurrentSchemaVersion}");
+        Require(CellType is null or "symmetric" or "full", "$.cellType", "'symmetric' or 'full'");
+        Require(ElectrodeAreaCm2 is null or > 0, "$.electrodeAreaCm2", "a positive area in cm²");
+        if (MriDrift is { } m)
+        {
+            Require(m.FovMm > 0, "$.mriDrift.fovMm", "a positive field of view in mm");
+            Require(m.ProfileDtS > m.EisWindowS && m.EisWindowS >= 0, "$.mriDrift.profileDtS", "a profile time longer than eisWindowS");
+            Require(m.VoltageDtS > 0, "$.mriDrift.voltageDtS", "a positive sampling interval");
+            Require(m.TemperatureK > 0, "$.mriDrift.temperatureK", "a temperature in kelvin");
+            Require(m.RoiTolerance is > 0 and < 1, "$.mriDrift.roiTolerance", "a fraction between 0 and 1");
+            Require(m.PlateauHalfWidth >= 0, "$.mriDrift.plateauHalfWidth", "a non-negative number of points");
+            Require(m.PolyOrderZ is >= 0 and <= 10 && m.PolyOrderT is >= 0 and <= 10, "$.mriDrift.polyOrderZ/polyOrderT", "orders from 0 to 10");
+            Require(m.MaxProfiles is null or >= 2, "$.mriDrift.maxProfiles", "at least 2");
+        }
+    }
+}

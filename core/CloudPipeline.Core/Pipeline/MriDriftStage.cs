@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CloudPipeline.Core.Analysis.Electrochemistry;
+using CloudPipeline.Core.Analysis.Mri;
+using CloudPipeline.Core.Formats.Electrochemistry;
+using CloudPipeline.Core.Plotting;
+
+namespace CloudPipeline.Core.Pipeline;
+
+/// <summary>Everything the MRI drift stage computes for one experiment.</summary>
+/// <param name="Drift">The drift-velocity analysis.</param>
+/// <param name="Segmentation">The polarisation record's steps.</param>
+/// <param name="Onset">Onset of mass-transport limitation in the first CC step, if there is one long enough.</param>
+/// <param name="SandsTimeS">Sand's time (s), if the manifest gives its inputs.</param>
+/// <param name="Inputs">The input files and their hashes.</param>
+public sealed record MriDriftReport(DriftVelocityResult Drift, Segmentation Segmentation, OnsetResult? Onset, double? SandsTimeS, IReadOnlyList<InputReference> Inputs);
+
+/// <summary>
+/// The experiment-level MRI stage: drift velocities from the profile series and the polarisation record,
+/// plus the record's segmentation, the onset detector and Sand's time; and the artifacts a person reads.
+/// </summary>
+public static class MriDriftStage
+{
+    /// <summary>Runs the stage with the manifest's parameters (spec defaults where it is silent).</summary>
+    public static MriDriftReport Run(ProfileSeries profiles, TimeSeries voltage, ExperimentManifest manifest, IReadOnlyList<InputReference> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var parameters = manifest.MriDrift ?? new DriftVelocityParameters();
+        var ec = manifest.Electrochemistry ?? new ElectrochemistrySettings();
+        if (ec.CvSetpointV is { } cv && parameters.CvSetpointV is null)
+        {
+            parameters = parameters with { CvSetpointV = cv };
+        }
+        var drift = DriftVelocityAnalysis.Run(profiles, voltage, parameters);
+        var segmentation = StepSegmenter.Segment(voltage, new SegmentationParameters { CvSetpointV = parameters.CvSetpointV });
+        var cc = segmentation.Steps.FirstOrDefault(s => s.Type == StepType.ConstantCurrent && s.DurationS > ec.Onset.SettleS);
+        var onset = cc is null ? null : MassTransportOnsetDetector.Detect(voltage, cc, ec.Onset);
+        double? sand = ec.Sand is { } s
+            ? SandsTime.Compute(s.DiffusionM2PerS, s.DiffusionKind, s.ParticlesPerLitre, s.CurrentDensityMaPerCm2, s.AnionTransportNumber)
+            : null;
+        return new MriDriftReport(drift, segmentation, onset, sand, inputs);
+    }
+
+    /// <summary>
+    /// The stage's outputs: <c>velocity.csv</c> and <c>concentration.csv</c> (one row per ROI point from the
+    /// plating electrode, one column per profile, no header; µm/h and mol/L), <c>metrics.json</c>, and the
+    /// SVG plots.
+    /// </summary>
+    public static IReadOnlyList<Artifact> Artifacts(MriDriftReport report)
+    {
+        var d = report.Drift;
+        var minutes = d.TimesS.Select(t => t / 60).ToArray();
+        return
+        [
+            new Artifact("velocity.csv", "text/csv", Csv(d.Velocity)),
+            new Artifact("concentration.csv", "text/csv", Csv(d.Concentration)),
+            new Artifact("metrics.json", "application/json", MetricsJson(report)),
+            new Artifact("concentration-map.svg", "image/svg+xml",
+                SvgPlot.Heatmap($"Anion concentration c(x1, t), {d.ProfileNames[0]}…", d.Concentration, minutes, d.X1, "t (min)", "x1 (0 = plating electrode)", "mol/L")),
+            new Artifact("velocity-map.svg", "image/svg+xml",
+                SvgPlot.Heatmap($"Anion drift velocity v_a(x1, t) [{DriftVelocityResult.AlgorithmId} {d.AlgorithmVersion}]", d.Velocity, minutes, d.X1, "t (min)", "x1 (0 = plating electrode)", "µm/h")),
+            new Artifact("edge-velocities.svg", "image/svg+xml", SvgPlot.Lines("Drift velocity at the electrodes",
+            [
+                new SvgSeries("x1 = 0 (plating)", minutes, d.Velocity.Select(r => r[0]).ToArray(), "#c0392b"),
+                new SvgSeries("x1 = 1 (counter)", minutes, d.Velocity.Select(r => r[^1]).ToArray(), "#2471a3"),
+            ], "t (min)", "v_a (µm/h)")),
+        ];
+    }
+
+    private static string Csv(double[][] field)
+    {
+        var sb = new StringBuilder();
+        int points = field[0].Length;
+        for (int j = 0; j < points; j++)
+        {
+            for (int k = 0; k < field.Length; k++)
+            {
+                if (k > 0)
+                {
+                    sb.Append(',');
+                }
+                sb.Append(field[k][j].ToString("R", CultureInfo.InvariantCulture));
+            }
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static string MetricsJson(MriDriftReport report)
+    {
+        var d = report.Drift;
+        var cc = report.Segmentation.Steps.FirstOrDefault(s => s.Type == StepType.ConstantCurrent);
+        var document = new
+        {
+            algorithm = DriftVelocityResult.AlgorithmId,
+            version = d.AlgorithmVersion,
+            parameterHash = Provenance.ParameterHash(d.Parameters),
+            parameters = d.Parameters,
+            inputs = report.Inputs,
+            metrics = d.Metrics,
+            flags = d.Flags,
+            warnings = d.Warnings,
+            grid = new
+            {
+                profiles = d.ProfileCount,
+                files = d.FileCount,
+                voltageSamplesPerProfile = d.VoltageSamplesPerProfile,
+                roiOriented = new[] { d.RoiStart, d.RoiEnd },
+                roiRaw = new[] { d.RoiRaw.Start, d.RoiRaw.End },
+                roiLengthMm = d.PositionsMm[^1] - d.PositionsMm[0],
+                bulkLevel = d.BulkLevel,
+                i1 = d.Centre.I1,
+                i2 = d.Centre.I2,
+                c0 = d.Centre.C0,
+            },
+            electrochemistry = new
+            {
+                segmentation = Segmentation.AlgorithmVersion,
+                steps = report.Segmentation.Steps.Select(s => new { type = s.Type.ToString(), s.StartIndex, s.EndIndex, durationMin = s.DurationS / 60, s.Setpoint, endReason = s.EndReason.ToString() }),
+                gaps = report.Segmentation.GapCount,
+                onset = report.Onset is { } o
+                    ? new
+                    {
+                        algorithm = OnsetResult.AlgorithmVersion,
+                        onsetMinFromCcStart = o.OnsetS / 60,
+                        o.OnsetIndex,
+                        o.MaxRateVPerH,
+                        o.ReferenceRateVPerH,
+                        kneeMinFromCcStart = o.KneeS / 60,
+                        o.Censored,
+                        ccEndMin = o.StepEndS / 60,
+                        ccEndReason = o.StepEndReason.ToString(),
+                    }
+                    : null,
+                sandsTimeMin = report.SandsTimeS / 60,
+                onsetMinusSandsTimeMin = report.Onset is { } on && report.SandsTimeS is { } sand ? (on.OnsetS - sand) / 60 : (double?)null,
+                ccCurrentA = cc?.Setpoint,
+            },
+        };
+        return JsonSerializer.Serialize(document, ExperimentManifest.JsonOptions);
+    }
+}
