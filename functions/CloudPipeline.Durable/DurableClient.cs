@@ -21,10 +21,10 @@ public sealed class DurableClient
     {
         options ??= new DurableOptions();
         var engine = new Engine(
-            new TableClient(connectionString, options.TableName),
-            new QueueClient(connectionString, options.WorkQueueName),
-            new QueueClient(connectionString, options.PoisonQueueName),
-            new BlobContainerClient(connectionString, options.PayloadContainerName),
+            new TableClient(connectionString, options.TableName, options.StorageOptions),
+            new QueueClient(connectionString, options.WorkQueueName, options.StorageOptions),
+            new QueueClient(connectionString, options.PoisonQueueName, options.StorageOptions),
+            new BlobContainerClient(connectionString, options.PayloadContainerName, options.StorageOptions),
             definitions,
             options);
         await engine.EnsureStorageAsync(cancellationToken).ConfigureAwait(false);

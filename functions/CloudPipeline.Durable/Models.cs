@@ -1,3 +1,5 @@
+using CloudPipeline.Storage;
+
 namespace CloudPipeline.Durable;
 
 /// <summary>The lifecycle of an instance.</summary>
@@ -115,6 +117,9 @@ public sealed class DurableOptions
     /// (an element still running then runs twice, harmlessly for idempotent activities). Default 5 min.
     /// </summary>
     public TimeSpan StalledFanOutAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Options of the engine's storage clients (retries, transport). Default: <see cref="StorageClientOptions"/> defaults.</summary>
+    public StorageClientOptions? StorageOptions { get; set; }
 
     /// <summary>The clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -132,16 +132,21 @@ public sealed class EngineTests
     }
 
     [Fact]
-    public async Task An_injected_transient_storage_fault_is_retried_by_the_pipeline()
+    public async Task Injected_transient_storage_faults_are_retried_with_backoff_and_the_instance_completes()
     {
-        var faults = new FailFirstWrites(2);
-        var options = new StorageClientOptions();
-        options.Retry.Delay = TimeSpan.FromMilliseconds(50);
-        options.AddPolicy(faults, HttpPipelinePosition.PerRetry);
-        var table = new TableClient(_azurite.ConnectionString, "TestEffects", options);
-        await table.CreateIfNotExistsAsync();
-        await table.UpsertEntityAsync(new TableEntity("fault", Guid.NewGuid().ToString("N")) { ["V"] = 1 });
-        Assert.True(faults.Injected >= 2);
+        string prefix = NewPrefix();
+        var faults = new FailEveryNthWrite(5);
+        var options = TestOrchestrations.Options(prefix);
+        options.StorageOptions = new StorageClientOptions();
+        options.StorageOptions.Retry.Delay = TimeSpan.FromMilliseconds(50);
+        options.StorageOptions.AddPolicy(faults, HttpPipelinePosition.PerRetry);
+        var client = await DurableClient.CreateAsync(_azurite.ConnectionString, TestOrchestrations.Definitions, options);
+        var worker = new DurableWorker(client, TestOrchestrations.Activities(_azurite.ConnectionString));
+        string id = "faults-" + Guid.NewGuid().ToString("N");
+        await client.StartAsync("chain", id, "1");
+        await WithWorkerAsync(worker, async () => Assert.Equal(InstanceStatus.Completed, (await client.WaitForStatusAsync(id, TimeSpan.FromSeconds(60))).Status));
+        Assert.Equal("4", Assert.Single(await EffectsAsync(id)).GetString("Input"));
+        Assert.True(faults.Injected >= 3, $"only {faults.Injected} faults were injected");
     }
 
     [Fact]
@@ -265,18 +270,21 @@ public sealed class EngineTests
         Assert.Equal(prefix, prefix);
     }
 
-    /// <summary>Fails the first N table writes with an I/O error before they reach Azurite.</summary>
-    private sealed class FailFirstWrites(int failures) : HttpPipelinePolicy
+    /// <summary>Fails every Nth write attempt with an I/O error before it reaches Azurite (the pipeline's retry resends it).</summary>
+    private sealed class FailEveryNthWrite(int n) : HttpPipelinePolicy
     {
-        public int Injected { get; private set; }
+        private int _writes;
+        private int _injected;
+
+        public int Injected => _injected;
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) => throw new NotSupportedException();
 
         public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (message.Request.Method != RequestMethod.Get && Injected < failures)
+            if (message.Request.Method != RequestMethod.Get && Interlocked.Increment(ref _writes) % n == 0)
             {
-                Injected++;
+                Interlocked.Increment(ref _injected);
                 throw new IOException("injected: connection reset by peer");
             }
             await ProcessNextAsync(message, pipeline);
