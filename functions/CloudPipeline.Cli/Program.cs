@@ -1,9 +1,14 @@
 using System.CommandLine;
 using CloudPipeline.Cli.Commands;
 
-var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool (analyze files locally, inspect, simulate).")
+var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. Local analysis (analyze, inspect, simulate) needs no cloud; upload, watch, status and results talk to the pipeline.")
 {
     AnalyzeCommand.Create(),
     InspectCommand.Create(),
+    SimulateCommand.Create(),
+    UploadCommand.Create(),
+    WatchCommand.Create(),
+    StatusCommands.Status(),
+    StatusCommands.Results(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -19,16 +19,34 @@ public sealed class DurableClient
     /// <summary>Creates a client (and the engine's table, queues and container if missing).</summary>
     public static async Task<DurableClient> CreateAsync(string connectionString, IEnumerable<OrchestrationDefinition> definitions, DurableOptions? options = null, CancellationToken cancellationToken = default)
     {
+        var client = Create(connectionString, definitions, options);
+        await client.Engine.EnsureStorageAsync(cancellationToken).ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>Creates a client without any request; the engine's table, queues and container must exist (see <see cref="EnsureStorageAsync"/>).</summary>
+    public static DurableClient Create(string connectionString, IEnumerable<OrchestrationDefinition> definitions, DurableOptions? options = null)
+    {
         options ??= new DurableOptions();
-        var engine = new Engine(
+        return new DurableClient(new Engine(
             new TableClient(connectionString, options.TableName, options.StorageOptions),
             new QueueClient(connectionString, options.WorkQueueName, options.StorageOptions),
             new QueueClient(connectionString, options.PoisonQueueName, options.StorageOptions),
             new BlobContainerClient(connectionString, options.PayloadContainerName, options.StorageOptions),
             definitions,
-            options);
-        await engine.EnsureStorageAsync(cancellationToken).ConfigureAwait(false);
-        return new DurableClient(engine);
+            options));
+    }
+
+    /// <summary>Creates the engine's table, queues and container if they are missing.</summary>
+    public Task EnsureStorageAsync(CancellationToken cancellationToken = default) => Engine.EnsureStorageAsync(cancellationToken);
+
+    /// <summary>The input an instance was started with (JSON), or null if it does not exist.</summary>
+    public async Task<string?> GetInputAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var blob = Engine.Payloads.GetBlobClient($"{instanceId}/input.json");
+        return (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false)).Value
+            ? (await blob.DownloadContentAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.ToString()
+            : null;
     }
 
     /// <summary>

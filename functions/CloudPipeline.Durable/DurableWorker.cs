@@ -30,6 +30,32 @@ public sealed class DurableWorker
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// Called after this worker moved an instance to Completed, Failed or Quarantined (at most once per
+    /// instance, by the worker whose transition committed), e.g. to update a catalog. Exceptions are logged.
+    /// </summary>
+    public Func<InstanceState, CancellationToken, Task>? OnInstanceTerminal { get; set; }
+
+    private async Task NotifyIfTerminalAsync(string instanceId, CancellationToken ct)
+    {
+        if (OnInstanceTerminal is not { } callback)
+        {
+            return;
+        }
+        var state = await _engine.ReadStateAsync(instanceId, ct).ConfigureAwait(false);
+        if (state is { IsTerminal: true })
+        {
+            try
+            {
+                await callback(state.ToPublic(_engine.Definition(state.Definition, state.Version)), ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _logger.LogWarning(ex, "Terminal-state callback for {InstanceId} failed.", instanceId);
+            }
+        }
+    }
+
     /// <summary>Polls and runs work items until cancelled; also re-sends stale outboxes periodically.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -286,7 +312,7 @@ public sealed class DurableWorker
         else
         {
             string outputRef = await _engine.WritePayloadAsync(Engine.OutputName(message.InstanceId, message.Step, step.Name), output, ct).ConfigureAwait(false);
-            await _engine.TransitionAsync(message.InstanceId, async s =>
+            bool advanced = await _engine.TransitionAsync(message.InstanceId, async s =>
             {
                 if (s.IsTerminal || s.StepIndex != message.Step)
                 {
@@ -297,6 +323,10 @@ public sealed class DurableWorker
                 await _engine.EnterStepAsync(t, definition, message.Step + 1, outputRef, ct).ConfigureAwait(false);
                 return t;
             }, ct).ConfigureAwait(false);
+            if (advanced)
+            {
+                await NotifyIfTerminalAsync(message.InstanceId, ct).ConfigureAwait(false);
+            }
         }
         await lease.DeleteAsync(ct).ConfigureAwait(false);
     }
@@ -354,7 +384,7 @@ public sealed class DurableWorker
             await lease.ExtendAsync(deadline - _engine.Now, ct).ConfigureAwait(false);
             return;
         }
-        await _engine.TransitionAsync(message.InstanceId, s =>
+        bool timedOut = await _engine.TransitionAsync(message.InstanceId, s =>
         {
             if (s.Status != InstanceStatus.WaitingForInput || s.StepIndex != message.Step)
             {
@@ -369,6 +399,10 @@ public sealed class DurableWorker
             return Task.FromResult<Transition?>(t);
         }, ct).ConfigureAwait(false);
         await lease.DeleteAsync(ct).ConfigureAwait(false);
+        if (timedOut)
+        {
+            await NotifyIfTerminalAsync(message.InstanceId, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task RetryLaterAsync(WorkItemMessage message, string step, int attempt, Exception error, MessageLease lease, CancellationToken ct)
@@ -388,7 +422,7 @@ public sealed class DurableWorker
 
     private async Task FailAsync(WorkItemMessage message, string step, int attempt, string error, MessageLease lease, CancellationToken ct)
     {
-        await _engine.TransitionAsync(message.InstanceId, s =>
+        bool failed = await _engine.TransitionAsync(message.InstanceId, s =>
         {
             if (s.IsTerminal || s.StepIndex != message.Step)
             {
@@ -403,11 +437,15 @@ public sealed class DurableWorker
         }, ct).ConfigureAwait(false);
         await lease.DeleteAsync(ct).ConfigureAwait(false);
         _logger.LogWarning("Instance {InstanceId} failed at {Step}: {Error}", message.InstanceId, step, error);
+        if (failed)
+        {
+            await NotifyIfTerminalAsync(message.InstanceId, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task QuarantineAsync(WorkItemMessage message, MessageLease lease, string error, CancellationToken ct)
     {
-        await _engine.TransitionAsync(message.InstanceId, s =>
+        bool quarantined = await _engine.TransitionAsync(message.InstanceId, s =>
         {
             if (s.IsTerminal)
             {
@@ -420,6 +458,10 @@ public sealed class DurableWorker
             return Task.FromResult<Transition?>(t);
         }, ct).ConfigureAwait(false);
         await QuarantineMessageAsync(lease, message, error, ct).ConfigureAwait(false);
+        if (quarantined)
+        {
+            await NotifyIfTerminalAsync(message.InstanceId, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task QuarantineMessageAsync(MessageLease lease, WorkItemMessage? message, string error, CancellationToken ct)

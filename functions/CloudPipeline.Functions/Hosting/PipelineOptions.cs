@@ -14,6 +14,22 @@ public sealed class PipelineOptions
 
     /// <summary>Embedded Azurite settings.</summary>
     public AzuriteSettings Azurite { get; set; } = new();
+
+    /// <summary>
+    /// NCRONTAB schedule of the change detector that turns new blobs in <c>raw</c> into BlobCreated events
+    /// (the local stand-in for Event Grid). Default every 2 s; set <see cref="ChangeDetectorEnabled"/> false
+    /// where an Event Grid subscription delivers the events.
+    /// </summary>
+    public string ChangeDetectorSchedule { get; set; } = "*/2 * * * * *";
+
+    /// <summary>Run the change detector. Default true.</summary>
+    public bool ChangeDetectorEnabled { get; set; } = true;
+
+    /// <summary>How long an experiment waits for its remaining inputs before its instance fails. Default 7 days.</summary>
+    public TimeSpan ExperimentInputTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Work items one host runs at once. Default 8.</summary>
+    public int MaxConcurrentWorkItems { get; set; } = 8;
 }
 
 /// <summary>Where the pipeline keeps its data.</summary>

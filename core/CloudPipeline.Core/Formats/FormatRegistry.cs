@@ -1,0 +1,115 @@
+using System.Text;
+using CloudPipeline.Core.Formats.Electrochemistry;
+using CloudPipeline.Core.Formats.Mri;
+using CloudPipeline.Core.Pipeline;
+
+namespace CloudPipeline.Core.Formats;
+
+/// <summary>What a file was identified as.</summary>
+/// <param name="FormatId">A stable format id, e.g. <c>topspin-1d-text</c>.</param>
+/// <param name="Technique">The technique the file belongs to, e.g. <c>mri</c>, <c>electrochemistry</c>, <c>manifest</c>.</param>
+/// <param name="Role">Its role in an experiment, e.g. <c>profile</c>, <c>polarisation</c>, <c>manifest</c>.</param>
+/// <param name="Reader">The reader and its version, for provenance.</param>
+/// <param name="Summary">Points or rows read, for status displays.</param>
+public sealed record IdentifiedFile(string FormatId, string Technique, string Role, string Reader, string Summary);
+
+/// <summary>One format the pipeline understands: a cheap content sniff and a full validating read.</summary>
+public interface IFormatReader
+{
+    /// <summary>The format id.</summary>
+    string FormatId { get; }
+
+    /// <summary>True if the head of the file (first bytes, decoded as UTF-8) looks like this format. The file name is only a hint.</summary>
+    bool Sniff(string fileName, string head);
+
+    /// <summary>Reads the whole file and returns what it is; throws <see cref="InstrumentFileException"/> naming what is wrong.</summary>
+    IdentifiedFile Read(string fileName, byte[] content);
+}
+
+/// <summary>
+/// Identifies uploaded files by content through the registered readers (the first whose sniff accepts the
+/// head and whose full read succeeds). Technique issues add readers here.
+/// </summary>
+public sealed class FormatRegistry
+{
+    private const int HeadBytes = 4096;
+    private readonly IReadOnlyList<IFormatReader> _readers;
+
+    /// <summary>Creates a registry with the given readers, tried in order.</summary>
+    public FormatRegistry(IEnumerable<IFormatReader> readers) => _readers = readers.ToList();
+
+    /// <summary>The registry with every reader this version ships.</summary>
+    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new TopSpinProfileFormat(), new PolarisationRecordFormat()]);
+
+    /// <summary>Identifies a file or throws <see cref="InstrumentFileException"/> with a reason a person can act on.</summary>
+    public IdentifiedFile Identify(string fileName, byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (content.Length == 0)
+        {
+            throw new InstrumentFileException(fileName, "the file is empty", expected: "an instrument export or experiment.json", code: "EMPTY");
+        }
+        string head = Encoding.UTF8.GetString(content, 0, Math.Min(content.Length, HeadBytes));
+        if (head.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InstrumentFileException(fileName, "the file is binary and matches no supported binary format", expected: $"one of: {string.Join(", ", _readers.Select(r => r.FormatId))}", code: "UNKNOWN_FORMAT");
+        }
+        foreach (var reader in _readers)
+        {
+            if (reader.Sniff(fileName, head))
+            {
+                return reader.Read(fileName, content);
+            }
+        }
+        throw new InstrumentFileException(fileName, "the content matches no supported format", expected: $"one of: {string.Join(", ", _readers.Select(r => r.FormatId))}", code: "UNKNOWN_FORMAT");
+    }
+
+    private sealed class TopSpinProfileFormat : IFormatReader
+    {
+        public string FormatId => "topspin-1d-text";
+
+        public bool Sniff(string fileName, string head) => TopSpinProfileReader.Sniff(head);
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            var profile = TopSpinProfileReader.Read(new StringReader(Encoding.UTF8.GetString(content)), fileName);
+            return new IdentifiedFile(FormatId, "mri", "profile", $"TopSpinProfileReader {TopSpinProfileReader.Version}",
+                $"{profile.Size} points, EXPNO {profile.ExpNo}");
+        }
+    }
+
+    private sealed class PolarisationRecordFormat : IFormatReader
+    {
+        public string FormatId => "zahner-polarisation-text";
+
+        public bool Sniff(string fileName, string head)
+        {
+            var first = head.Split('\n', 2)[0].Trim();
+            var fields = first.Split('\t');
+            return fields.Length == 3 && fields.All(f => double.TryParse(f, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+        }
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            var series = DelimitedTimeSeriesReader.Read(new StringReader(Encoding.UTF8.GetString(content)), fileName, DelimitedTimeSeriesLayout.ZahnerPolarisation, 1.0);
+            return new IdentifiedFile(FormatId, "electrochemistry", "polarisation", $"DelimitedTimeSeriesReader {DelimitedTimeSeriesReader.Version}",
+                $"{series.Count} rows over {series.Time[^1] / 3600:0.###} h");
+        }
+    }
+
+    private sealed class ManifestFormat : IFormatReader
+    {
+        public string FormatId => "experiment-manifest";
+
+        public bool Sniff(string fileName, string head) =>
+            Path.GetFileName(fileName).Equals("experiment.json", StringComparison.OrdinalIgnoreCase) || (head.TrimStart().StartsWith('{') && head.Contains("\"schemaVersion\"", StringComparison.Ordinal));
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            using var stream = new MemoryStream(content);
+            var manifest = ExperimentManifest.Read(stream, fileName);
+            return new IdentifiedFile(FormatId, "manifest", "manifest", $"ExperimentManifest schema {ExperimentManifest.CurrentSchemaVersion}",
+                manifest.CellId is null ? "manifest" : $"cell {manifest.CellId}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using Azure;
+using CloudPipeline.Functions.Hosting;
+using CloudPipeline.Functions.Timers;
+using CloudPipeline.Storage.Blobs;
+using CloudPipeline.Storage.Queues;
+using CloudPipeline.Storage.Tables;
+using Microsoft.Extensions.Options;
+
+namespace CloudPipeline.Functions.Ingestion;
+
+/// <summary>
+/// The local stand-in for an Event Grid subscription (Azurite has none): a timer function that lists
+/// <c>raw</c> and enqueues a BlobCreated event for every blob modified since its watermark. Listing is paged
+/// (5,000 names per request) and old blobs cost nothing beyond their line in the listing, so a scan of 100,000
+/// blobs is 20 requests; nothing is rescanned per event. One host at a time scans (a blob lease elects it);
+/// the watermark persists in the Checkpoints table. Duplicate events are harmless.
+/// </summary>
+internal sealed class ChangeDetectorFunction : ITimerFunction
+{
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+    private readonly BlobContainerClient _raw;
+    private readonly BlobClient _lockBlob;
+    private readonly QueueClient _events;
+    private readonly TableClient _checkpoints;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ChangeDetectorFunction> _logger;
+    private readonly string _leaseId = Guid.NewGuid().ToString();
+    private readonly HashSet<string> _recentlyEmitted = new(StringComparer.Ordinal);
+
+    public ChangeDetectorFunction(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, IOptions<PipelineOptions> options, TimeProvider time, ILogger<ChangeDetectorFunction> logger)
+    {
+        _raw = blobs.GetBlobContainerClient(StorageLayout.RawContainer);
+        _lockBlob = blobs.GetBlobContainerClient(StorageLayout.DurablePayloadsContainer).GetBlobClient("_locks/change-detector");
+        _events = queues.GetQueueClient(StorageLayout.BlobEventsQueue);
+        _checkpoints = tables.GetTableClient(StorageLayout.CheckpointsTable);
+        Schedule = NCrontabSchedule.Parse(options.Value.ChangeDetectorSchedule);
+        _time = time;
+        _logger = logger;
+    }
+
+    public string Name => "change-detector";
+
+    public NCrontabSchedule Schedule { get; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!await HoldLeaseAsync(cancellationToken))
+        {
+            return; // another host scans
+        }
+        var checkpoint = (await _checkpoints.GetEntityIfExistsAsync("change-detector", "raw", cancellationToken: cancellationToken)).Value;
+        var watermark = checkpoint?.GetDateTimeOffset("Watermark") ?? DateTimeOffset.MinValue;
+        var newest = watermark;
+        int emitted = 0;
+        await foreach (var blob in _raw.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            var modified = blob.Properties.LastModified;
+            newest = modified > newest ? modified : newest;
+            if (watermark != DateTimeOffset.MinValue && modified < watermark - ClockSkew)
+            {
+                continue;
+            }
+            string key = blob.Name + "|" + blob.Properties.ETag;
+            if (!_recentlyEmitted.Add(key))
+            {
+                continue;
+            }
+            var blobEvent = BlobCreatedEvent.For(StorageLayout.RawContainer, blob.Name, _raw.GetBlobClient(blob.Name).Uri, blob.Properties.ETag.ToString(),
+                blob.Properties.ContentLength, blob.Properties.ContentType, modified);
+            await _events.SendMessageAsync(blobEvent.ToJson(), cancellationToken: cancellationToken);
+            emitted++;
+        }
+        if (_recentlyEmitted.Count > 50_000)
+        {
+            _recentlyEmitted.Clear();
+        }
+        if (newest > watermark)
+        {
+            await _checkpoints.UpsertEntityAsync(new TableEntity("change-detector", "raw") { ["Watermark"] = newest }, TableUpdateMode.Replace, cancellationToken);
+        }
+        if (emitted > 0)
+        {
+            _logger.LogInformation("Change detector: {Count} new blob(s) in raw.", emitted);
+        }
+    }
+
+    private async Task<bool> HoldLeaseAsync(CancellationToken ct)
+    {
+        var lease = _lockBlob.GetBlobLeaseClient(_leaseId);
+        try
+        {
+            await lease.RenewAsync(ct);
+            return true;
+        }
+        catch (RequestFailedException)
+        {
+        }
+        try
+        {
+            await _lockBlob.UploadAsync(BinaryData.FromString("change-detector lock"), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+        }
+        try
+        {
+            await lease.AcquireAsync(TimeSpan.FromSeconds(30), ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+}
