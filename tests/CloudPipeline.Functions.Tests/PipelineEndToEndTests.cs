@@ -1,0 +1,204 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using CloudPipeline.Storage.Blobs;
+using CloudPipeline.Storage.Queues;
+using CloudPipeline.Testing;
+using Xunit;
+
+namespace CloudPipeline.Functions.Tests;
+
+/// <summary>Uploads through the real CLI into a real host process on a real Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class PipelineEndToEndTests
+{
+    private readonly AzuriteFixture _azurite;
+
+    public PipelineEndToEndTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    private static async Task<JsonElement[]> GetAsync(HostProcess host, string path)
+    {
+        using var http = new HttpClient { BaseAddress = host.Api };
+        return await http.GetFromJsonAsync<JsonElement[]>(path) ?? [];
+    }
+
+    private static async Task<JsonElement> WaitForExperimentAsync(HostProcess host, string site, string experiment, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var row = (await GetAsync(host, $"api/experiments?site={site}")).FirstOrDefault(e => e.GetProperty("experiment").GetString() == experiment);
+            string? status = row.ValueKind == JsonValueKind.Object ? row.GetProperty("status").GetString() : null;
+            if (status is "Completed" or "Failed" or "Quarantined")
+            {
+                return row;
+            }
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"experiment {site}/{experiment} is {status ?? "unknown"} after {timeout}:\n{host.Log}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<JsonElement[]> WaitForDatasetsAsync(HostProcess host, string site, string experiment, int count, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var rows = await GetAsync(host, $"api/datasets?site={site}&experiment={experiment}");
+            if (rows.Length >= count && rows.All(r => r.GetProperty("status").GetString() is "Completed" or "Rejected" or "Failed" or "Quarantined"))
+            {
+                return rows;
+            }
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"datasets of {site}/{experiment} not settled: {string.Join(", ", rows.Select(r => r.GetProperty("status").GetString()))}\n{host.Log}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static double Result(JsonElement[] results, string quantity, string version) =>
+        results.Single(r => r.GetProperty("quantity").GetString() == quantity && r.GetProperty("version").GetString() == version).GetProperty("value").GetDouble();
+
+    [RealDataTheory]
+    [InlineData("Li_Li", "mri-li-li.json", 385.0, 18.0)]
+    [InlineData("NMC622_Li", "mri-nmc622-li.json", 1041.0, 24.0)]
+    public async Task Uploading_a_real_cell_with_its_manifest_yields_the_published_results_and_plots(string cell, string manifest, double vmax, double spatial)
+    {
+        await using var host = await HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: false);
+        string experiment = cell.ToLowerInvariant().Replace('_', '-') + "-" + Guid.NewGuid().ToString("N")[..6];
+        var staging = Directory.CreateTempSubdirectory("cp-e2e-");
+        try
+        {
+            foreach (var file in Directory.GetFiles(SharedData.RealFile("thienenkamp-mri", cell)))
+            {
+                File.Copy(file, Path.Combine(staging.FullName, Path.GetFileName(file)));
+            }
+            File.Copy(Path.Combine(SharedData.RepositoryRoot, "docs", "examples", manifest), Path.Combine(staging.FullName, "experiment.json"));
+            var (code, output) = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", staging.FullName, "--site", "thienenkamp", "--experiment", experiment);
+            Assert.True(code == 0, output);
+
+            var row = await WaitForExperimentAsync(host, "thienenkamp", experiment, TimeSpan.FromMinutes(3));
+            Assert.Equal("Completed", row.GetProperty("status").GetString());
+            var results = await GetAsync(host, $"api/results?site=thienenkamp&experiment={experiment}&latest=true");
+            Assert.InRange(Result(results, "vMaxAbs", "1.0.0"), vmax * 0.99, vmax * 1.01);
+            Assert.InRange(Result(results, "spatialDiffPct", "1.0.0"), spatial - 1, spatial + 1);
+            Assert.Contains("D_NEGATIVE_IN_RANGE", results.First(r => r.GetProperty("version").GetString() == "1.0.0").GetProperty("flags").GetString());
+            Assert.True(Result(results, "vMaxAbs", "2.0.0") > 0);
+            Assert.Equal("", results.First(r => r.GetProperty("version").GetString() == "2.0.0").GetProperty("flags").GetString());
+            Assert.InRange(Result(results, "sandsTimeMin", "1.0.0"), 103.6, 103.8);
+
+            string prefix = results.First(r => r.GetProperty("version").GetString() == "1.0.0").GetProperty("artifactPrefix").GetString()!;
+            var artifacts = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts");
+            var names = new List<string>();
+            await foreach (var blob in artifacts.GetBlobsAsync(prefix))
+            {
+                names.Add(blob.Name[prefix.Length..]);
+            }
+            Assert.Equal(["concentration-map.svg", "concentration.csv", "edge-velocities.svg", "metrics.json", "velocity-map.svg", "velocity.csv"], names.Order());
+            string velocity = (await artifacts.GetBlobClient(prefix + "velocity.csv").DownloadContentAsync()).Value.ToString();
+            Assert.Equal(cell == "Li_Li" ? 66 : 76, velocity.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+            var datasets = await WaitForDatasetsAsync(host, "thienenkamp", experiment, cell == "Li_Li" ? 96 : 73, TimeSpan.FromMinutes(2));
+            Assert.All(datasets, d => Assert.Equal("Completed", d.GetProperty("status").GetString()));
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_same_blob_event_five_times_gives_one_dataset_and_one_result_set()
+    {
+        await using var host = await HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: false);
+        string experiment = "dup-" + Guid.NewGuid().ToString("N")[..8];
+        var folder = Directory.CreateTempSubdirectory("cp-sim-");
+        try
+        {
+            Assert.Equal(0, (await Processes.CliAsync(_azurite.ConnectionString, null, "simulate", "--out", folder.FullName, "--profiles", "6")).ExitCode);
+            var (code, output) = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", Path.Combine(folder.FullName, "sim-0001"), "--site", "lab", "--experiment", experiment);
+            Assert.True(code == 0, output);
+            await WaitForExperimentAsync(host, "lab", experiment, TimeSpan.FromMinutes(2));
+
+            // Deliver the POL.txt event four more times (Event Grid may redeliver), plus a fresh upload of identical content.
+            var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");
+            var blob = raw.GetBlobClient($"lab/{experiment}/POL.txt");
+            var props = (await blob.GetPropertiesAsync()).Value;
+            var events = new QueueClient(_azurite.ConnectionString, "blob-events");
+            string json = JsonSerializer.Serialize(new
+            {
+                id = Guid.NewGuid().ToString(),
+                eventType = "Microsoft.Storage.BlobCreated",
+                subject = $"/blobServices/default/containers/raw/blobs/lab/{experiment}/POL.txt",
+                eventTime = DateTimeOffset.UtcNow,
+                data = new { api = "PutBlob", url = blob.Uri.AbsoluteUri, eTag = props.ETag.ToString(), contentLength = props.ContentLength },
+            });
+            for (int i = 0; i < 4; i++)
+            {
+                await events.SendMessageAsync(json);
+            }
+            var again = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", Path.Combine(folder.FullName, "sim-0001"), "--site", "lab", "--experiment", experiment);
+            Assert.Contains("0 uploaded, 8 unchanged", again.Output, StringComparison.Ordinal);
+            await Task.Delay(3000);
+
+            var datasets = await GetAsync(host, $"api/datasets?site=lab&experiment={experiment}");
+            Assert.Equal(8, datasets.Length); // 6 profiles, POL.txt, experiment.json
+            Assert.Single(datasets, d => d.GetProperty("path").GetString() == "POL.txt");
+            var results = await GetAsync(host, $"api/results?site=lab&experiment={experiment}");
+            Assert.Single(results, r => r.GetProperty("quantity").GetString() == "vMaxAbs" && r.GetProperty("version").GetString() == "1.0.0");
+            Assert.Single(results, r => r.GetProperty("quantity").GetString() == "vMaxAbs" && r.GetProperty("version").GetString() == "2.0.0");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Garbage_empty_and_truncated_files_are_rejected_with_a_reason_and_the_raw_blobs_stay_intact()
+    {
+        await using var host = await HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: true);
+        string experiment = "bad-" + Guid.NewGuid().ToString("N")[..8];
+        var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");
+        await raw.CreateIfNotExistsAsync();
+        var files = new Dictionary<string, byte[]>
+        {
+            ["garbage.bin"] = [0x00, 0x13, 0x37, 0xFF, 0x00],
+            ["notes.txt"] = "just some notes\nnothing to see"u8.ToArray(),
+            ["empty.txt"] = [],
+            ["MRI(007).txt"] = "# Data set = X  7  1  p\n# LEFT = 1.0 ppm. RIGHT = -1.0 ppm.\n# SIZE = 256 ( = number of points)\n1\n2\n3\n"u8.ToArray(),
+            ["experiment.json"] = "{ \"schemaVersion\": 1, \"mriDrift\": { \"fovMn\": 4 } }"u8.ToArray(),
+        };
+        // Written straight to blob storage, as an instrument with storage credentials would: the change detector finds them.
+        foreach (var (name, content) in files)
+        {
+            await raw.GetBlobClient($"lab/{experiment}/{name}").UploadAsync(new BinaryData(content));
+        }
+
+        var datasets = await WaitForDatasetsAsync(host, "lab", experiment, files.Count, TimeSpan.FromMinutes(1));
+        string Reason(string path) => datasets.Single(d => d.GetProperty("path").GetString() == path).GetProperty("reason").GetString()!;
+        Assert.All(datasets, d => Assert.Equal("Rejected", d.GetProperty("status").GetString()));
+        Assert.Contains("binary", Reason("garbage.bin"), StringComparison.Ordinal);
+        Assert.Contains("matches no supported format", Reason("notes.txt"), StringComparison.Ordinal);
+        Assert.Contains("empty", Reason("empty.txt"), StringComparison.Ordinal);
+        Assert.Contains("3 values but its header says SIZE = 256", Reason("MRI(007).txt"), StringComparison.Ordinal);
+        Assert.Contains("fovMn", Reason("experiment.json"), StringComparison.Ordinal);
+
+        foreach (var (name, content) in files)
+        {
+            var stored = (await raw.GetBlobClient($"lab/{experiment}/{name}").DownloadContentAsync()).Value.ToArray();
+            Assert.Equal(SHA256.HashData(content), SHA256.HashData(stored));
+        }
+
+        // The host keeps running and still processes good data.
+        Assert.False(host.HasExited);
+        var good = Directory.CreateTempSubdirectory("cp-good-");
+        try
+        {
+            await Processes.CliAsync(_azurite.ConnectionString, null, "simulate", "--out", good.FullName, "--profiles", "5");
+            await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", Path.Combine(good.FullName, "sim-0001"), "--site", "lab", "--experiment", experiment + "-ok");
+            Assert.Equal("Completed", (await WaitForExperimentAsync(host, "lab", experiment + "-ok", TimeSpan.FromMinutes(2))).GetProperty("status").GetString());
+        }
+        finally
+        {
+            good.Delete(recursive: true);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CloudPipeline.Testing;
+
+namespace CloudPipeline.Functions.Tests;
+
+/// <summary>Starts the real host and CLI from their build outputs (same configuration as the tests).</summary>
+internal static class Processes
+{
+    private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    public static string HostDll => Path.Combine(SharedData.RepositoryRoot, "functions", "CloudPipeline.Functions", "bin", Configuration, "net10.0", "CloudPipeline.Functions.dll");
+
+    public static string CliDll => Path.Combine(SharedData.RepositoryRoot, "functions", "CloudPipeline.Cli", "bin", Configuration, "net10.0", "cloudpipeline.dll");
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Runs the CLI to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> CliAsync(string connectionString, Uri? api, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(CliDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["CloudPipeline__Storage__ConnectionString"] = connectionString;
+        if (api is not null)
+        {
+            start.Environment["CLOUDPIPELINE_API"] = api.AbsoluteUri;
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Starts a long-running CLI command (watch); dispose to stop it.</summary>
+    public static Process StartCli(string connectionString, StringBuilder output, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(CliDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["CloudPipeline__Storage__ConnectionString"] = connectionString;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+}
+
+/// <summary>A real CloudPipeline.Functions host process against the test's Azurite, on a free loopback port.</summary>
+internal sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private HostProcess(Process process, Uri api)
+    {
+        _process = process;
+        Api = api;
+    }
+
+    public Uri Api { get; }
+
+    public int Pid => _process.Id;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<HostProcess> StartAsync(string connectionString, bool changeDetector = true)
+    {
+        var api = new Uri($"http://127.0.0.1:{Processes.FreePort()}/");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(Processes.HostDll)!,
+        };
+        start.ArgumentList.Add(Processes.HostDll);
+        start.Environment["CloudPipeline__Storage__ConnectionString"] = connectionString;
+        start.Environment["CloudPipeline__ChangeDetectorEnabled"] = changeDetector ? "true" : "false";
+        start.Environment["CloudPipeline__ChangeDetectorSchedule"] = "* * * * * *";
+        start.Environment["Urls"] = api.AbsoluteUri;
+        var host = new HostProcess(Process.Start(start)!, api);
+        host._process.OutputDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };
+        host._process.ErrorDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = api };
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync("health")).IsSuccessStatusCode)
+                {
+                    return host;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (host._process.HasExited || DateTimeOffset.UtcNow > deadline)
+            {
+                string log = host.Log;
+                await host.DisposeAsync();
+                throw new InvalidOperationException($"The host did not become healthy:{Environment.NewLine}{log}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
