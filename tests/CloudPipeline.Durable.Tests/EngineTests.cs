@@ -155,17 +155,24 @@ public sealed class EngineTests
         var (client, worker, prefix) = await EngineAsync();
         string id = "poison-" + Guid.NewGuid().ToString("N");
         await client.StartAsync("poison", id, "{}");
+        var poison = new QueueClient(_azurite.ConnectionString, prefix + "-poison");
+        var work = new QueueClient(_azurite.ConnectionString, prefix + "-work");
         await WithWorkerAsync(worker, async () =>
         {
             var state = await client.WaitForStatusAsync(id, TimeSpan.FromSeconds(60));
             Assert.Equal(InstanceStatus.Quarantined, state.Status);
             Assert.Contains("service unavailable", state.Error, StringComparison.Ordinal);
+            // The state turns Quarantined first; the message moves to the poison queue right after (crash-safe order).
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+            while ((await work.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0 || (await poison.PeekMessagesAsync(32)).Value.Count == 0)
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, "the work item did not move to the poison queue");
+                await Task.Delay(100);
+            }
         });
-        var poison = new QueueClient(_azurite.ConnectionString, prefix + "-poison");
         var message = Assert.Single((await poison.PeekMessagesAsync(32)).Value);
         Assert.Contains(id, message.MessageText, StringComparison.Ordinal);
         Assert.Contains("service unavailable", message.MessageText, StringComparison.Ordinal);
-        Assert.Equal(0, (await new QueueClient(_azurite.ConnectionString, prefix + "-work").GetPropertiesAsync()).Value.ApproximateMessagesCount);
         var history = await client.GetHistoryAsync(id);
         Assert.Equal(3, history.Count(h => h.EventType == "StepStarted"));
         Assert.Single(history, h => h.EventType == "Quarantined");
