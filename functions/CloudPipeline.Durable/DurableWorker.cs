@@ -64,57 +64,78 @@ public sealed class DurableWorker
         var running = new HashSet<Task>();
         var idle = TimeSpan.FromMilliseconds(50);
         var nextSweep = _engine.Now + options.OutboxResendAfter;
-        while (!cancellationToken.IsCancellationRequested)
+        using var wake = new SemaphoreSlim(0);
+        void OnWorkSent()
         {
-            try
+            if (wake.CurrentCount == 0)
             {
-                if (_engine.Now >= nextSweep)
+                wake.Release();
+            }
+        }
+        _engine.WorkSent += OnWorkSent;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
                 {
-                    nextSweep = _engine.Now + options.OutboxResendAfter;
-                    await SweepAsync(cancellationToken).ConfigureAwait(false);
-                }
-                int free = slots.CurrentCount;
-                if (free == 0)
-                {
-                    await Task.WhenAny(running).ConfigureAwait(false);
-                    running.RemoveWhere(t => t.IsCompleted);
-                    continue;
-                }
-                var messages = (await _engine.Work.ReceiveMessagesAsync(Math.Min(32, free), options.VisibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
-                if (messages.Count == 0)
-                {
-                    await Task.Delay(idle, cancellationToken).ConfigureAwait(false);
-                    idle = TimeSpan.FromMilliseconds(Math.Min(idle.TotalMilliseconds * 2, options.MaxPollInterval.TotalMilliseconds));
-                    continue;
-                }
-                idle = TimeSpan.FromMilliseconds(50);
-                foreach (var message in messages)
-                {
-                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    var task = Task.Run(async () =>
+                    if (_engine.Now >= nextSweep)
                     {
-                        try
+                        nextSweep = _engine.Now + options.OutboxResendAfter;
+                        await SweepAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    int free = slots.CurrentCount;
+                    if (free == 0)
+                    {
+                        await Task.WhenAny(running).ConfigureAwait(false);
+                        running.RemoveWhere(t => t.IsCompleted);
+                        continue;
+                    }
+                    var messages = (await _engine.Work.ReceiveMessagesAsync(Math.Min(32, free), options.VisibilityTimeout, cancellationToken).ConfigureAwait(false)).Value;
+                    if (messages.Count == 0)
+                    {
+                        // Sleep until the idle delay passes or this process sends new work, whichever is first.
+                        if (await wake.WaitAsync(idle, cancellationToken).ConfigureAwait(false))
                         {
-                            await ProcessAsync(message, cancellationToken).ConfigureAwait(false);
+                            idle = TimeSpan.FromMilliseconds(50);
+                            continue;
                         }
-                        finally
+                        idle = TimeSpan.FromMilliseconds(Math.Min(idle.TotalMilliseconds * 2, options.MaxPollInterval.TotalMilliseconds));
+                        continue;
+                    }
+                    idle = TimeSpan.FromMilliseconds(50);
+                    foreach (var message in messages)
+                    {
+                        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        var task = Task.Run(async () =>
                         {
-                            slots.Release();
-                        }
-                    }, CancellationToken.None);
-                    running.Add(task);
+                            try
+                            {
+                                await ProcessAsync(message, cancellationToken).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                slots.Release();
+                            }
+                        }, CancellationToken.None);
+                        running.Add(task);
+                    }
+                    running.RemoveWhere(t => t.IsCompleted);
                 }
-                running.RemoveWhere(t => t.IsCompleted);
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (RequestFailedException ex)
+                {
+                    _logger.LogWarning(ex, "Work queue poll failed; retrying.");
+                    await Task.Delay(options.MaxPollInterval, cancellationToken).ConfigureAwait(false);
+                }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (RequestFailedException ex)
-            {
-                _logger.LogWarning(ex, "Work queue poll failed; retrying.");
-                await Task.Delay(options.MaxPollInterval, cancellationToken).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            _engine.WorkSent -= OnWorkSent;
         }
         await Task.WhenAll(running).ConfigureAwait(false);
     }

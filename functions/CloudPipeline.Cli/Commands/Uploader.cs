@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Azure;
 using CloudPipeline.Storage.Blobs;
+using CloudPipeline.Storage.Events;
 using CloudPipeline.Storage.Queues;
 
 namespace CloudPipeline.Cli.Commands;
@@ -65,16 +66,7 @@ internal sealed class Uploader
         {
         }
         var info = (await blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions { ContentType = "application/octet-stream" }, ct)).Value;
-        string json = System.Text.Json.JsonSerializer.Serialize(new
-        {
-            id = Guid.NewGuid().ToString(),
-            eventType = "Microsoft.Storage.BlobCreated",
-            subject = $"/blobServices/default/containers/raw/blobs/{blobName}",
-            eventTime = DateTimeOffset.UtcNow,
-            dataVersion = "",
-            metadataVersion = "1",
-            data = new { api = "PutBlob", url = blob.Uri.AbsoluteUri, eTag = info.ETag.ToString(), contentLength = bytes.LongLength, contentType = "application/octet-stream", blobType = "BlockBlob" },
-        });
+        string json = BlobCreatedEvent.For("raw", blobName, blob.Uri, info.ETag.ToString(), bytes.LongLength, "application/octet-stream", DateTimeOffset.UtcNow).ToJson();
         await _events.SendMessageAsync(json, cancellationToken: ct);
         return true;
     }

@@ -188,7 +188,16 @@ internal sealed class Engine
         }
     }
 
+    /// <summary>Raised after work items were sent, so workers in this process can poll at once instead of after their idle delay.</summary>
+    public event Action? WorkSent;
+
     public async Task SendMessagesAsync(IEnumerable<string> messages, CancellationToken ct)
+    {
+        await SendCoreAsync(messages, ct).ConfigureAwait(false);
+        WorkSent?.Invoke();
+    }
+
+    private async Task SendCoreAsync(IEnumerable<string> messages, CancellationToken ct)
     {
         foreach (var text in messages)
         {

@@ -1,3 +1,4 @@
+using CloudPipeline.Storage.Events;
 using Azure;
 using CloudPipeline.Functions.Hosting;
 using CloudPipeline.Storage.Queues;

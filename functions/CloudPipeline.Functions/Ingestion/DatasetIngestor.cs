@@ -1,3 +1,4 @@
+using CloudPipeline.Storage.Events;
 using System.Text.Json;
 using Azure;
 using CloudPipeline.Core.Formats;

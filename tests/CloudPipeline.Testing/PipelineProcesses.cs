@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CloudPipeline.Testing;
 
-namespace CloudPipeline.Functions.Tests;
+namespace CloudPipeline.Testing;
 
-/// <summary>Starts the real host and CLI from their build outputs (same configuration as the tests).</summary>
-internal static class Processes
+/// <summary>Starts the real host and CLI from their build outputs (same configuration as the caller).</summary>
+public static class Processes
 {
     private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
@@ -63,7 +62,7 @@ internal static class Processes
 }
 
 /// <summary>A real CloudPipeline.Functions host process against the test's Azurite, on a free loopback port.</summary>
-internal sealed class HostProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
@@ -91,7 +90,8 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<HostProcess> StartAsync(string connectionString, bool changeDetector = true)
+    /// <summary>Starts a host and waits until its health endpoint answers.</summary>
+    public static async Task<HostProcess> StartAsync(string connectionString, bool changeDetector = true, int maxConcurrentWorkItems = 8)
     {
         var api = new Uri($"http://127.0.0.1:{Processes.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
@@ -105,6 +105,7 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["CloudPipeline__Storage__ConnectionString"] = connectionString;
         start.Environment["CloudPipeline__ChangeDetectorEnabled"] = changeDetector ? "true" : "false";
         start.Environment["CloudPipeline__ChangeDetectorSchedule"] = "* * * * * *";
+        start.Environment["CloudPipeline__MaxConcurrentWorkItems"] = maxConcurrentWorkItems.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Urls"] = api.AbsoluteUri;
         var host = new HostProcess(Process.Start(start)!, api);
         host._process.OutputDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };

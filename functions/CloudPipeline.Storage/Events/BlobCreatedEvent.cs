@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CloudPipeline.Functions.Ingestion;
+namespace CloudPipeline.Storage.Events;
 
 /// <summary>The <c>data</c> of a Microsoft.Storage.BlobCreated event.</summary>
 public sealed record BlobCreatedData

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CloudPipeline.Storage.Blobs;
+using CloudPipeline.Storage.Emulator;
+using CloudPipeline.Storage.Events;
+using CloudPipeline.Storage.Queues;
+using CloudPipeline.Storage.Tables;
+using CloudPipeline.Testing;
+
+// Usage: dotnet run -c Release --project tests/CloudPipeline.LoadHarness [-- --datasets 1000 --latency-samples 30]
+// Each phase runs against its own fresh Azurite on free loopback ports, with real host processes.
+int datasets = Arg("--datasets", 1000);
+int samples = Arg("--latency-samples", 30);
+
+Console.WriteLine($"Load harness: latency over {samples} single-dataset uploads; throughput for {datasets} datasets with 1 and 3 hosts.");
+await using (var azurite = await StartAzuriteAsync())
+{
+    await using var host = await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false);
+    var latencies = new List<double>();
+    for (int i = 0; i < samples; i++)
+    {
+        var watch = Stopwatch.StartNew();
+        await UploadAsync(azurite.ConnectionString, "latency", $"exp-{i:D4}", "MRI(005).txt", Profile(i));
+        await WaitCompletedAsync(azurite.ConnectionString, "latency", 1 + i, TimeSpan.FromMinutes(2));
+        latencies.Add(watch.Elapsed.TotalMilliseconds);
+    }
+    latencies.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"upload-to-Completed latency, one small dataset: median {Percentile(latencies, 0.5):F0} ms, p95 {Percentile(latencies, 0.95):F0} ms, min {latencies[0]:F0} ms, max {latencies[^1]:F0} ms"));
+}
+
+foreach (int hosts in new[] { 1, 3 })
+{
+    await using var azurite = await StartAzuriteAsync();
+    var processes = new List<HostProcess>();
+    for (int h = 0; h < hosts; h++)
+    {
+        processes.Add(await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false));
+    }
+    try
+    {
+        var watch = Stopwatch.StartNew();
+        // 100 experiments of 10 profile files each: realistic grouping, and experiment coordination stays per experiment.
+        await Parallel.ForEachAsync(Enumerable.Range(0, datasets), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+            await UploadAsync(azurite.ConnectionString, "load", $"exp-{i / 10:D4}", $"MRI({i % 10 + 5:D3}).txt", Profile(i)));
+        double uploadSeconds = watch.Elapsed.TotalSeconds;
+        await WaitCompletedAsync(azurite.ConnectionString, "load", datasets, TimeSpan.FromMinutes(30));
+        double total = watch.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{hosts} host(s): {datasets} datasets uploaded in {uploadSeconds:F1} s, all Completed after {total:F1} s = {datasets / total * 60:F0} datasets/min"));
+    }
+    finally
+    {
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+        }
+    }
+}
+
+static async Task<AzuriteProcess> StartAzuriteAsync() => await AzuriteProcess.StartAsync(new AzuriteOptions
+{
+    DataDirectory = Path.Combine(Path.GetTempPath(), "cloudpipeline-load-" + Guid.NewGuid().ToString("N")[..8]),
+    BlobPort = 0,
+    QueuePort = 0,
+    TablePort = 0,
+});
+
+static async Task UploadAsync(string connection, string site, string experiment, string file, string content)
+{
+    var raw = new BlobServiceClient(connection).GetBlobContainerClient("raw");
+    var blob = raw.GetBlobClient($"{site}/{experiment}/{file}");
+    var info = (await blob.UploadAsync(BinaryData.FromString(content))).Value;
+    var blobEvent = BlobCreatedEvent.For("raw", blob.Name, blob.Uri, info.ETag.ToString(), content.Length, "text/plain", DateTimeOffset.UtcNow);
+    await new QueueClient(connection, "blob-events").SendMessageAsync(blobEvent.ToJson());
+}
+
+static async Task WaitCompletedAsync(string connection, string site, int expected, TimeSpan timeout)
+{
+    var table = new TableClient(connection, "Datasets");
+    var deadline = DateTimeOffset.UtcNow + timeout;
+    while (true)
+    {
+        int completed = 0;
+        await foreach (var row in table.QueryAsync(TableClient.CreateQueryFilter($"Site eq {site} and Status eq {"Completed"}"), select: ["RowKey"]))
+        {
+            completed++;
+        }
+        if (completed >= expected)
+        {
+            return;
+        }
+        if (DateTimeOffset.UtcNow > deadline)
+        {
+            throw new TimeoutException($"{completed} of {expected} datasets Completed after {timeout}.");
+        }
+        await Task.Delay(expected > 1 ? 500 : 10);
+    }
+}
+
+static string Profile(int seed)
+{
+    var sb = new StringBuilder("# Data set = LOAD  5  1  harness\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 256 ( = number of points)\n");
+    var random = new Random(seed);
+    for (int j = 0; j < 256; j++)
+    {
+        sb.Append((j is >= 60 and <= 195 ? 1000 + random.NextDouble() : 0).ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+    }
+    return sb.ToString();
+}
+
+static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+int Arg(string name, int fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
