@@ -5,13 +5,18 @@ using CloudPipeline.Core.Pipeline;
 
 namespace CloudPipeline.Core.Formats;
 
-/// <summary>What a file was identified as.</summary>
+/// <summary>What a file was identified as, with what <c>cloudpipeline inspect</c> shows of it.</summary>
 /// <param name="FormatId">A stable format id, e.g. <c>topspin-1d-text</c>.</param>
 /// <param name="Technique">The technique the file belongs to, e.g. <c>mri</c>, <c>electrochemistry</c>, <c>manifest</c>.</param>
 /// <param name="Role">Its role in an experiment, e.g. <c>profile</c>, <c>polarisation</c>, <c>manifest</c>.</param>
 /// <param name="Reader">The reader and its version, for provenance.</param>
 /// <param name="Summary">Points or rows read, for status displays.</param>
-public sealed record IdentifiedFile(string FormatId, string Technique, string Role, string Reader, string Summary);
+/// <param name="Points">Points or rows.</param>
+/// <param name="Columns">Column names with units.</param>
+/// <param name="First">The first record, as text.</param>
+/// <param name="Last">The last record, as text.</param>
+public sealed record IdentifiedFile(string FormatId, string Technique, string Role, string Reader, string Summary,
+    int Points, IReadOnlyList<string> Columns, string First, string Last);
 
 /// <summary>One format the pipeline understands: a cheap content sniff and a full validating read.</summary>
 public interface IFormatReader
@@ -64,6 +69,8 @@ public sealed class FormatRegistry
         throw new InstrumentFileException(fileName, "the content matches no supported format", expected: $"one of: {string.Join(", ", _readers.Select(r => r.FormatId))}", code: "UNKNOWN_FORMAT");
     }
 
+    private static string Number(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     private sealed class TopSpinProfileFormat : IFormatReader
     {
         public string FormatId => "topspin-1d-text";
@@ -74,7 +81,9 @@ public sealed class FormatRegistry
         {
             var profile = TopSpinProfileReader.Read(new StringReader(Encoding.UTF8.GetString(content)), fileName);
             return new IdentifiedFile(FormatId, "mri", "profile", $"TopSpinProfileReader {TopSpinProfileReader.Version}",
-                $"{profile.Size} points, EXPNO {profile.ExpNo}");
+                $"{profile.Size} points, EXPNO {profile.ExpNo}", profile.Size,
+                [$"intensity (a.u.), {profile.LeftPpm} → {profile.RightPpm} ppm"],
+                Number(profile.Values[0]), Number(profile.Values[^1]));
         }
     }
 
@@ -92,8 +101,11 @@ public sealed class FormatRegistry
         public IdentifiedFile Read(string fileName, byte[] content)
         {
             var series = DelimitedTimeSeriesReader.Read(new StringReader(Encoding.UTF8.GetString(content)), fileName, DelimitedTimeSeriesLayout.ZahnerPolarisation, 1.0);
+            string Row(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"t = {(series.Time[i] + series.StartOffset) / 3600:G10} h, V = {series.Voltage[i]:G10} V, j = {series.Current[i] * 1e3:G10} mA/cm²");
             return new IdentifiedFile(FormatId, "electrochemistry", "polarisation", $"DelimitedTimeSeriesReader {DelimitedTimeSeriesReader.Version}",
-                $"{series.Count} rows over {series.Time[^1] / 3600:0.###} h");
+                $"{series.Count} rows over {series.Time[^1] / 3600:0.###} h", series.Count,
+                ["time (h)", "cell voltage (V)", "current density (mA/cm²)"], Row(0), Row(series.Count - 1));
         }
     }
 
@@ -109,7 +121,9 @@ public sealed class FormatRegistry
             using var stream = new MemoryStream(content);
             var manifest = ExperimentManifest.Read(stream, fileName);
             return new IdentifiedFile(FormatId, "manifest", "manifest", $"ExperimentManifest schema {ExperimentManifest.CurrentSchemaVersion}",
-                manifest.CellId is null ? "manifest" : $"cell {manifest.CellId}");
+                manifest.CellId is null ? "manifest" : $"cell {manifest.CellId}", 1, ["JSON"],
+                $"cellId {manifest.CellId ?? "-"}, area {manifest.ElectrodeAreaCm2?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} cm²",
+                manifest.MriDrift is { } m ? $"mriDrift: flipProfile {m.FlipProfile}, D model on {m.DModel.Variable}" : "no mriDrift section");
         }
     }
 }
