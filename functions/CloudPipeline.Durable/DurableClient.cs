@@ -1,4 +1,3 @@
-using Azure;
 using CloudPipeline.Durable.Internal;
 using CloudPipeline.Storage.Blobs;
 using CloudPipeline.Storage.Queues;
@@ -87,19 +86,7 @@ public sealed class DurableClient
         {
             return false; // Started concurrently by someone else.
         }
-        await Engine.SendMessagesAsync(state.Outbox, cancellationToken).ConfigureAwait(false);
-        var fresh = await Engine.ReadStateAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (fresh is { OutboxSent: false } && fresh.Outbox.SequenceEqual(state.Outbox))
-        {
-            fresh.OutboxSent = true;
-            try
-            {
-                await Engine.Table.UpdateEntityAsync(fresh.ToEntity(), fresh.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException e) when (e.Status == 412)
-            {
-            }
-        }
+        await Engine.SendOutboxAsync(state, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -171,15 +171,7 @@ public sealed class DurableWorker
         await foreach (var row in _engine.Table.QueryAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var state = StateRow.FromEntity(row);
-            await _engine.SendMessagesAsync(state.Outbox, cancellationToken).ConfigureAwait(false);
-            state.OutboxSent = true;
-            try
-            {
-                await _engine.Table.UpdateEntityAsync(state.ToEntity(), state.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-            }
+            await _engine.SendOutboxAsync(state, cancellationToken).ConfigureAwait(false);
             resent++;
             _logger.LogInformation("Re-sent {Count} work item(s) of instance {InstanceId} from its outbox.", state.Outbox.Count, state.InstanceId);
         }

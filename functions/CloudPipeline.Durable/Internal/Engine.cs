@@ -166,7 +166,8 @@ internal sealed class Engine
         }
     }
 
-    private async Task SendOutboxAsync(StateRow state, CancellationToken ct)
+    /// <summary>Sends a committed state's outbox, then marks it sent unless a later transition replaced it.</summary>
+    public async Task SendOutboxAsync(StateRow state, CancellationToken ct)
     {
         if (state.Outbox.Count == 0)
         {

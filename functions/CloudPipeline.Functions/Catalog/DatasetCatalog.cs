@@ -274,12 +274,7 @@ public sealed class DatasetCatalog
     /// <summary>The datasets of an experiment, or of a site, or all.</summary>
     public async Task<IReadOnlyList<DatasetRecord>> ListAsync(string? site, string? experiment, CancellationToken ct)
     {
-        string? filter = (site, experiment) switch
-        {
-            ({ } s, { } x) => TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Experiment(s, x)}"),
-            ({ } s, null) => TableClient.CreateQueryFilter($"Site eq {s}"),
-            _ => null,
-        };
+        string? filter = SiteOrExperimentFilter(site, experiment);
         var list = new List<DatasetRecord>();
         await foreach (var e in _datasets.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
         {
@@ -290,6 +285,14 @@ public sealed class DatasetCatalog
         }
         return list;
     }
+
+    /// <summary>A whole experiment's partition, a site's rows across partitions, or everything.</summary>
+    private static string? SiteOrExperimentFilter(string? site, string? experiment) => (site, experiment) switch
+    {
+        ({ } s, { } x) => TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Experiment(s, x)}"),
+        ({ } s, null) => TableClient.CreateQueryFilter($"Site eq {s}"),
+        _ => null,
+    };
 
     /// <summary>Writes an experiment's state.</summary>
     public Task SetExperimentAsync(ExperimentRecord experiment, CancellationToken ct)
@@ -330,12 +333,7 @@ public sealed class DatasetCatalog
     /// <summary>Results of an experiment, or of a site.</summary>
     public async Task<IReadOnlyList<ResultRecord>> ListResultsAsync(string? site, string? experiment, CancellationToken ct)
     {
-        string? filter = (site, experiment) switch
-        {
-            ({ } s, { } x) => TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Experiment(s, x)}"),
-            ({ } s, null) => TableClient.CreateQueryFilter($"Site eq {s}"),
-            _ => null,
-        };
+        string? filter = SiteOrExperimentFilter(site, experiment);
         var list = new List<ResultRecord>();
         await foreach (var e in _results.QueryAsync(filter, cancellationToken: ct).ConfigureAwait(false))
         {
