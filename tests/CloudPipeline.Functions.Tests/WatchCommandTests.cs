@@ -42,6 +42,14 @@ public sealed class WatchCommandTests
                     await Task.Delay(200);
                 }
                 Assert.Equal(File.ReadAllBytes(path), (await blob.DownloadContentAsync()).Value.ToArray());
+                // Stop it once it has recorded the upload. (Killed earlier, the restart finds identical content
+                // in the blob and skips it as "unchanged": still no second upload.)
+                string state = Path.Combine(folder.FullName, ".cloudpipeline-watch.json");
+                while (!File.Exists(state) || !(await File.ReadAllTextAsync(state)).Contains("POL.txt", StringComparison.Ordinal))
+                {
+                    Assert.True(DateTimeOffset.UtcNow < deadline, $"the upload was never recorded\n{output}");
+                    await Task.Delay(100);
+                }
                 watcher.Kill(entireProcessTree: true);
                 await watcher.WaitForExitAsync();
             }
@@ -51,7 +59,8 @@ public sealed class WatchCommandTests
             var (code, restartOutput) = await Processes.CliAsync(_azurite.ConnectionString, null, "watch", folder.FullName, "--site", "lab", "--experiment", experiment,
                 "--stable-seconds", "1", "--poll-seconds", "0.25", "--once");
             Assert.Equal(0, code);
-            Assert.DoesNotContain("POL.txt", restartOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("uploaded POL.txt", restartOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("unchanged POL.txt", restartOutput, StringComparison.Ordinal); // not even looked at again
             Assert.Equal(etag, (await blob.GetPropertiesAsync()).Value.ETag);
         }
         finally

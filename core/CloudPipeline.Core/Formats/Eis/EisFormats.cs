@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+
+namespace CloudPipeline.Core.Formats.Eis;
+
+/// <summary>The impedance layouts the pipeline reads, and content sniffing across them.</summary>
+public static class EisFormats
+{
+    /// <summary>The reader version, recorded in provenance.</summary>
+    public const string Version = "1.0.0";
+
+    private static readonly char[] Whitespace = [' ', '\t'];
+
+    private static string[] SplitOn(string line, params char[] separators) =>
+        line.Split(separators).Select(f => f.Trim()).ToArray();
+
+    private static string[] SplitWhitespace(string line) => line.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries);
+
+    private static (int, int)? After(IReadOnlyList<string> lines, Func<string, bool> marker, int headerOffset = 0)
+    {
+        for (int i = 0; i < lines.Count; i++)
+        {
+            if (marker(lines[i]))
+            {
+                return (headerOffset == int.MinValue ? -1 : i + headerOffset, i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static bool First(IReadOnlyList<string> head, string prefix) =>
+        head.Count > 0 && head[0].TrimStart('\uFEFF').TrimStart().StartsWith(prefix, StringComparison.Ordinal);
+
+    /// <summary>Every layout, in sniffing order (specific markers first, bare numeric tables last).</summary>
+    public static IReadOnlyList<EisTextFormat> All { get; } =
+    [
+        new()
+        {
+            // BioLogic EC-Lab text export: "Nb header lines : N" counts the lines up to and including the column line.
+            FormatId = "biologic-mpt",
+            Encoding = Encoding.Latin1,
+            Sniff = (_, head) => First(head, "EC-Lab ASCII FILE"),
+            Locate = lines =>
+            {
+                var nb = lines.Take(5).FirstOrDefault(l => l.StartsWith("Nb header lines", StringComparison.Ordinal));
+                return nb is not null && int.TryParse(nb.Split(':')[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && n <= lines.Count
+                    ? (n - 1, n)
+                    : null;
+            },
+            LocateExpectation = "the 'Nb header lines : N' line",
+            Split = line => SplitOn(line, '\t'),
+            Frequency = ColumnRef.Named("freq/Hz"),
+            Real = ColumnRef.Named("Re(Z)/Ohm"),
+            Imaginary = ColumnRef.Named("-Im(Z)/Ohm"),
+            NegateImaginary = true,
+            AllowDecimalComma = true,
+        },
+        new()
+        {
+            // Gamry Framework: the ZCURVE table; its column line, a units line, then tab-indented rows until a line that is not.
+            FormatId = "gamry-dta",
+            Encoding = Encoding.Latin1,
+            Sniff = (_, head) => First(head, "EXPLAIN"),
+            Locate = lines => After(lines, l => l.StartsWith("ZCURVE\tTABLE", StringComparison.Ordinal)) is { } at ? (at.Item2, at.Item2 + 2) : null,
+            LocateExpectation = "a 'ZCURVE TABLE'",
+            Split = line => SplitOn(line, '\t'),
+            Frequency = ColumnRef.Named("Freq"),
+            Real = ColumnRef.Named("Zreal"),
+            Imaginary = ColumnRef.Named("Zimag"),
+            EndsAt = line => !line.StartsWith('\t'),
+        },
+        new()
+        {
+            // Scribner ZPlot / ZPlotW / Z60W (also what impedance.py's "Autolab" sample is): data after "End Comments",
+            // or after the column line; fields split on tab or comma; f, Z', Z'' in fields 0, 4, 5.
+            FormatId = "zplot",
+            Sniff = (_, head) => head.Take(3).Any(l => l.Contains("ZPLOT2 ASCII", StringComparison.Ordinal) || l.Contains("ZPlotW Data File", StringComparison.Ordinal) || l.Contains("Z60W Data File", StringComparison.Ordinal)),
+            Locate = lines => After(lines, l => l.Trim() == "End Comments", int.MinValue)
+                              ?? After(lines, l => l.Contains("Freq(Hz)", StringComparison.Ordinal) || l.Contains("Freq (Hz)", StringComparison.Ordinal), int.MinValue),
+            LocateExpectation = "an 'End Comments' line or the 'Freq(Hz)' column line",
+            Split = line => SplitOn(line, '\t', ','),
+            Frequency = ColumnRef.At(0),
+            Real = ColumnRef.At(4),
+            Imaginary = ColumnRef.At(5),
+        },
+        new()
+        {
+            // Princeton Applied Research PowerSuite/Parstat tables: only rows with a frequency are impedance.
+            FormatId = "parstat-txt",
+            Sniff = (_, head) => First(head, "Potential (V)") && head[0].Contains("Frequency (Hz)", StringComparison.Ordinal),
+            Locate = _ => (0, 1),
+            LocateExpectation = "the column line",
+            Split = line => SplitOn(line, '\t'),
+            Frequency = ColumnRef.Named("Frequency (Hz)"),
+            Real = ColumnRef.Named("Zre (ohms)"),
+            Imaginary = ColumnRef.Named("Zim (ohms)"),
+            Keep = (f, _, _) => f != 0,
+        },
+        new()
+        {
+            // VersaStudio .par: the Definition= line of <Segment1> names the comma-separated columns.
+            FormatId = "versastudio-par",
+            Sniff = (_, head) => First(head, "<Application>") && head.Take(4).Any(l => l.Contains("VersaStudio", StringComparison.Ordinal)),
+            Locate = lines =>
+            {
+                int segment = lines.ToList().FindIndex(l => l.Trim() == "<Segment1>");
+                int definition = segment < 0 ? -1 : lines.ToList().FindIndex(segment, l => l.StartsWith("Definition=", StringComparison.Ordinal));
+                return definition < 0 ? null : (definition, definition + 1);
+            },
+            LocateExpectation = "a <Segment1> with a 'Definition=' column line",
+            Split = line => SplitOn(line.StartsWith("Definition=", StringComparison.Ordinal) ? line["Definition=".Length..] : line, ','),
+            Frequency = ColumnRef.Named("Frequency(Hz)"),
+            Real = ColumnRef.Named("Z Real"),
+            Imaginary = ColumnRef.Named("Z Imag"),
+            EndsAt = line => line.StartsWith("</Segment", StringComparison.Ordinal),
+        },
+        new()
+        {
+            // PowerSuite text export: "Frequency, Zre, Zimg", tab-separated, CR CR LF line ends, ascending f.
+            FormatId = "powersuite-txt",
+            Sniff = (_, head) => head.Count > 0 && SplitOn(head[0], '\t').SequenceEqual(["Frequency", "Zre", "Zimg"]),
+            Locate = _ => (0, 1),
+            LocateExpectation = "the column line",
+            Split = line => SplitOn(line, '\t'),
+            Frequency = ColumnRef.Named("Frequency"),
+            Real = ColumnRef.Named("Zre"),
+            Imaginary = ColumnRef.Named("Zimg"),
+        },
+        new()
+        {
+            // CH Instruments "A.C. Impedance": "Freq/Hz, Z'/ohm, Z"/ohm, Z/ohm, Phase/deg".
+            FormatId = "chi-txt",
+            Sniff = (_, head) => head.Take(3).Any(l => l.Trim() == "A.C. Impedance"),
+            Locate = lines => After(lines, l => l.StartsWith("Freq/Hz", StringComparison.Ordinal)),
+            LocateExpectation = "the 'Freq/Hz' column line",
+            Split = line => SplitOn(line, ','),
+            Frequency = ColumnRef.Named("Freq/Hz"),
+            Real = ColumnRef.Named("Z'/ohm"),
+            Imaginary = ColumnRef.Named("Z\"/ohm"),
+        },
+        new()
+        {
+            // Maccor FRA: the column line names 24 columns but rows have 13 fields, and field 1 is ω (rad/s),
+            // not the "Polar(V)" the line claims; so positions, not names.
+            FormatId = "maccor-fra",
+            Sniff = (_, head) => First(head, "MACCOR, INC.") && head[0].Contains("AC Impedance", StringComparison.Ordinal),
+            Locate = lines => After(lines, l => l.StartsWith("Freq(Hz)", StringComparison.Ordinal), int.MinValue),
+            LocateExpectation = "the 'Freq(Hz)' column line",
+            Split = line => SplitOn(line, '\t'),
+            Frequency = ColumnRef.At(0),
+            Real = ColumnRef.At(3),
+            Imaginary = ColumnRef.At(4),
+        },
+        new()
+        {
+            // A bare table of f, Z', Z'' separated by commas or whitespace, no header (impedance.py CSV, pyDRTtools text).
+            FormatId = "eis-table",
+            Sniff = (_, head) => LooksLikeFrequencyTable(head),
+            Locate = _ => (-1, 0),
+            LocateExpectation = "rows of frequency, Z' and Z''",
+            Split = line => line.Contains(',', StringComparison.Ordinal) ? SplitOn(line, ',') : SplitWhitespace(line),
+            Frequency = ColumnRef.At(0),
+            Real = ColumnRef.At(1),
+            Imaginary = ColumnRef.At(2),
+        },
+    ];
+
+    /// <summary>
+    /// Three numbers per row whose first column is positive and spans at least a decade over the first rows:
+    /// frequencies. (A potentiostat record's time column spans far less, which keeps POL.txt out.)
+    /// </summary>
+    private static bool LooksLikeFrequencyTable(IReadOnlyList<string> head)
+    {
+        var first = new List<double>();
+        foreach (var line in head.Where(l => l.Trim().Length > 0).Take(40))
+        {
+            var fields = line.Contains(',', StringComparison.Ordinal) ? SplitOn(line, ',') : SplitWhitespace(line);
+            if (fields.Length != 3 || !fields.All(f => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            {
+                return false;
+            }
+            first.Add(double.Parse(fields[0], CultureInfo.InvariantCulture));
+        }
+        return first.Count >= 2 && first.All(f => f > 0) && first.Max() / first.Min() >= 10;
+    }
+
+    /// <summary>The layout that recognises the file, or null.</summary>
+    public static EisTextFormat? Detect(string fileName, byte[] content)
+    {
+        var head = Encoding.Latin1.GetString(content, 0, Math.Min(content.Length, 8192)).TrimStart('\uFEFF')
+            .Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
+        // A UTF-8 BOM read as Latin-1 is "ï»¿".
+        if (head.Length > 0 && head[0].StartsWith("ï»¿", StringComparison.Ordinal))
+        {
+            head[0] = head[0][3..];
+        }
+        return All.FirstOrDefault(f => f.Sniff(fileName, head));
+    }
+
+    /// <summary>Reads a spectrum from any supported layout.</summary>
+    /// <exception cref="InstrumentFileException">No layout recognises the file, or the recognised one cannot read it.</exception>
+    public static Spectrum Read(string fileName, byte[] content) =>
+        (Detect(fileName, content) ?? throw new InstrumentFileException(fileName, "no impedance layout recognises the file", expected: $"one of: {string.Join(", ", All.Select(f => f.FormatId))}", code: "NOT_EIS"))
+        .Parse(fileName, content);
+}

@@ -1,0 +1,138 @@
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Eis;
+using CloudPipeline.Testing;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Eis;
+
+/// <summary>Every EIS file in ../shared/data/real against the counts and values of SOURCES.md and eis.md §2.</summary>
+public sealed class EisReaderTests
+{
+    private static Spectrum Read(string relative)
+    {
+        string path = SharedData.RealFile(relative.Split('/'));
+        return EisFormats.Read(Path.GetFileName(path), File.ReadAllBytes(path));
+    }
+
+    private static void Close(double expected, double actual, double relative = 1e-9) =>
+        Assert.True(Math.Abs(actual - expected) <= relative * Math.Max(Math.Abs(expected), 1e-300), $"expected {expected:R}, got {actual:R}");
+
+    [RealDataTheory]
+    [InlineData("eclab/exampleDataBioLogic.mpt", "biologic-mpt", 43, 1000.3201, 0.01689554, 65.470886, -0.38998979, 110.97003, -2.3458567)]
+    [InlineData("eclab/peis.mpt", "biologic-mpt", 32, 1.9999814E+005, 1.0000616, 10.512296, -0.73047662, 18.024315, -2.6962531)]
+    [InlineData("eclab/peis.issue_149.mpt", "biologic-mpt", 84, 1.9999814E+005, 99.968163, 12.753284, -0.96167845, 82.633186, -17.386202)]
+    [InlineData("eclab/geis.issue_149.mpt", "biologic-mpt", 84, 1.9999814E+005, 99.968163, 10.078821, 2.1745603, 83.413330, -17.565895)]
+    [InlineData("eclab/zir.mpt", "biologic-mpt", 1, 1.0019531E+004, 1.0019531E+004, 1.0407059E+005, -9.3853563E+004, 1.0407059E+005, -9.3853563E+004)]
+    [InlineData("gamry-dta/exampleDataGamry.DTA", "gamry-dta", 72, 200015.6, 0.0158898, 825.8584, -1367.239, 17007.49, -6635.557)]
+    [InlineData("zplot-z/exampleDataZPlot.z", "zplot", 21, 300000, 3000, 147.77, -11.335, 613.68, -137.13)]
+    [InlineData("zplot-z/exampleDataZPlot_noComments.z", "zplot", 31, 300000, 300, 642.62, -85.821, 1305.3, -195.01)]
+    [InlineData("versastudio-par/exampleDataVersaStudio.par", "versastudio-par", 61, 100000, 0.02154435, 55.31571, 4.575431, 1516.313, -122.8279)]
+    [InlineData("powersuite-txt/exampleDataPowersuite.txt", "powersuite-txt", 30, 0.1, 2000000, 423929.46, -49014.063, -470.54113, -1397.7358)]
+    [InlineData("chi-txt/exampleDataCHInstruments.txt", "chi-txt", 73, 99610, 0.1, 98.91, -2.748, 5685, -15860)]
+    [InlineData("maccor-eis/maccor_test_file_4267-66-6519.EDA0001.041", "maccor-fra", 60, 999999, 1.25892, 0.773446, -0.849201, 22.095573, -0.307756)]
+    [InlineData("eis-csv/exampleData.csv", "eis-table", 66, 3.162299999999999833e-03, 1.0e+04, 4.949989776405060160e-02, -2.043869854441892481e-02, 1.577148266048593317e-02, 1.015747456493823649e-02)]
+    [InlineData("eis-csv/LIB_data.txt", "eis-table", 107, 999.040405, 0.00500083202, 0.112362966, 0.00318273902, 0.151735559, -0.0137396762)]
+    public void Reads_the_asserted_points(string file, string format, int n, double f0, double fLast, double re0, double im0, double reLast, double imLast)
+    {
+        var s = Read(file);
+        Assert.Equal(format, s.FormatId);
+        Assert.Equal(n, s.Count);
+        Close(f0, s.Frequency[0]);
+        Close(fLast, s.Frequency[^1]);
+        Close(re0, s.ZReal[0]);
+        Close(im0, s.ZImag[0]);
+        Close(reLast, s.ZReal[^1]);
+        Close(imLast, s.ZImag[^1]);
+    }
+
+    [RealDataFact]
+    public void The_parstat_sample_keeps_only_impedance_rows_and_matches_the_rounded_reference_values()
+    {
+        var s = Read("parstat-txt/exampleDataParstat.txt");
+        Assert.Equal("parstat-txt", s.FormatId);
+        Assert.Equal(31, s.Count); // of 812 rows, those with a frequency
+        Close(10000, s.Frequency[0]);
+        Close(10, s.Frequency[^1]);
+        Close(-0.00049816, s.ZReal[0], 1e-5);
+        Close(0.017514348, s.ZImag[0], 1e-7);
+        Close(0.02709465, s.ZReal[^1], 1e-6);
+        Close(-0.0039979108, s.ZImag[^1], 1e-7);
+    }
+
+    [RealDataFact]
+    public void The_autolab_sample_matches_the_rounded_reference_values()
+    {
+        var s = Read("autolab-txt/exampleDataAutolab.txt");
+        Assert.Equal(41, s.Count);
+        Close(10000, s.Frequency[0]);
+        Close(0.1, s.Frequency[^1]);
+        Close(0.01378586, s.ZReal[0], 1e-6);
+        Close(0.00719195, s.ZImag[0], 1e-6);
+        Close(0.03456978, s.ZReal[^1], 1e-6);
+        Close(-0.00390293, s.ZImag[^1], 1e-6);
+    }
+
+    [RealDataFact]
+    public void Circuit3_has_53_points_from_150_kHz_to_1_Hz()
+    {
+        var s = Read("zplot-z/Circuit3_EIS_1.z");
+        Assert.Equal(53, s.Count);
+        Close(150000, s.Frequency[0]);
+        Close(1, s.Frequency[^1]);
+        Close(1493.7, s.ZReal[0]);
+        Close(10.377, s.ZImag[0]);
+    }
+
+    [RealDataFact]
+    public void The_aborted_gamry_file_gives_exactly_the_same_arrays()
+    {
+        var a = Read("gamry-dta/exampleDataGamry.DTA");
+        var b = Read("gamry-dta/exampleDataGamryABORT.DTA");
+        Assert.Equal(a.Frequency, b.Frequency);
+        Assert.Equal(a.ZReal, b.ZReal);
+        Assert.Equal(a.ZImag, b.ZImag);
+    }
+
+    [RealDataFact]
+    public void Other_columns_are_kept()
+    {
+        var s = Read("eclab/exampleDataBioLogic.mpt");
+        Assert.Equal(43, s.Columns["|Z|/Ohm"].Length);
+        Close(65.472046, s.Columns["|Z|/Ohm"][0]);
+        Assert.True(s.Columns.ContainsKey("<Ewe>/V"));
+    }
+
+    [RealDataFact]
+    public void The_missing_frequency_file_names_the_missing_column()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => Read("eclab/exampleDataBioLogic_MissingFreq.mpt"));
+        Assert.Contains("\"freq/Hz\" not found in column headers", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("MISSING_COLUMN", ex.Code);
+    }
+
+    [RealDataFact]
+    public void A_polarisation_record_is_not_taken_for_a_spectrum()
+    {
+        var pol = File.ReadAllBytes(SharedData.RealFile("thienenkamp-mri", "Li_Li", "POL.txt"));
+        Assert.Null(EisFormats.Detect("POL.txt", pol));
+        Assert.Equal("zahner-polarisation-text", FormatRegistry.Default.Identify("POL.txt", pol).FormatId);
+    }
+
+    [Fact]
+    public void A_nan_row_names_the_line_and_column()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => EisFormats.Read("bad.csv", "1000,1,-1\n100,NaN,-2\n10,3,-3\n"u8.ToArray()));
+        Assert.Equal(2, ex.Line);
+        Assert.Contains("column 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void German_decimal_commas_are_read()
+    {
+        string mpt = "EC-Lab ASCII FILE\nNb header lines : 4\n\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\t\n1,5E+003\t2,25\t0,5\t\n1,0E+001\t3,5\t1,25\t\n";
+        var s = EisFormats.Read("de.mpt", System.Text.Encoding.Latin1.GetBytes(mpt));
+        Assert.Equal([1500.0, 10.0], s.Frequency);
+        Assert.Equal([2.25, 3.5], s.ZReal);
+        Assert.Equal([-0.5, -1.25], s.ZImag);
+    }
+}
