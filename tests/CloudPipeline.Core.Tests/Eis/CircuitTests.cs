@@ -1,0 +1,141 @@
+using System.Numerics;
+using CloudPipeline.Core.Analysis.Eis;
+using CloudPipeline.Core.Analysis.Eis.Circuits;
+using CloudPipeline.Core.Formats.Eis;
+using CloudPipeline.Testing;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Eis;
+
+/// <summary>The circuit language and CNLS against eis.md §8.2 and §8.5.</summary>
+public sealed class CircuitTests
+{
+    private static readonly double[] Frequencies = [0.001, 1, 1000];
+
+    private static void Close(double expected, double actual, double relative, double absolute = 0) =>
+        Assert.True(Math.Abs(actual - expected) <= Math.Max(relative * Math.Abs(expected), absolute), $"expected {expected:R}, got {actual:R}");
+
+    [Theory]
+    [InlineData("R1", 0.1, 0, 0.1, 0, 0.1, 0)]
+    [InlineData("C1", 0, -1591.5494309, 0, -1.5915494309, 0, -0.0015915494)]
+    [InlineData("L1", 0, 0.000628319, 0, 0.628319, 0, 628.319)]
+    [InlineData("W1", 1.26156626, -1.26156626, 0.03989423, -0.03989423, 0.00126157, -0.00126157)]
+    [InlineData("Wo1", 0.033333333, -79.5774743, 0.0330043705, -0.0823286679, 0.0019947114, -0.0019947114)]
+    [InlineData("Ws1", 0.09999998, -4.18878913e-05, 0.08327519, -0.0333838167, 0.00199471, -0.00199471)]
+    [InlineData("CPE1", 26.2162368, -8.51817171, 6.58522096, -2.13966799, 1.65413272, -0.5374603)]
+    public void Elements_match_the_table(string circuit, double re0, double im0, double re1, double im1, double re2, double im2)
+    {
+        var c = Circuit.Parse(circuit);
+        var p = new[] { 0.1, 0.2 }.Take(c.ParameterNames.Count).ToArray();
+        var expected = new[] { new Complex(re0, im0), new Complex(re1, im1), new Complex(re2, im2) };
+        for (int i = 0; i < 3; i++)
+        {
+            var z = c.Impedance(2 * Math.PI * Frequencies[i], p);
+            // The table prints about six significant digits.
+            Close(expected[i].Real, z.Real, 5e-6, 1e-12);
+            Close(expected[i].Imaginary, z.Imaginary, 5e-6, 1e-12);
+        }
+    }
+
+    [Fact]
+    public void Series_and_parallel_compose_and_parameters_are_named_in_order()
+    {
+        var c = Circuit.Parse("R0-p(R1,C1)-p(R2-Wo1,C2)");
+        Assert.Equal(["R0", "R1", "C1", "R2", "Wo1_0", "Wo1_1", "C2"], c.ParameterNames);
+        var s = Circuit.Parse("R1-R2");
+        var p = Circuit.Parse("p(R1,R2)");
+        Assert.Equal(10, s.Impedance(1, [4, 6]).Real, 12);
+        Assert.Equal(2.4, p.Impedance(1, [4, 6]).Real, 12);
+    }
+
+    [Theory]
+    [InlineData("R0-X1", 3, "unknown element")]
+    [InlineData("R0-R0", 3, "duplicate label R0")]
+    [InlineData("R0-p(R1,C1", 3, "unbalanced '('")]
+    [InlineData("R0-p(R1,C1))", 11, "unbalanced ')'")]
+    [InlineData("R0-CPE", 6, "needs an index")]
+    public void Syntax_errors_give_the_position(string text, int position, string problem)
+    {
+        var ex = Assert.Throws<CircuitSyntaxException>(() => Circuit.Parse(text));
+        Assert.Equal(position, ex.Position);
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wrong_initial_guess_length_is_named()
+    {
+        var s = Synthetic("R0-p(R1,C1)", [10, 100, 1e-5]);
+        var ex = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(s, Circuit.Parse("R0-p(R1,C1)"), [1, 2]));
+        Assert.Contains("needs 3 values, not 2", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static Spectrum Synthetic(string circuit, double[] parameters)
+    {
+        var c = Circuit.Parse(circuit);
+        var f = Enumerable.Range(0, 31).Select(i => Math.Pow(10, 5 - i / 6.0)).ToArray();
+        var z = f.Select(x => c.Impedance(2 * Math.PI * x, parameters)).ToArray();
+        return new Spectrum("synthetic", "synthetic", f, z.Select(v => v.Real).ToArray(), z.Select(v => v.Imaginary).ToArray(), new Dictionary<string, double[]>());
+    }
+
+    [Fact]
+    public void Noise_free_rc_and_cpe_spectra_are_recovered()
+    {
+        var rc = CircuitFitter.Fit(Synthetic("R0-p(R1,C1)", [10, 100, 1e-5]), Circuit.Parse("R0-p(R1,C1)"), [5, 50, 1e-6]);
+        Assert.All(rc.Values.Zip([10, 100, 1e-5]), x => Close(x.Second, x.First, 1e-8));
+        Assert.True(rc.ChiSquare < 1e-20, $"chi2 {rc.ChiSquare}");
+        var cpe = CircuitFitter.Fit(Synthetic("R0-p(R1,CPE1)", [10, 100, 1e-5, 0.8]), Circuit.Parse("R0-p(R1,CPE1)"), [5, 50, 1e-6, 0.9]);
+        Assert.All(cpe.Values.Zip([10, 100, 1e-5, 0.8]), x => Close(x.Second, x.First, 1e-6));
+    }
+
+    private static Spectrum ExampleData()
+    {
+        string path = SharedData.RealFile("eis-csv", "exampleData.csv");
+        return EisPreprocessing.KeepCapacitiveOnly(EisFormats.Read("exampleData.csv", File.ReadAllBytes(path)));
+    }
+
+    [RealDataFact]
+    public void Randles_fit_reproduces_the_reference_with_confidence_intervals()
+    {
+        var s = ExampleData();
+        Assert.Equal(57, s.Count);
+        var fit = CircuitFitter.Fit(s, Circuit.Parse("R0-p(R1-Wo1,C1)"), [.01, .005, .01, 200, .1]);
+        double[] expected = [1.86235717e-02, 1.16804085e-02, 6.27121224e-02, 2.21232935e+02, 1.17171440e+00];
+        Assert.All(fit.Values.Zip(expected), x => Close(x.Second, x.First, 1e-5));
+        Close(1.20503e-4, fit.ChiSquare, 1e-5);
+        double[] se = [2.4353e-4, 3.0515e-4, 4.3845e-3, 34.915, 0.085139];
+        Assert.All(fit.Parameters.Select(p => p.StandardError).Zip(se), x => Close(x.Second, x.First, 0.02));
+        Close(0.9611, fit.Correlation![2, 3], 1e-3);
+        var r0 = fit.Parameters[0];
+        Close(r0.Value - 1.98197 * r0.StandardError, r0.Lower95, 1e-4);
+        var z10 = Circuit.Parse("R0-p(R1-Wo1,C1)").Impedance(2 * Math.PI * 10, fit.Values);
+        Close(0.0251618, z10.Real, 1e-6);
+        Close(-0.00601304, z10.Imaginary, 1e-5);
+    }
+
+    [RealDataFact]
+    public void Seven_parameter_circuit_reaches_the_converged_optimum()
+    {
+        var fit = CircuitFitter.Fit(ExampleData(), Circuit.Parse("R0-p(R1,C1)-p(R2-Wo1,C2)"), [.01, .01, 100, .01, .05, 100, 1]);
+        Assert.True(fit.ChiSquare <= 1.9428e-5, $"chi2 {fit.ChiSquare}");
+        double[] bounded = [1.6519e-2, 8.6786e-3, 3.3218, 5.3904e-3, 6.3703e-2, 2.3785e2, 2.1953e-1];
+        Assert.All(fit.Values.Zip(bounded), x => Close(x.Second, x.First, 0.01));
+        var withBounds = CircuitFitter.Fit(ExampleData(), Circuit.Parse("R0-p(R1,C1)-p(R2-Wo1,C2)"), [.01, .01, 100, .01, .05, 100, 1],
+            new CircuitFitOptions { LowerBounds = new double[7], UpperBounds = [10, 1, 1e3, 1, 1, 1e4, 100] });
+        Assert.All(withBounds.Values.Zip(fit.Values), x => Close(x.Second, x.First, 1e-6));
+    }
+
+    [RealDataFact]
+    public void Modulus_weighted_seven_parameter_fit_is_at_least_as_good_as_the_reference_optimum()
+    {
+        // From the stated guess this LM reaches a lower minimum (chi2 0.01839) than the reference point of eis.md §8.5
+        // (0.02002, where the two branches share the resistance differently), so the reference is a local optimum:
+        // assert the chi2, as the spec asks for searches that may find other optima.
+        var circuit = Circuit.Parse("R0-p(R1,C1)-p(R2-Wo1,C2)");
+        var options = new CircuitFitOptions { Weighting = FitWeighting.Modulus };
+        var fit = CircuitFitter.Fit(ExampleData(), circuit, [.01, .01, 100, .01, .05, 100, 1], options);
+        double[] reference = [1.6399e-2, 9.0562e-3, 3.0604, 5.2867e-3, 1.4487e-1, 1.3201e3, 2.0151e-1];
+        var polishedReference = CircuitFitter.Fit(ExampleData(), circuit, reference, options);
+        Assert.All(polishedReference.Values.Zip(reference), x => Close(x.Second, x.First, 0.01)); // the reference is a true local optimum here too
+        Assert.True(fit.ChiSquare <= polishedReference.ChiSquare, $"chi2 {fit.ChiSquare} > reference {polishedReference.ChiSquare}");
+    }
+}
