@@ -47,6 +47,7 @@ services.AddSingleton(sp =>
 });
 services.AddSingleton<IActivity, ValidateDatasetActivity>();
 services.AddSingleton<IActivity, MriDriftActivity>();
+services.AddSingleton<IActivity, EisActivity>();
 services.AddSingleton<DatasetIngestor>();
 
 // Functions, one trigger each.

@@ -201,4 +201,41 @@ public sealed class PipelineEndToEndTests
             good.Delete(recursive: true);
         }
     }
+
+    [RealDataFact]
+    public async Task An_impedance_file_with_a_manifest_circuit_yields_validation_drt_and_fit_results_with_plots()
+    {
+        await using var host = await HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: false);
+        string experiment = "eis-" + Guid.NewGuid().ToString("N")[..8];
+        var staging = Directory.CreateTempSubdirectory("cp-eis-");
+        try
+        {
+            File.Copy(SharedData.RealFile("eis-csv", "exampleData.csv"), Path.Combine(staging.FullName, "exampleData.csv"));
+            File.WriteAllText(Path.Combine(staging.FullName, "experiment.json"),
+                """{ "schemaVersion": 1, "eis": { "circuit": "R0-p(R1-Wo1,C1)", "initialGuess": [0.01, 0.005, 0.01, 200, 0.1], "capacitiveOnly": true } }""");
+            var (code, output) = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", staging.FullName, "--site", "lab", "--experiment", experiment);
+            Assert.True(code == 0, output);
+            var datasets = await WaitForDatasetsAsync(host, "lab", experiment, 2, TimeSpan.FromMinutes(2));
+            Assert.All(datasets, d => Assert.Equal("Completed", d.GetProperty("status").GetString()));
+
+            var results = await GetAsync(host, $"api/results?site=lab&experiment={experiment}");
+            double Value(string quantity) => results.Single(r => r.GetProperty("quantity").GetString() == "exampleData.csv:" + quantity).GetProperty("value").GetDouble();
+            Assert.Equal(0.0186235717, Value("fit:R0"), 1e-6);
+            Assert.Equal(221.232935, Value("fit:Wo1_1"), 0.01);
+            Assert.True(Value("drtPolarisationResistance") > 0);
+            Assert.Equal("KK_FAIL", results.Single(r => r.GetProperty("quantity").GetString() == "exampleData.csv:linKkVerdict").GetProperty("text").GetString());
+
+            string prefix = results.First().GetProperty("artifactPrefix").GetString()!;
+            var names = new List<string>();
+            await foreach (var blob in new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobsAsync(prefix))
+            {
+                names.Add(blob.Name[prefix.Length..]);
+            }
+            Assert.Equal(["bode-modulus.svg", "bode-phase.svg", "drt.svg", "eis.json", "nyquist.svg"], names.Order());
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
 }

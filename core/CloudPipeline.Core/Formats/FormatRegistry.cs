@@ -1,4 +1,5 @@
 using System.Text;
+using CloudPipeline.Core.Formats.Eis;
 using CloudPipeline.Core.Formats.Electrochemistry;
 using CloudPipeline.Core.Formats.Mri;
 using CloudPipeline.Core.Pipeline;
@@ -44,7 +45,7 @@ public sealed class FormatRegistry
     public FormatRegistry(IEnumerable<IFormatReader> readers) => _readers = readers.ToList();
 
     /// <summary>The registry with every reader this version ships.</summary>
-    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new TopSpinProfileFormat(), new PolarisationRecordFormat()]);
+    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new TopSpinProfileFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
 
     /// <summary>Identifies a file or throws <see cref="InstrumentFileException"/> with a reason a person can act on.</summary>
     public IdentifiedFile Identify(string fileName, byte[] content)
@@ -84,6 +85,22 @@ public sealed class FormatRegistry
                 $"{profile.Size} points, EXPNO {profile.ExpNo}", profile.Size,
                 [$"intensity (a.u.), {profile.LeftPpm} → {profile.RightPpm} ppm"],
                 Number(profile.Values[0]), Number(profile.Values[^1]));
+        }
+    }
+
+    private sealed class EisSpectrumFormat : IFormatReader
+    {
+        public string FormatId => "eis";
+
+        public bool Sniff(string fileName, string head) => EisFormats.Detect(fileName, Encoding.Latin1.GetBytes(head)) is not null;
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            var format = EisFormats.Detect(fileName, content) ?? throw new InstrumentFileException(fileName, "no impedance layout recognises the file", code: "NOT_EIS");
+            var s = format.Parse(fileName, content);
+            string Point(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"f = {s.Frequency[i]:G10} Hz, Z = {s.ZReal[i]:G10} {(s.ZImag[i] < 0 ? "-" : "+")} {Math.Abs(s.ZImag[i]):G10}j Ohm");
+            return new IdentifiedFile(format.FormatId, "eis", "spectrum", $"EisFormats {EisFormats.Version} ({format.FormatId})",
+                $"{s.Count} points", s.Count, ["f (Hz)", "Z' (Ohm)", "Z'' (Ohm)", .. s.Columns.Keys.Take(20)], Point(0), Point(s.Count - 1));
         }
     }
 

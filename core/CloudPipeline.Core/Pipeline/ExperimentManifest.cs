@@ -41,6 +41,22 @@ public sealed record ElectrochemistrySettings
     public double? NominalStepStartOffsetS { get; init; }
 }
 
+/// <summary>Settings of the EIS chain.</summary>
+public sealed record EisSettings
+{
+    /// <summary>Equivalent circuit to fit (impedance.py syntax); no fit when null.</summary>
+    public string? Circuit { get; init; }
+
+    /// <summary>Initial guess, one value per circuit parameter.</summary>
+    public double[]? InitialGuess { get; init; }
+
+    /// <summary>Keep only points with Z'' &lt; 0 before analysis. Default false.</summary>
+    public bool CapacitiveOnly { get; init; }
+
+    /// <summary>DRT regularisation parameter for the fixed rule. Default 1e-3.</summary>
+    public double DrtLambda { get; init; } = 1e-3;
+}
+
 /// <summary>
 /// <c>experiment.json</c>: what instrument files cannot carry. Every field is optional; a stage that needs a
 /// missing value fails with a message naming it. Unknown fields are errors, so typos do not go unnoticed.
@@ -70,6 +86,9 @@ public sealed record ExperimentManifest
 
     /// <summary>DC electrochemistry settings.</summary>
     public ElectrochemistrySettings? Electrochemistry { get; init; }
+
+    /// <summary>EIS settings.</summary>
+    public EisSettings? Eis { get; init; }
 
     /// <summary>The serializer settings of manifests: camelCase, comments allowed, unknown members rejected.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
@@ -124,6 +143,23 @@ public sealed record ExperimentManifest
             Require(m.PlateauHalfWidth >= 0, "$.mriDrift.plateauHalfWidth", "a non-negative number of points");
             Require(m.PolyOrderZ is >= 0 and <= 10 && m.PolyOrderT is >= 0 and <= 10, "$.mriDrift.polyOrderZ/polyOrderT", "orders from 0 to 10");
             Require(m.MaxProfiles is null or >= 2, "$.mriDrift.maxProfiles", "at least 2");
+        }
+        if (Eis is { } e)
+        {
+            Require(e.DrtLambda > 0, "$.eis.drtLambda", "a positive regularisation parameter");
+            if (e.Circuit is { } circuit)
+            {
+                int expected;
+                try
+                {
+                    expected = Analysis.Eis.Circuits.Circuit.Parse(circuit).ParameterNames.Count;
+                }
+                catch (Analysis.Eis.Circuits.CircuitSyntaxException ex)
+                {
+                    throw new InstrumentFileException(sourceName, ex.Message, field: "$.eis.circuit", expected: "a circuit such as R0-p(R1-Wo1,C1)", code: "MANIFEST_INVALID");
+                }
+                Require(e.InitialGuess?.Length == expected, "$.eis.initialGuess", $"{expected} values, one per parameter of {circuit}");
+            }
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class MriDriftActivity : IActivity
         var request = document.RootElement.GetProperty(Orchestrations.PipelineOrchestrations.InputsReady).Deserialize<ExperimentInput>()!;
         await _catalog.SetExperimentAsync(new ExperimentRecord(request.Site, request.Experiment, "Processing", context.InstanceId, "analysing", _time.GetUtcNow()), cancellationToken);
 
-        var files = await MriExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, cancellationToken);
+        var files = await ExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, cancellationToken);
         var manifest = await files.ReadManifestAsync(cancellationToken);
         var voltage = await files.ReadVoltageAsync(manifest, cancellationToken);
         var profiles = await files.ReadProfilesAsync(cancellationToken);

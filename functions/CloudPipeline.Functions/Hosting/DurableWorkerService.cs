@@ -39,7 +39,7 @@ internal sealed class DurableWorkerService : BackgroundService
         {
             return;
         }
-        if (state.Definition == PipelineOrchestrations.Dataset)
+        if (state.Definition is PipelineOrchestrations.Dataset or PipelineOrchestrations.EisDataset)
         {
             var request = JsonSerializer.Deserialize<DatasetInput>(input)!;
             var dataset = await _catalog.GetAsync(request.Site, request.Experiment, request.DatasetRowKey, ct);

@@ -129,7 +129,8 @@ public sealed class DatasetIngestor
             UpdatedAt = _time.GetUtcNow(),
         };
         await _catalog.UpdateAsync(dataset, ct);
-        await _durable.StartAsync(PipelineOrchestrations.Dataset, instanceId, JsonSerializer.Serialize(new DatasetInput(site, experiment, dataset.RowKey)), ct);
+        string definition = identified.Technique == "eis" ? PipelineOrchestrations.EisDataset : PipelineOrchestrations.Dataset;
+        await _durable.StartAsync(definition, instanceId, JsonSerializer.Serialize(new DatasetInput(site, experiment, dataset.RowKey)), ct);
         await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
         _logger.LogInformation("Dataset {Site}/{Experiment}/{Path} identified as {Format} ({Summary}).", site, experiment, path, identified.FormatId, identified.Summary);
 
@@ -151,7 +152,7 @@ public sealed class DatasetIngestor
     /// </summary>
     private async Task CoordinateMriAsync(string site, string experiment, CancellationToken ct)
     {
-        var files = await MriExperimentFiles.FindAsync(_catalog, _blobs, site, experiment, ct);
+        var files = await ExperimentFiles.FindAsync(_catalog, _blobs, site, experiment, ct);
         if (files.Profiles.Count == 0 && files.Voltage is null)
         {
             return;
@@ -183,7 +184,7 @@ public sealed class DatasetIngestor
                 await _catalog.SetExperimentAsync(new ExperimentRecord(site, experiment, "WaitingForInputs", instanceId, $"manifest invalid: {ex.Message}", _time.GetUtcNow()), ct);
                 return;
             }
-            int required = MriExperimentFiles.RequiredProfiles(manifest, await files.ReadVoltageAsync(manifest, ct));
+            int required = ExperimentFiles.RequiredProfiles(manifest, await files.ReadVoltageAsync(manifest, ct));
             ready = files.Profiles.Count >= required;
             detail = $"{files.Profiles.Count} of {required} profile(s), polarisation record present";
         }

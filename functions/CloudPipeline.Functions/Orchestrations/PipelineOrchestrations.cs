@@ -8,6 +8,9 @@ public static class PipelineOrchestrations
     /// <summary>Per dataset: validate the upload with its reader and mark it completed.</summary>
     public const string Dataset = "dataset";
 
+    /// <summary>Per EIS spectrum: Lin-KK, DRT and the manifest's circuit fit.</summary>
+    public const string EisDataset = "eis";
+
     /// <summary>Per MRI experiment: wait until the profile series and polarisation record are complete, then analyse.</summary>
     public const string MriDrift = "mri-drift";
 
@@ -18,6 +21,7 @@ public static class PipelineOrchestrations
     public static IReadOnlyList<OrchestrationDefinition> All(TimeSpan experimentInputTimeout) =>
     [
         new(Dataset, "1", [new ActivityStep("validate", Activities.ValidateDatasetActivity.ActivityName)]),
+        new(EisDataset, "1", [new ActivityStep("analyze", Activities.EisActivity.ActivityName)]),
         new(MriDrift, "1",
         [
             new WaitForInputsStep("inputs", [InputsReady], experimentInputTimeout),

@@ -10,14 +10,14 @@ using CloudPipeline.Storage.Blobs;
 namespace CloudPipeline.Functions.Activities;
 
 /// <summary>
-/// The MRI files of one experiment as the catalog knows them: the newest manifest, the newest polarisation
+/// The files of one experiment as the catalog knows them: the newest manifest, the newest polarisation
 /// record and the newest version of each profile path (rejected datasets are ignored).
 /// </summary>
-public sealed class MriExperimentFiles
+public sealed class ExperimentFiles
 {
     private readonly BlobContainerClient _raw;
 
-    private MriExperimentFiles(BlobContainerClient raw, DatasetRecord? manifest, DatasetRecord? voltage, IReadOnlyList<DatasetRecord> profiles)
+    private ExperimentFiles(BlobContainerClient raw, DatasetRecord? manifest, DatasetRecord? voltage, IReadOnlyList<DatasetRecord> profiles)
     {
         _raw = raw;
         Manifest = manifest;
@@ -35,14 +35,14 @@ public sealed class MriExperimentFiles
     public IReadOnlyList<DatasetRecord> Profiles { get; }
 
     /// <summary>Looks the experiment's files up in the catalog.</summary>
-    public static async Task<MriExperimentFiles> FindAsync(DatasetCatalog catalog, BlobServiceClient blobs, string site, string experiment, CancellationToken ct)
+    public static async Task<ExperimentFiles> FindAsync(DatasetCatalog catalog, BlobServiceClient blobs, string site, string experiment, CancellationToken ct)
     {
         var usable = (await catalog.ListAsync(site, experiment, ct))
             .Where(d => d.Status is DatasetStatus.Identified or DatasetStatus.Processing or DatasetStatus.Completed)
             .ToList();
         DatasetRecord? Newest(string role) => usable.Where(d => d.Role == role).MaxBy(d => d.ReceivedAt);
         var profiles = usable.Where(d => d.Role == "profile").GroupBy(d => d.Path).Select(g => g.MaxBy(d => d.ReceivedAt)!).ToList();
-        return new MriExperimentFiles(blobs.GetBlobContainerClient(StorageLayout.RawContainer), Newest("manifest"), Newest("polarisation"), profiles);
+        return new ExperimentFiles(blobs.GetBlobContainerClient(StorageLayout.RawContainer), Newest("manifest"), Newest("polarisation"), profiles);
     }
 
     /// <summary>The manifest (defaults when the experiment has none).</summary>

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+using CloudPipeline.Core.Analysis.Eis;
+using CloudPipeline.Core.Analysis.Eis.Circuits;
+using CloudPipeline.Core.Formats.Eis;
+using CloudPipeline.Core.Plotting;
+
+namespace CloudPipeline.Core.Pipeline;
+
+/// <summary>What the EIS chain computes for one spectrum.</summary>
+/// <param name="Spectrum">The spectrum as read.</param>
+/// <param name="Validation">Lin-KK.</param>
+/// <param name="Drt">The DRT.</param>
+/// <param name="Fit">The circuit fit, when a circuit was given.</param>
+public sealed record EisReport(Spectrum Spectrum, LinKkResult Validation, DrtResult Drt, CircuitFitResult? Fit);
+
+/// <summary>The EIS chain for one spectrum: validate (Lin-KK), DRT, and a circuit fit when a circuit is named.</summary>
+public static class EisStage
+{
+    /// <summary>Runs the chain.</summary>
+    public static EisReport Run(Spectrum spectrum, string? circuit = null, IReadOnlyList<double>? initialGuess = null, DrtParameters? drt = null, LinKkParameters? linKk = null)
+    {
+        var validation = LinKk.Run(spectrum, linKk);
+        var distribution = Drt.Compute(spectrum, drt);
+        CircuitFitResult? fit = null;
+        if (circuit is not null)
+        {
+            var parsed = Circuit.Parse(circuit);
+            var guess = initialGuess ?? throw new ArgumentException($"Fitting {circuit} needs an initial guess of {parsed.ParameterNames.Count} values ({string.Join(", ", parsed.ParameterNames)}).");
+            fit = CircuitFitter.Fit(spectrum, parsed, guess);
+        }
+        return new EisReport(spectrum, validation, distribution, fit);
+    }
+
+    /// <summary><c>eis.json</c> and the plots: Nyquist and Bode with the fit, and the DRT.</summary>
+    public static IReadOnlyList<Artifact> Artifacts(EisReport report)
+    {
+        var s = report.Spectrum;
+        var series = new List<SvgSeries> { new("measured", s.ZReal, s.ZImag.Select(v => -v).ToArray(), "#2471a3", MarkersOnly: true) };
+        var bodeMod = new List<SvgSeries> { new("measured |Z|", s.Frequency, Enumerable.Range(0, s.Count).Select(s.Modulus).ToArray(), "#2471a3", MarkersOnly: true) };
+        var bodePhase = new List<SvgSeries> { new("measured phase", s.Frequency, Enumerable.Range(0, s.Count).Select(i => -s.Phase(i) * 180 / Math.PI).ToArray(), "#2471a3", MarkersOnly: true) };
+        if (report.Fit is { } fit)
+        {
+            var circuit = Circuit.Parse(fit.Circuit);
+            var dense = Enumerable.Range(0, 200).Select(i => Math.Pow(10, Math.Log10(s.Frequency.Min()) + (Math.Log10(s.Frequency.Max()) - Math.Log10(s.Frequency.Min())) * i / 199)).ToArray();
+            var z = dense.Select(f => circuit.Impedance(2 * Math.PI * f, fit.Values)).ToArray();
+            series.Add(new SvgSeries($"fit {fit.Circuit}", z.Select(v => v.Real).ToArray(), z.Select(v => -v.Imaginary).ToArray(), "#c0392b"));
+            bodeMod.Add(new SvgSeries("fit |Z|", dense, z.Select(v => v.Magnitude).ToArray(), "#c0392b"));
+            bodePhase.Add(new SvgSeries("fit phase", dense, z.Select(v => -v.Phase * 180 / Math.PI).ToArray(), "#c0392b"));
+        }
+        return
+        [
+            new Artifact("eis.json", "application/json", Json(report)),
+            new Artifact("nyquist.svg", "image/svg+xml", SvgPlot.Lines($"Nyquist: {s.SourceName}", series, "Z' (Ohm)", "-Z'' (Ohm)")),
+            new Artifact("bode-modulus.svg", "image/svg+xml", SvgPlot.Lines($"Bode |Z|: {s.SourceName}", bodeMod, "f (Hz)", "|Z| (Ohm)", logX: true)),
+            new Artifact("bode-phase.svg", "image/svg+xml", SvgPlot.Lines($"Bode phase: {s.SourceName}", bodePhase, "f (Hz)", "-phase (deg)", logX: true)),
+            new Artifact("drt.svg", "image/svg+xml", SvgPlot.Lines($"DRT (lambda {report.Drt.Lambda.ToString("G3", CultureInfo.InvariantCulture)}): {s.SourceName}",
+                [new SvgSeries("g (Ohm/decade)", report.Drt.Log10Tau, report.Drt.Density, "#117a65")], "log10 tau (s)", "g (Ohm per decade)")),
+        ];
+    }
+
+    private static string Json(EisReport r)
+    {
+        var v = r.Validation;
+        var d = r.Drt;
+        return JsonSerializer.Serialize(new
+        {
+            file = r.Spectrum.SourceName,
+            format = r.Spectrum.FormatId,
+            points = r.Spectrum.Count,
+            linKk = new { algorithm = LinKkResult.AlgorithmVersion, v.M, v.Mu, c = v.Parameters.C, maxResidualReal = v.MaxResidualReal, maxResidualImag = v.MaxResidualImag, gate = v.Parameters.Gate, verdict = v.Passed ? "pass" : "KK_FAIL" },
+            drt = new
+            {
+                algorithm = DrtResult.AlgorithmVersion,
+                lambda = d.Lambda,
+                gridPoints = d.Log10Tau.Length,
+                rInfinity = d.RInfinity,
+                inductance = d.Inductance,
+                polarisationResistance = d.PolarisationResistance,
+                interphaseResistance = d.InterphaseResistance,
+                interphaseAsr = d.InterphaseAsr,
+                interphaseResistancePerElectrode = d.InterphaseResistancePerElectrode,
+                peakLog10Tau = d.Peak?.RefinedLog10Tau,
+                log10Tau = d.Log10Tau,
+                resistance = d.Resistance,
+            },
+            fit = r.Fit is { } f
+                ? new
+                {
+                    algorithm = CircuitFitResult.AlgorithmVersion,
+                    circuit = f.Circuit,
+                    chiSquare = f.ChiSquare,
+                    rmse = f.Rmse,
+                    evaluations = f.Evaluations,
+                    flags = f.Flags,
+                    parameters = f.Parameters.Select(p => new { p.Name, p.Unit, p.Value, p.StandardError, p.Lower95, p.Upper95, p.Fixed, p.AtBound }),
+                }
+                : null,
+        }, new JsonSerializerOptions(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Globalization;
+using CloudPipeline.Core.Analysis;
+using CloudPipeline.Core.Analysis.Eis.Circuits;
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Eis;
+using CloudPipeline.Core.Pipeline;
+
+namespace CloudPipeline.Cli.Commands;
+
+/// <summary><c>cloudpipeline analyze eis FILE</c>.</summary>
+internal static class AnalyzeEisCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "An impedance file of any supported format." };
+        var circuit = new Option<string>("--circuit") { Description = "Equivalent circuit in impedance.py syntax, e.g. R0-p(R1-Wo1,C1)." };
+        var guess = new Option<string>("--initial-guess") { Description = "Comma-separated initial values, one per circuit parameter in circuit order." };
+        var capacitive = new Option<bool>("--capacitive-only") { Description = "Keep only points with Z'' < 0 (impedance.py's ignoreBelowX)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for eis.json and the SVG plots (Nyquist, Bode, DRT)." };
+        file.AcceptExistingOnly();
+        var command = new Command("eis", "Validate an impedance spectrum (Lin-KK), compute its DRT and, with --circuit, fit an equivalent circuit with confidence intervals.")
+        {
+            file, circuit, guess, capacitive, output,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var info = parse.GetValue(file)!;
+                var spectrum = EisFormats.Read(info.Name, File.ReadAllBytes(info.FullName));
+                if (parse.GetValue(capacitive))
+                {
+                    spectrum = Core.Analysis.Eis.EisPreprocessing.KeepCapacitiveOnly(spectrum);
+                }
+                double[]? initial = parse.GetValue(guess)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                var report = EisStage.Run(spectrum, parse.GetValue(circuit), initial);
+                Print(report);
+                if (parse.GetValue(output) is { } dir)
+                {
+                    dir.Create();
+                    foreach (var artifact in EisStage.Artifacts(report))
+                    {
+                        File.WriteAllText(Path.Combine(dir.FullName, artifact.Name), artifact.Content);
+                    }
+                    Console.WriteLine($"written to      {dir.FullName}");
+                }
+                return 0;
+            }
+            catch (Exception ex) when (ex is InstrumentFileException or AnalysisException or CircuitSyntaxException or ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static void Print(EisReport r)
+    {
+        string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        var v = r.Validation;
+        Console.WriteLine($"{r.Spectrum.SourceName}: {r.Spectrum.FormatId}, {r.Spectrum.Count} points, {G(r.Spectrum.Frequency.Max())} … {G(r.Spectrum.Frequency.Min())} Hz");
+        Console.WriteLine($"Lin-KK          M = {v.M}, mu = {G(v.Mu)}, max residual re {v.MaxResidualReal:P2} / im {v.MaxResidualImag:P2} → {(v.Passed ? "pass" : "KK_FAIL")} (gate {v.Parameters.Gate:P0})");
+        var d = r.Drt;
+        Console.WriteLine($"DRT             lambda {G(d.Lambda)}, R_inf {G(d.RInfinity)} Ohm, R_pol {G(d.PolarisationResistance)} Ohm, R_int(-4<log tau<0) {G(d.InterphaseResistance)} Ohm, peak {(d.Peak is { } peak ? G(peak.RefinedLog10Tau) : "none")}");
+        if (r.Fit is { } f)
+        {
+            Console.WriteLine($"fit {f.Circuit}: chi2 {G(f.ChiSquare)}, {f.Evaluations} evaluations{(f.Flags.Count > 0 ? ", flags " + string.Join(",", f.Flags) : "")}");
+            foreach (var p in f.Parameters)
+            {
+                Console.WriteLine($"  {p.Name,-8} {G(p.Value),14} {p.Unit,-11} ± {G(p.StandardError)}  95% [{G(p.Lower95)}, {G(p.Upper95)}]{(p.AtBound ? " AT_BOUND" : "")}{(p.Fixed ? " fixed" : "")}");
+            }
+        }
+    }
+}

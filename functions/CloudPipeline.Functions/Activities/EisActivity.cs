@@ -1,0 +1,117 @@
+using System.Text.Json;
+using CloudPipeline.Core.Analysis.Eis;
+using CloudPipeline.Core.Formats.Eis;
+using CloudPipeline.Core.Pipeline;
+using CloudPipeline.Durable;
+using CloudPipeline.Functions.Catalog;
+using CloudPipeline.Functions.Hosting;
+using CloudPipeline.Storage.Blobs;
+
+namespace CloudPipeline.Functions.Activities;
+
+/// <summary>
+/// The EIS chain of one spectrum dataset: Lin-KK validation, DRT, and the manifest's circuit fit if it names one.
+/// Results go to the Results table (one row per quantity, fitted parameters with their standard errors) and
+/// eis.json with the Nyquist, Bode and DRT plots to <c>artifacts/{site}/{experiment}/eis/{file}/</c>.
+/// </summary>
+public sealed class EisActivity : IActivity
+{
+    /// <summary>The activity name.</summary>
+    public const string ActivityName = "eis-analyze";
+
+    private readonly BlobServiceClient _blobs;
+    private readonly DatasetCatalog _catalog;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the activity.</summary>
+    public EisActivity(BlobServiceClient blobs, DatasetCatalog catalog, TimeProvider time)
+    {
+        _blobs = blobs;
+        _catalog = catalog;
+        _time = time;
+    }
+
+    /// <inheritdoc/>
+    public string Name => ActivityName;
+
+    /// <inheritdoc/>
+    public async Task<string> RunAsync(ActivityContext context, string input, CancellationToken cancellationToken)
+    {
+        var request = JsonSerializer.Deserialize<DatasetInput>(input)!;
+        var dataset = await _catalog.GetAsync(request.Site, request.Experiment, request.DatasetRowKey, cancellationToken)
+                      ?? throw new InvalidOperationException($"Dataset {request.DatasetRowKey} of {request.Site}/{request.Experiment} is not in the catalog.");
+        var manifest = await (await ExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, cancellationToken)).ReadManifestAsync(cancellationToken);
+        var settings = manifest.Eis ?? new EisSettings();
+        var content = (await _blobs.GetBlobContainerClient(StorageLayout.RawContainer).GetBlobClient(dataset.BlobName).DownloadContentAsync(cancellationToken: cancellationToken)).Value.ToArray();
+        var spectrum = EisFormats.Read(Path.GetFileName(dataset.Path), content);
+        if (settings.CapacitiveOnly)
+        {
+            spectrum = EisPreprocessing.KeepCapacitiveOnly(spectrum);
+        }
+        var drt = new DrtParameters { Lambda = settings.DrtLambda, ElectrodeAreaCm2 = manifest.ElectrodeAreaCm2, Symmetric = manifest.CellType == "symmetric" };
+        var report = EisStage.Run(spectrum, settings.Circuit, settings.InitialGuess, drt);
+
+        string prefix = $"{request.Site}/{request.Experiment}/eis/{dataset.Path}/{dataset.Sha256[..12]}/";
+        var artifacts = _blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer);
+        foreach (var artifact in EisStage.Artifacts(report))
+        {
+            await artifacts.GetBlobClient(prefix + artifact.Name).UploadAsync(BinaryData.FromString(artifact.Content), new BlobUploadOptions { ContentType = artifact.ContentType }, cancellationToken);
+        }
+        await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, settings, prefix), cancellationToken);
+        await _catalog.UpdateAsync(dataset with { Status = DatasetStatus.Completed, Summary = $"{spectrum.Count} points, {(report.Validation.Passed ? "KK pass" : "KK_FAIL")}", UpdatedAt = _time.GetUtcNow() }, cancellationToken);
+        return JsonSerializer.Serialize(new { dataset.BlobName, kk = report.Validation.Passed, rInt = report.Drt.InterphaseResistance, artifacts = prefix });
+    }
+
+    private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, EisReport report, EisSettings settings, string prefix)
+    {
+        var now = _time.GetUtcNow();
+        string inputs = JsonSerializer.Serialize(new[] { new InputReference(dataset.BlobName, dataset.Sha256) });
+        string file = Keys.Escape(dataset.Path);
+        string hash = Provenance.ParameterHash(settings);
+        ResultRecord Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null) => new()
+        {
+            Site = request.Site,
+            Experiment = request.Experiment,
+            CellId = cellId,
+            Technique = "eis",
+            Stage = algorithm.Split('@')[0],
+            Quantity = $"{file}:{quantity}",
+            Value = value,
+            Text = text,
+            Unit = unit,
+            Uncertainty = uncertainty,
+            Algorithm = algorithm.Split('@')[0],
+            Version = algorithm.Split('@')[1],
+            ParameterHash = hash,
+            Inputs = inputs,
+            ArtifactPrefix = prefix,
+            Flags = flags,
+            ComputedAt = now,
+        };
+        var v = report.Validation;
+        var d = report.Drt;
+        var rows = new List<ResultRecord>
+        {
+            Row("linKkMu", v.Mu, "1", LinKkResult.AlgorithmVersion, flags: v.Passed ? "" : "KK_FAIL"),
+            Row("linKkVerdict", double.NaN, "", LinKkResult.AlgorithmVersion, v.Passed ? "pass" : "KK_FAIL", flags: v.Passed ? "" : "KK_FAIL"),
+            Row("drtRInfinity", d.RInfinity, "Ohm", DrtResult.AlgorithmVersion),
+            Row("drtPolarisationResistance", d.PolarisationResistance, "Ohm", DrtResult.AlgorithmVersion),
+            Row("drtInterphaseResistance", d.InterphaseResistance, "Ohm", DrtResult.AlgorithmVersion),
+        };
+        if (d.InterphaseAsr is { } asr)
+        {
+            rows.Add(Row("drtInterphaseAsr", asr, "Ohm cm2", DrtResult.AlgorithmVersion));
+        }
+        if (d.Peak is { } peak)
+        {
+            rows.Add(Row("drtPeakLog10Tau", peak.RefinedLog10Tau, "log10 s", DrtResult.AlgorithmVersion));
+        }
+        if (report.Fit is { } fit)
+        {
+            string flags = string.Join(',', fit.Flags);
+            rows.Add(Row("fitChiSquare", fit.ChiSquare, "1", CircuitFitResult.AlgorithmVersion, fit.Circuit, flags: flags));
+            rows.AddRange(fit.Parameters.Select(p => Row($"fit:{p.Name}", p.Value, p.Unit, CircuitFitResult.AlgorithmVersion, fit.Circuit, double.IsNaN(p.StandardError) ? null : p.StandardError, flags)));
+        }
+        return rows;
+    }
+}
