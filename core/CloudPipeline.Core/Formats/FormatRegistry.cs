@@ -55,17 +55,17 @@ public sealed class FormatRegistry
         {
             throw new InstrumentFileException(fileName, "the file is empty", expected: "an instrument export or experiment.json", code: "EMPTY");
         }
-        string head = Encoding.UTF8.GetString(content, 0, Math.Min(content.Length, HeadBytes));
-        if (head.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new InstrumentFileException(fileName, "the file is binary and matches no supported binary format", expected: $"one of: {string.Join(", ", _readers.Select(r => r.FormatId))}", code: "UNKNOWN_FORMAT");
-        }
+        string head = Encoding.Latin1.GetString(content, 0, Math.Min(content.Length, HeadBytes));
         foreach (var reader in _readers)
         {
             if (reader.Sniff(fileName, head))
             {
                 return reader.Read(fileName, content);
             }
+        }
+        if (head.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InstrumentFileException(fileName, "the file is binary and matches no supported binary format", expected: $"one of: {string.Join(", ", _readers.Select(r => r.FormatId))}", code: "UNKNOWN_FORMAT");
         }
         throw new InstrumentFileException(fileName, "the content matches no supported format", expected: $"one of: {string.Join(", ", _readers.Select(r => r.FormatId))}", code: "UNKNOWN_FORMAT");
     }
@@ -92,14 +92,14 @@ public sealed class FormatRegistry
     {
         public string FormatId => "eis";
 
-        public bool Sniff(string fileName, string head) => EisFormats.Detect(fileName, Encoding.Latin1.GetBytes(head)) is not null;
+        public bool Sniff(string fileName, string head) =>
+            head.StartsWith("BIO-LOGIC MODULAR FILE", StringComparison.Ordinal) || EisFormats.Detect(fileName, Encoding.Latin1.GetBytes(head)) is not null;
 
         public IdentifiedFile Read(string fileName, byte[] content)
         {
-            var format = EisFormats.Detect(fileName, content) ?? throw new InstrumentFileException(fileName, "no impedance layout recognises the file", code: "NOT_EIS");
-            var s = format.Parse(fileName, content);
+            var s = EisFormats.Read(fileName, content);
             string Point(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"f = {s.Frequency[i]:G10} Hz, Z = {s.ZReal[i]:G10} {(s.ZImag[i] < 0 ? "-" : "+")} {Math.Abs(s.ZImag[i]):G10}j Ohm");
-            return new IdentifiedFile(format.FormatId, "eis", "spectrum", $"EisFormats {EisFormats.Version} ({format.FormatId})",
+            return new IdentifiedFile(s.FormatId, "eis", "spectrum", $"EisFormats {EisFormats.Version} ({s.FormatId})",
                 $"{s.Count} points", s.Count, ["f (Hz)", "Z' (Ohm)", "Z'' (Ohm)", .. s.Columns.Keys.Take(20)], Point(0), Point(s.Count - 1));
         }
     }

@@ -40,13 +40,7 @@ public static class EisFormats
             FormatId = "biologic-mpt",
             Encoding = Encoding.Latin1,
             Sniff = (_, head) => First(head, "EC-Lab ASCII FILE"),
-            Locate = lines =>
-            {
-                var nb = lines.Take(5).FirstOrDefault(l => l.StartsWith("Nb header lines", StringComparison.Ordinal));
-                return nb is not null && int.TryParse(nb.Split(':')[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && n <= lines.Count
-                    ? (n - 1, n)
-                    : null;
-            },
+            Locate = lines => BioLogic.MptTable.HeaderLineCount(lines) is { } n ? (n - 1, n) : null,
             LocateExpectation = "the 'Nb header lines : N' line",
             Split = line => SplitOn(line, '\t'),
             Frequency = ColumnRef.Named("freq/Hz"),
@@ -197,9 +191,28 @@ public static class EisFormats
         return All.FirstOrDefault(f => f.Sniff(fileName, head));
     }
 
-    /// <summary>Reads a spectrum from any supported layout.</summary>
+    /// <summary>Reads a spectrum from any supported layout, text or BioLogic binary.</summary>
     /// <exception cref="InstrumentFileException">No layout recognises the file, or the recognised one cannot read it.</exception>
-    public static Spectrum Read(string fileName, byte[] content) =>
-        (Detect(fileName, content) ?? throw new InstrumentFileException(fileName, "no impedance layout recognises the file", expected: $"one of: {string.Join(", ", All.Select(f => f.FormatId))}", code: "NOT_EIS"))
-        .Parse(fileName, content);
+    public static Spectrum Read(string fileName, byte[] content)
+    {
+        if (BioLogic.MprReader.Sniff(content))
+        {
+            return FromMpr(BioLogic.MprReader.Read(fileName, content));
+        }
+        return (Detect(fileName, content) ?? throw new InstrumentFileException(fileName, "no impedance layout recognises the file", expected: $"one of: {string.Join(", ", All.Select(f => f.FormatId))}, biologic-mpr", code: "NOT_EIS"))
+            .Parse(fileName, content);
+    }
+
+    /// <summary>An .mpr of an impedance technique as a spectrum (−Im(Z) negated); every other column kept.</summary>
+    private static Spectrum FromMpr(BioLogic.MprFile mpr)
+    {
+        foreach (var column in new[] { "freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm" })
+        {
+            if (!mpr.Columns.ContainsKey(column))
+            {
+                throw new InstrumentFileException(mpr.SourceName, $"\"{column}\" not found in the data columns", field: column, expected: "an impedance technique (PEIS, GEIS)", code: "MISSING_COLUMN");
+            }
+        }
+        return new Spectrum(mpr.SourceName, "biologic-mpr", mpr.Columns["freq/Hz"], mpr.Columns["Re(Z)/Ohm"], mpr.Columns["-Im(Z)/Ohm"].Select(v => -v).ToArray(), mpr.Columns);
+    }
 }

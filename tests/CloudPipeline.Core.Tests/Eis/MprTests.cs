@@ -1,0 +1,86 @@
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.BioLogic;
+using CloudPipeline.Core.Formats.Eis;
+using CloudPipeline.Testing;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Eis;
+
+/// <summary>Every BioLogic .mpr equals its .mpt export (SOURCES.md §1a: rtol 1e-5, atol 1e-8).</summary>
+public sealed class MprTests
+{
+    private static readonly HashSet<string> HarmonicColumns =
+    [
+        "THD Ewe/%", "THD I/%", "NSD Ewe/%", "NSD I/%", "NSR Ewe/%", "NSR I/%",
+        .. Enumerable.Range(2, 6).SelectMany(n => new[] { $"|Ewe h{n}|/V", $"|I h{n}|/A" }),
+    ];
+
+    [RealDataTheory]
+    [InlineData("ca", 721, 2)]
+    [InlineData("cp", 121, 2)]
+    [InlineData("cv", 5103, 2)]
+    [InlineData("gcpl.issue_149", 132, 0)]
+    [InlineData("gcpl.issue_226.CxN", 15, 0)]
+    [InlineData("geis.issue_149", 84, 0)]
+    [InlineData("lsv", 1186, 2)]
+    [InlineData("mb.issue_95", 33, 2)]
+    [InlineData("ocv", 602, 2)]
+    [InlineData("peis.issue_149", 84, 0)]
+    [InlineData("peis", 32, 2)]
+    [InlineData("vsp_ocv_with", 13, 2)]
+    [InlineData("wait", 0, 2)]
+    [InlineData("zir", 1, 2)]
+    public void Mpr_matches_its_mpt(string name, int points, int minimumSharedColumns)
+    {
+        string mprPath = SharedData.RealFile("eclab", name + ".mpr");
+        var mpr = MprReader.Read(mprPath, File.ReadAllBytes(mprPath));
+        var mpt = MptTable.Read(name + ".mpt", File.ReadAllBytes(SharedData.RealFile("eclab", name + ".mpt")));
+        Assert.Equal(points, mpr.Points);
+        int shared = 0;
+        foreach (var (column, values) in mpr.Columns)
+        {
+            // The text export writes some power and energy columns with "we" (Pwe/W) where the binary has P/W.
+            string? key = mpt.ContainsKey(column) ? column : mpt.Keys.FirstOrDefault(k => k.Replace("we", "", StringComparison.Ordinal) == column);
+            if (key is null || (name.Contains("issue_149", StringComparison.Ordinal) && HarmonicColumns.Contains(column)))
+            {
+                continue;
+            }
+            shared++;
+            var expected = mpt[key];
+            Assert.Equal(expected.Length, values.Length);
+            for (int i = 0; i < values.Length; i++)
+            {
+                Assert.True(Math.Abs(values[i] - expected[i]) <= 1e-8 + 1e-5 * Math.Abs(expected[i]), $"{name} {column}[{i}]: mpr {values[i]:R}, mpt {expected[i]:R}");
+            }
+        }
+        Assert.True(shared >= minimumSharedColumns + (points > 0 ? 2 : 0), $"{name}: only {shared} columns compared");
+    }
+
+    [RealDataTheory]
+    [InlineData("peis", 32)]
+    [InlineData("peis.issue_149", 84)]
+    [InlineData("geis.issue_149", 84)]
+    [InlineData("zir", 1)]
+    public void Impedance_mpr_files_read_as_spectra_equal_to_their_text_exports(string name, int points)
+    {
+        var binary = EisFormats.Read(name + ".mpr", File.ReadAllBytes(SharedData.RealFile("eclab", name + ".mpr")));
+        var text = EisFormats.Read(name + ".mpt", File.ReadAllBytes(SharedData.RealFile("eclab", name + ".mpt")));
+        Assert.Equal("biologic-mpr", binary.FormatId);
+        Assert.Equal(points, binary.Count);
+        for (int i = 0; i < points; i++)
+        {
+            Assert.Equal(text.Frequency[i], binary.Frequency[i], Math.Abs(text.Frequency[i]) * 1e-5);
+            Assert.Equal(text.ZReal[i], binary.ZReal[i], Math.Abs(text.ZReal[i]) * 1e-5 + 1e-8);
+            Assert.Equal(text.ZImag[i], binary.ZImag[i], Math.Abs(text.ZImag[i]) * 1e-5 + 1e-8);
+        }
+        Assert.Equal("biologic-mpr", FormatRegistry.Default.Identify(name + ".mpr", File.ReadAllBytes(SharedData.RealFile("eclab", name + ".mpr"))).FormatId);
+    }
+
+    [Fact]
+    public void A_truncated_mpr_is_a_clear_error()
+    {
+        var bytes = "BIO-LOGIC MODULAR FILE\u001a"u8.ToArray().Concat(new byte[40]).ToArray();
+        var ex = Assert.Throws<InstrumentFileException>(() => MprReader.Read("cut.mpr", bytes));
+        Assert.Contains("cut.mpr", ex.Message, StringComparison.Ordinal);
+    }
+}
