@@ -4,7 +4,9 @@ namespace CloudPipeline.Core.Numerics;
 
 /// <summary>
 /// min ‖Ax − b‖ subject to x ≥ 0 by the Lawson–Hanson active-set method (1974): unconstrained least squares on
-/// the passive set, stepping back to the boundary whenever a passive variable would turn negative.
+/// the passive set, stepping back to the boundary whenever a passive variable would turn negative. As in Bro and
+/// de Jong's fast variant (1997), AᵀA and Aᵀb are formed once and each passive-set solve is a Cholesky
+/// factorisation of a small block of AᵀA, so the cost no longer grows with the number of rows.
 /// </summary>
 public static class NonNegativeLeastSquares
 {
@@ -12,11 +14,12 @@ public static class NonNegativeLeastSquares
     public static Vector<double> Solve(Matrix<double> a, Vector<double> b)
     {
         int n = a.ColumnCount;
+        var ata = a.TransposeThisAndMultiply(a);
+        var atb = a.TransposeThisAndMultiply(b);
         var x = Vector<double>.Build.Dense(n);
         var passive = new bool[n];
-        double tolerance = 10 * double.Epsilon * a.L1Norm() * Math.Max(a.RowCount, n);
-        tolerance = Math.Max(tolerance, 1e-14 * a.L1Norm());
-        var w = a.TransposeThisAndMultiply(b - a * x);
+        double tolerance = 1e-14 * a.L1Norm();
+        var w = atb - ata * x;
         for (int outer = 0; outer < 3 * n; outer++)
         {
             int t = -1;
@@ -36,7 +39,7 @@ public static class NonNegativeLeastSquares
             passive[t] = true;
             while (true)
             {
-                var s = SolvePassive(a, b, passive);
+                var s = SolvePassive(ata, atb, passive);
                 bool feasible = true;
                 double alpha = double.PositiveInfinity;
                 for (int j = 0; j < n; j++)
@@ -70,16 +73,25 @@ public static class NonNegativeLeastSquares
                     }
                 }
             }
-            w = a.TransposeThisAndMultiply(b - a * x);
+            w = atb - ata * x;
         }
         return x;
     }
 
-    private static Vector<double> SolvePassive(Matrix<double> a, Vector<double> b, bool[] passive)
+    private static Vector<double> SolvePassive(Matrix<double> ata, Vector<double> atb, bool[] passive)
     {
         var columns = Enumerable.Range(0, passive.Length).Where(j => passive[j]).ToArray();
-        var sub = Matrix<double>.Build.Dense(a.RowCount, columns.Length, (i, k) => a[i, columns[k]]);
-        var solution = sub.QR().Solve(b);
+        var block = Matrix<double>.Build.Dense(columns.Length, columns.Length, (r, c) => ata[columns[r], columns[c]]);
+        var rhs = Vector<double>.Build.Dense(columns.Length, r => atb[columns[r]]);
+        Vector<double> solution;
+        try
+        {
+            solution = block.Cholesky().Solve(rhs);
+        }
+        catch (ArgumentException)
+        {
+            solution = block.Svd().Solve(rhs); // a rank-deficient passive set: fall back to the SVD
+        }
         var s = Vector<double>.Build.Dense(passive.Length);
         for (int k = 0; k < columns.Length; k++)
         {
