@@ -232,6 +232,8 @@ public sealed class PipelineEndToEndTests
                 names.Add(blob.Name[prefix.Length..]);
             }
             Assert.Equal(["bode-modulus.svg", "bode-phase.svg", "drt.svg", "eis.json", "nyquist.svg"], names.Order());
+            var series = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobClient($"lab/{experiment}/eis/eis-series.csv");
+            Assert.StartsWith("spectrum,time_s,interphase_resistance_ohm", (await series.DownloadContentAsync()).Value.ToString(), StringComparison.Ordinal);
         }
         finally
         {

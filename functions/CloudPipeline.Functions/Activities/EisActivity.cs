@@ -31,6 +31,8 @@ public sealed class EisActivity : IActivity
         _time = time;
     }
 
+    private const string EisFormatsVersion = "eis-ingest@" + EisFormats.Version;
+
     /// <inheritdoc/>
     public string Name => ActivityName;
 
@@ -57,12 +59,32 @@ public sealed class EisActivity : IActivity
         {
             await artifacts.GetBlobClient(prefix + artifact.Name).UploadAsync(BinaryData.FromString(artifact.Content), new BlobUploadOptions { ContentType = artifact.ContentType }, cancellationToken);
         }
-        await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, settings, prefix), cancellationToken);
+        await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, settings, prefix, spectrum), cancellationToken);
+        await WriteSeriesAsync(request, cancellationToken);
         await _catalog.UpdateAsync(dataset with { Status = DatasetStatus.Completed, Summary = $"{spectrum.Count} points, {(report.Validation.Passed ? "KK pass" : "KK_FAIL")}", UpdatedAt = _time.GetUtcNow() }, cancellationToken);
         return JsonSerializer.Serialize(new { dataset.BlobName, kk = report.Validation.Passed, rInt = report.Drt.InterphaseResistance, artifacts = prefix });
     }
 
-    private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, EisReport report, EisSettings settings, string prefix)
+    /// <summary>Rebuilds the experiment's R_int-over-time series from all its spectra's result rows (idempotent: same rows, same series).</summary>
+    private async Task WriteSeriesAsync(DatasetInput request, CancellationToken ct)
+    {
+        var rows = (await _catalog.ListResultsAsync(request.Site, request.Experiment, ct)).Where(r => r.Technique == "eis").ToList();
+        var points = rows.GroupBy(r => r.Quantity.Split(':')[0])
+            .Where(g => g.Any(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)))
+            .Select(g => new EisSeriesPoint(
+                Uri.UnescapeDataString(g.Key),
+                g.FirstOrDefault(r => r.Quantity.EndsWith(":startTimeS", StringComparison.Ordinal))?.Value,
+                g.First(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)).Value,
+                g.FirstOrDefault(r => r.Quantity.EndsWith(":drtPeakLog10Tau", StringComparison.Ordinal))?.Value,
+                g.Any(r => r.Quantity.EndsWith(":linKkVerdict", StringComparison.Ordinal) && r.Text == "pass")));
+        var container = _blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer);
+        foreach (var artifact in EisSeries.Artifacts(points))
+        {
+            await container.GetBlobClient($"{request.Site}/{request.Experiment}/eis/{artifact.Name}").UploadAsync(BinaryData.FromString(artifact.Content), new BlobUploadOptions { ContentType = artifact.ContentType }, ct);
+        }
+    }
+
+    private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, EisReport report, EisSettings settings, string prefix, Spectrum spectrum)
     {
         var now = _time.GetUtcNow();
         string inputs = JsonSerializer.Serialize(new[] { new InputReference(dataset.BlobName, dataset.Sha256) });
@@ -98,6 +120,10 @@ public sealed class EisActivity : IActivity
             Row("drtPolarisationResistance", d.PolarisationResistance, "Ohm", DrtResult.AlgorithmVersion),
             Row("drtInterphaseResistance", d.InterphaseResistance, "Ohm", DrtResult.AlgorithmVersion),
         };
+        if (spectrum.Columns.TryGetValue("time/s", out var time) && time.Length > 0 && double.IsFinite(time[0]))
+        {
+            rows.Add(Row("startTimeS", time[0], "s", EisFormatsVersion));
+        }
         if (d.InterphaseAsr is { } asr)
         {
             rows.Add(Row("drtInterphaseAsr", asr, "Ohm cm2", DrtResult.AlgorithmVersion));

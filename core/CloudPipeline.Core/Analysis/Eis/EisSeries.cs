@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+using CloudPipeline.Core.Pipeline;
+using CloudPipeline.Core.Plotting;
+
+namespace CloudPipeline.Core.Analysis.Eis;
+
+/// <summary>One spectrum's contribution to a series.</summary>
+/// <param name="Spectrum">The spectrum's file.</param>
+/// <param name="TimeS">When it was measured (s on the instrument clock), or null if the file does not say.</param>
+/// <param name="InterphaseResistance">R_int (Ω).</param>
+/// <param name="PeakLog10Tau">The tracked DRT peak, if any.</param>
+/// <param name="KkPassed">Whether the spectrum passed Lin-KK.</param>
+public sealed record EisSeriesPoint(string Spectrum, double? TimeS, double InterphaseResistance, double? PeakLog10Tau, bool KkPassed);
+
+/// <summary>
+/// Interphase resistance and DRT peak position against time for an experiment with many spectra (e.g. one per MRI
+/// profile). Spectra flagged KK_FAIL are left out by default; points are ordered by time, or by file name where
+/// the files carry no time.
+/// </summary>
+public static class EisSeries
+{
+    /// <summary>The series' artifacts: <c>eis-series.csv</c> and <c>eis-series.svg</c>.</summary>
+    public static IReadOnlyList<Artifact> Artifacts(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false)
+    {
+        var ordered = points.Where(p => includeKkFailures || p.KkPassed)
+            .OrderBy(p => p.TimeS ?? double.MaxValue).ThenBy(p => p.Spectrum, StringComparer.Ordinal).ToList();
+        var csv = new StringBuilder("spectrum,time_s,interphase_resistance_ohm,peak_log10_tau_s,kk\n");
+        foreach (var p in ordered)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{p.Spectrum},{p.TimeS},{p.InterphaseResistance:R},{p.PeakLog10Tau:R},{(p.KkPassed ? "pass" : "KK_FAIL")}\n");
+        }
+        var x = ordered.Select((p, i) => p.TimeS is { } t ? t / 3600 : i).ToArray();
+        string xLabel = ordered.All(p => p.TimeS is not null) ? "t (h)" : "spectrum (file order)";
+        var series = new List<SvgSeries> { new("R_int (Ohm)", x, ordered.Select(p => p.InterphaseResistance).ToArray(), "#117a65") };
+        var artifacts = new List<Artifact>
+        {
+            new("eis-series.csv", "text/csv", csv.ToString()),
+        };
+        if (ordered.Count > 0)
+        {
+            artifacts.Add(new Artifact("eis-series.svg", "image/svg+xml", SvgPlot.Lines($"Interphase resistance over {ordered.Count} spectra", series, xLabel, "R_int (Ohm)")));
+        }
+        return artifacts;
+    }
+}
