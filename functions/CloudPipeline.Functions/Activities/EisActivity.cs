@@ -77,8 +77,10 @@ public sealed class EisActivity : IActivity
                 g.First(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)).Value,
                 g.FirstOrDefault(r => r.Quantity.EndsWith(":drtPeakLog10Tau", StringComparison.Ordinal))?.Value,
                 g.Any(r => r.Quantity.EndsWith(":linKkVerdict", StringComparison.Ordinal) && r.Text == "pass")));
+        var profiles = (await ExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, ct)).Profiles
+            .Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
         var container = _blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer);
-        foreach (var artifact in EisSeries.Artifacts(points))
+        foreach (var artifact in EisSeries.Artifacts(points, profiles: profiles))
         {
             await container.GetBlobClient($"{request.Site}/{request.Experiment}/eis/{artifact.Name}").UploadAsync(BinaryData.FromString(artifact.Content), new BlobUploadOptions { ContentType = artifact.ContentType }, ct);
         }

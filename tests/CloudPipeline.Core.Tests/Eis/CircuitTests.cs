@@ -87,6 +87,23 @@ public sealed class CircuitTests
         Assert.All(cpe.Values.Zip([10, 100, 1e-5, 0.8]), x => Close(x.Second, x.First, 1e-6));
     }
 
+    [Fact]
+    public void Noise_free_zarc_spectrum_is_recovered_within_half_a_percent()
+    {
+        double[] truth = [10, 50, 1e-3, 0.8];
+        var fit = CircuitFitter.Fit(Synthetic("R0-Zarc1", truth), Circuit.Parse("R0-Zarc1"), [5, 30, 3e-4, 0.9]);
+        Assert.All(fit.Values.Zip(truth), x => Close(x.Second, x.First, 0.005));
+    }
+
+    [Fact]
+    public void A_text_file_that_is_not_eis_is_a_clear_error()
+    {
+        var ex = Assert.Throws<Formats.InstrumentFileException>(() => EisFormats.Read("notes.txt", "Cell 7 looked fine today.\nRestarted at 14:00.\n"u8.ToArray()));
+        Assert.Equal("NOT_EIS", ex.Code);
+        Assert.Contains("notes.txt", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("no impedance layout recognises the file", ex.Message, StringComparison.Ordinal);
+    }
+
     private static Spectrum ExampleData()
     {
         string path = SharedData.RealFile("eis-csv", "exampleData.csv");

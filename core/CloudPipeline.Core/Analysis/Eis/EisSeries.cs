@@ -20,15 +20,22 @@ public sealed record EisSeriesPoint(string Spectrum, double? TimeS, double Inter
 /// </summary>
 public static class EisSeries
 {
-    /// <summary>The series' artifacts: <c>eis-series.csv</c> and <c>eis-series.svg</c>.</summary>
-    public static IReadOnlyList<Artifact> Artifacts(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false)
+    /// <summary>
+    /// The series' artifacts: <c>eis-series.csv</c> and <c>eis-series.svg</c>. With the experiment's MRI profiles
+    /// (time-ordered), spectrum k is paired with profile k: the protocol measures one spectrum at the end of each
+    /// profile window (eis spec §1), and the files carry no common clock to match end times more precisely.
+    /// </summary>
+    public static IReadOnlyList<Artifact> Artifacts(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null)
     {
-        var ordered = points.Where(p => includeKkFailures || p.KkPassed)
-            .OrderBy(p => p.TimeS ?? double.MaxValue).ThenBy(p => p.Spectrum, StringComparer.Ordinal).ToList();
-        var csv = new StringBuilder("spectrum,time_s,interphase_resistance_ohm,peak_log10_tau_s,kk\n");
+        var all = points.OrderBy(p => p.TimeS ?? double.MaxValue).ThenBy(p => p.Spectrum, StringComparer.Ordinal).ToList();
+        var ordered = all.Where(p => includeKkFailures || p.KkPassed).ToList();
+        var csv = new StringBuilder("spectrum,time_s,interphase_resistance_ohm,peak_log10_tau_s,kk,profile\n");
         foreach (var p in ordered)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{p.Spectrum},{p.TimeS},{p.InterphaseResistance:R},{p.PeakLog10Tau:R},{(p.KkPassed ? "pass" : "KK_FAIL")}\n");
+            // Pairing uses the position among all spectra, so a KK_FAIL spectrum left out does not shift the others.
+            int k = all.IndexOf(p);
+            string profile = profiles is not null && k < profiles.Count ? profiles[k] : "";
+            csv.Append(CultureInfo.InvariantCulture, $"{p.Spectrum},{p.TimeS},{p.InterphaseResistance:R},{p.PeakLog10Tau:R},{(p.KkPassed ? "pass" : "KK_FAIL")},{profile}\n");
         }
         var x = ordered.Select((p, i) => p.TimeS is { } t ? t / 3600 : i).ToArray();
         string xLabel = ordered.All(p => p.TimeS is not null) ? "t (h)" : "spectrum (file order)";
