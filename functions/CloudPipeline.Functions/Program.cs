@@ -32,6 +32,7 @@ services.AddHostedService<StorageBootstrapService>();
 
 services.AddSingleton(FormatRegistry.Default);
 services.AddSingleton<DatasetCatalog>();
+services.AddSingleton<ArtifactStore>();
 services.AddSingleton(sp =>
 {
     var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;

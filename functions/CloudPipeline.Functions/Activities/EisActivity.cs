@@ -21,13 +21,15 @@ public sealed class EisActivity : IActivity
 
     private readonly BlobServiceClient _blobs;
     private readonly DatasetCatalog _catalog;
+    private readonly ArtifactStore _artifacts;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the activity.</summary>
-    public EisActivity(BlobServiceClient blobs, DatasetCatalog catalog, TimeProvider time)
+    public EisActivity(BlobServiceClient blobs, DatasetCatalog catalog, ArtifactStore artifacts, TimeProvider time)
     {
         _blobs = blobs;
         _catalog = catalog;
+        _artifacts = artifacts;
         _time = time;
     }
 
@@ -54,11 +56,7 @@ public sealed class EisActivity : IActivity
         var report = EisStage.Run(spectrum, settings.Circuit, settings.InitialGuess, drt);
 
         string prefix = $"{request.Site}/{request.Experiment}/eis/{dataset.Path}/{dataset.Sha256[..12]}/";
-        var artifacts = _blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer);
-        foreach (var artifact in EisStage.Artifacts(report))
-        {
-            await artifacts.GetBlobClient(prefix + artifact.Name).UploadAsync(BinaryData.FromString(artifact.Content), new BlobUploadOptions { ContentType = artifact.ContentType }, cancellationToken);
-        }
+        await _artifacts.WriteAsync(prefix, EisStage.Artifacts(report), cancellationToken);
         await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, settings, prefix, spectrum), cancellationToken);
         await WriteSeriesAsync(request, cancellationToken);
         await _catalog.UpdateAsync(dataset with { Status = DatasetStatus.Completed, Summary = $"{spectrum.Count} points, {(report.Validation.Passed ? "KK pass" : "KK_FAIL")}", UpdatedAt = _time.GetUtcNow() }, cancellationToken);
@@ -79,11 +77,7 @@ public sealed class EisActivity : IActivity
                 g.Any(r => r.Quantity.EndsWith(":linKkVerdict", StringComparison.Ordinal) && r.Text == "pass")));
         var profiles = (await ExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, ct)).Profiles
             .Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
-        var container = _blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer);
-        foreach (var artifact in EisSeries.Artifacts(points, profiles: profiles))
-        {
-            await container.GetBlobClient($"{request.Site}/{request.Experiment}/eis/{artifact.Name}").UploadAsync(BinaryData.FromString(artifact.Content), new BlobUploadOptions { ContentType = artifact.ContentType }, ct);
-        }
+        await _artifacts.WriteAsync($"{request.Site}/{request.Experiment}/eis/", EisSeries.Artifacts(points, profiles: profiles), ct);
     }
 
     private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, EisReport report, EisSettings settings, string prefix, Spectrum spectrum)

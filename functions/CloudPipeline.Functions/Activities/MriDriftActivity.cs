@@ -4,7 +4,6 @@ using CloudPipeline.Core.Analysis.Mri;
 using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Durable;
 using CloudPipeline.Functions.Catalog;
-using CloudPipeline.Functions.Hosting;
 using CloudPipeline.Storage.Blobs;
 
 namespace CloudPipeline.Functions.Activities;
@@ -22,13 +21,15 @@ public sealed class MriDriftActivity : IActivity
 
     private readonly BlobServiceClient _blobs;
     private readonly DatasetCatalog _catalog;
+    private readonly ArtifactStore _artifacts;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the activity.</summary>
-    public MriDriftActivity(BlobServiceClient blobs, DatasetCatalog catalog, TimeProvider time)
+    public MriDriftActivity(BlobServiceClient blobs, DatasetCatalog catalog, ArtifactStore artifacts, TimeProvider time)
     {
         _blobs = blobs;
         _catalog = catalog;
+        _artifacts = artifacts;
         _time = time;
     }
 
@@ -65,12 +66,8 @@ public sealed class MriDriftActivity : IActivity
 
     private async Task<string> WriteArtifactsAsync(ExperimentInput request, MriDriftReport report, CancellationToken ct)
     {
-        var container = _blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer);
         string prefix = $"{request.Site}/{request.Experiment}/mri-drift/{report.Drift.AlgorithmVersion}-{Provenance.ParameterHash(report.Drift.Parameters)}/";
-        foreach (var artifact in MriDriftStage.Artifacts(report))
-        {
-            await container.GetBlobClient(prefix + artifact.Name).UploadAsync(BinaryData.FromString(artifact.Content), new BlobUploadOptions { ContentType = artifact.ContentType }, ct);
-        }
+        await _artifacts.WriteAsync(prefix, MriDriftStage.Artifacts(report), ct);
         return prefix;
     }
 
