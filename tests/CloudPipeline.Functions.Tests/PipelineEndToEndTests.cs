@@ -115,7 +115,18 @@ public sealed class PipelineEndToEndTests
             Assert.Equal(0, (await Processes.CliAsync(_azurite.ConnectionString, null, "simulate", "--out", folder.FullName, "--profiles", "6")).ExitCode);
             var (code, output) = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", Path.Combine(folder.FullName, "sim-0001"), "--site", "lab", "--experiment", experiment);
             Assert.True(code == 0, output);
-            await WaitForExperimentAsync(host, "lab", experiment, TimeSpan.FromMinutes(2));
+            var experimentRow = await WaitForExperimentAsync(host, "lab", experiment, TimeSpan.FromMinutes(2));
+
+            // The instance endpoint shows the experiment's orchestration with its history.
+            using (var http = new HttpClient { BaseAddress = host.Api })
+            {
+                var instance = await http.GetFromJsonAsync<JsonElement>($"api/instances/{experimentRow.GetProperty("instanceId").GetString()}");
+                Assert.Equal("Completed", instance.GetProperty("state").GetProperty("status").GetString());
+                var history = instance.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("eventType").GetString()).ToList();
+                Assert.Contains("InputArrived", history);
+                Assert.Equal("Completed", history[^1]);
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("api/instances/no-such-instance")).StatusCode);
+            }
 
             // Deliver the POL.txt event four more times (Event Grid may redeliver), plus a fresh upload of identical content.
             var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");

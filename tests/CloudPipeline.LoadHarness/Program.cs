@@ -8,10 +8,35 @@ using CloudPipeline.Storage.Queues;
 using CloudPipeline.Storage.Tables;
 using CloudPipeline.Testing;
 
-// Usage: dotnet run -c Release --project tests/CloudPipeline.LoadHarness [-- --datasets 1000 --latency-samples 30]
+// Usage: dotnet run -c Release --project tests/CloudPipeline.LoadHarness [-- --datasets 1000 --latency-samples 30 --scan-blobs 100000]
 // Each phase runs against its own fresh Azurite on free loopback ports, with real host processes.
 int datasets = Arg("--datasets", 1000);
 int samples = Arg("--latency-samples", 30);
+int scanBlobs = Arg("--scan-blobs", 0);
+
+if (scanBlobs > 0)
+{
+    // The change detector's whole per-scan cost is one paged listing of raw (5,000 names per request).
+    await using var azurite = await StartAzuriteAsync();
+    var raw = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("raw");
+    await raw.CreateIfNotExistsAsync();
+    var fill = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, scanBlobs), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        await raw.GetBlobClient($"site-{i % 10}/exp-{i / 100:D5}/file-{i:D6}.txt").UploadAsync(BinaryData.FromString("x"), cancellationToken: ct));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scanBlobs} blobs written in {fill.Elapsed.TotalSeconds:F0} s"));
+    for (int run = 0; run < 3; run++)
+    {
+        var scan = Stopwatch.StartNew();
+        int pages = 0, names = 0;
+        await foreach (var page in raw.GetBlobsAsync().AsPages())
+        {
+            pages++;
+            names += page.Values.Count;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"change-detector scan of raw: {names} blobs in {pages} list requests, {scan.Elapsed.TotalMilliseconds:F0} ms"));
+    }
+    return;
+}
 
 Console.WriteLine($"Load harness: latency over {samples} single-dataset uploads; throughput for {datasets} datasets with 1 and 3 hosts.");
 await using (var azurite = await StartAzuriteAsync())
