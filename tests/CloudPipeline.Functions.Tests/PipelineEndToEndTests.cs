@@ -251,4 +251,41 @@ public sealed class PipelineEndToEndTests
             staging.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Spectra_finishing_together_all_land_in_the_experiment_series()
+    {
+        await using var host = await HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: false);
+        string experiment = "series-" + Guid.NewGuid().ToString("N")[..8];
+        var staging = Directory.CreateTempSubdirectory("cp-series-");
+        try
+        {
+            // Six KK-valid spectra, 10 Ohm + R/(1 + j omega 1e-3) with R = 100, 110, ... 150 Ohm, uploaded at once.
+            for (int k = 0; k < 6; k++)
+            {
+                var lines = Enumerable.Range(0, 31).Select(i =>
+                {
+                    double f = Math.Pow(10, 5 - i / 6.0), w = 2 * Math.PI * f, r = 100 + 10 * k;
+                    var z = 10 + r / new System.Numerics.Complex(1, w * 1e-3);
+                    return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{f:R},{z.Real:R},{z.Imaginary:R}");
+                });
+                File.WriteAllLines(Path.Combine(staging.FullName, $"spectrum-{k}.csv"), lines);
+            }
+            // Lin-KK's mu criterion stops early on ideal single-RC data (KK_FAIL), so keep flagged spectra in the series.
+            File.WriteAllText(Path.Combine(staging.FullName, "experiment.json"), """{ "schemaVersion": 1, "eis": { "seriesIncludesKkFailures": true } }""");
+            var (code, output) = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", staging.FullName, "--site", "lab", "--experiment", experiment);
+            Assert.True(code == 0, output);
+            await WaitForDatasetsAsync(host, "lab", experiment, 6, TimeSpan.FromMinutes(2));
+
+            var csv = (await new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobClient($"lab/{experiment}/eis/eis-series.csv").DownloadContentAsync()).Value.ToString();
+            var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.Equal(Enumerable.Range(0, 6).Select(k => $"spectrum-{k}.csv"), rows.Select(r => r[0]));
+            var rint = rows.Select(r => double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.All(rint.Zip(Enumerable.Range(0, 6)), x => Assert.Equal(100 + 10 * x.Second, x.First, (100 + 10 * x.Second) * 0.02));
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
 }

@@ -55,6 +55,9 @@ public sealed record EisSettings
 
     /// <summary>DRT regularisation parameter for the fixed rule. Default 1e-3.</summary>
     public double DrtLambda { get; init; } = 1e-3;
+
+    /// <summary>Keep spectra flagged KK_FAIL in the experiment's R_int series (they stay marked). Default false.</summary>
+    public bool SeriesIncludesKkFailures { get; init; }
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Azure;
 using System.Text.Json;
 using CloudPipeline.Core.Analysis.Eis;
 using CloudPipeline.Core.Formats.Eis;
@@ -53,38 +54,77 @@ public sealed class EisActivity : IActivity
             spectrum = EisPreprocessing.KeepCapacitiveOnly(spectrum);
         }
         var drt = new DrtParameters { Lambda = settings.DrtLambda, ElectrodeAreaCm2 = manifest.ElectrodeAreaCm2, Symmetric = manifest.CellType == "symmetric" };
-        var report = EisStage.Run(spectrum, settings.Circuit, settings.InitialGuess, drt);
 
-        string prefix = $"{request.Site}/{request.Experiment}/eis/{dataset.Path}/{dataset.Sha256[..12]}/";
-        await _artifacts.WriteAsync(prefix, EisStage.Artifacts(report), cancellationToken);
-        await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, settings, prefix, spectrum), cancellationToken);
-        await WriteSeriesAsync(request, cancellationToken);
-        await _catalog.UpdateAsync(dataset with { Status = DatasetStatus.Completed, Summary = $"{spectrum.Count} points, {(report.Validation.Passed ? "KK pass" : "KK_FAIL")}", UpdatedAt = _time.GetUtcNow() }, cancellationToken);
-        return JsonSerializer.Serialize(new { dataset.BlobName, kk = report.Validation.Passed, rInt = report.Drt.InterphaseResistance, artifacts = prefix });
+        // A file with repeated sweeps gives one spectrum (and one result set) per sweep.
+        var sweeps = EisPreprocessing.SplitSweeps(spectrum);
+        var summaries = new List<object>();
+        for (int k = 0; k < sweeps.Count; k++)
+        {
+            var sweep = sweeps[k];
+            var report = EisStage.Run(sweep, settings.Circuit, settings.InitialGuess, drt);
+            string label = sweeps.Count == 1 ? dataset.Path : $"{dataset.Path}#{k + 1}";
+            string prefix = $"{request.Site}/{request.Experiment}/eis/{label}/{dataset.Sha256[..12]}/";
+            await _artifacts.WriteAsync(prefix, EisStage.Artifacts(report), cancellationToken);
+            await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, label, report, settings, prefix, sweep), cancellationToken);
+            summaries.Add(new { spectrum = label, kk = report.Validation.Passed, rInt = report.Drt.InterphaseResistance, artifacts = prefix });
+        }
+        await WriteSeriesAsync(request, settings.SeriesIncludesKkFailures, cancellationToken);
+        await _catalog.UpdateAsync(dataset with
+        {
+            Status = DatasetStatus.Completed,
+            Summary = sweeps.Count == 1 ? $"{spectrum.Count} points" : $"{spectrum.Count} points in {sweeps.Count} sweeps",
+            UpdatedAt = _time.GetUtcNow(),
+        }, cancellationToken);
+        return JsonSerializer.Serialize(summaries);
     }
 
-    /// <summary>Rebuilds the experiment's R_int-over-time series from all its spectra's result rows (idempotent: same rows, same series).</summary>
-    private async Task WriteSeriesAsync(DatasetInput request, CancellationToken ct)
+    /// <summary>
+    /// Rebuilds the experiment's R_int-over-time series from all its spectra's result rows. Spectra of one experiment
+    /// finish concurrently, so the CSV is written with If-Match on the ETag read before the rows: a writer that lost
+    /// the race rebuilds from fresh rows, and the last successful write always includes every finished spectrum.
+    /// </summary>
+    private async Task WriteSeriesAsync(DatasetInput request, bool includeKkFailures, CancellationToken ct)
     {
-        var rows = (await _catalog.ListResultsAsync(request.Site, request.Experiment, ct)).Where(r => r.Technique == "eis").ToList();
-        var points = rows.GroupBy(r => r.Quantity.Split(':')[0])
-            .Where(g => g.Any(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)))
-            .Select(g => new EisSeriesPoint(
-                Uri.UnescapeDataString(g.Key),
-                g.FirstOrDefault(r => r.Quantity.EndsWith(":startTimeS", StringComparison.Ordinal))?.Value,
-                g.First(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)).Value,
-                g.FirstOrDefault(r => r.Quantity.EndsWith(":drtPeakLog10Tau", StringComparison.Ordinal))?.Value,
-                g.Any(r => r.Quantity.EndsWith(":linKkVerdict", StringComparison.Ordinal) && r.Text == "pass")));
-        var profiles = (await ExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, ct)).Profiles
-            .Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
-        await _artifacts.WriteAsync($"{request.Site}/{request.Experiment}/eis/", EisSeries.Artifacts(points, profiles: profiles), ct);
+        string prefix = $"{request.Site}/{request.Experiment}/eis/";
+        var csvBlob = _blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer).GetBlobClient(prefix + "eis-series.csv");
+        for (int attempt = 0; ; attempt++)
+        {
+            ETag? before = (await csvBlob.ExistsAsync(ct)).Value ? (await csvBlob.GetPropertiesAsync(cancellationToken: ct)).Value.ETag : null;
+            var rows = (await _catalog.ListResultsAsync(request.Site, request.Experiment, ct)).Where(r => r.Technique == "eis").ToList();
+            var points = rows.GroupBy(r => r.Quantity.Split(':')[0])
+                .Where(g => g.Any(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)))
+                .Select(g => new EisSeriesPoint(
+                    Uri.UnescapeDataString(g.Key),
+                    g.FirstOrDefault(r => r.Quantity.EndsWith(":startTimeS", StringComparison.Ordinal))?.Value,
+                    g.First(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)).Value,
+                    g.FirstOrDefault(r => r.Quantity.EndsWith(":drtPeakLog10Tau", StringComparison.Ordinal))?.Value,
+                    g.Any(r => r.Quantity.EndsWith(":linKkVerdict", StringComparison.Ordinal) && r.Text == "pass")));
+            var profiles = (await ExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, ct)).Profiles
+                .Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
+            var artifacts = EisSeries.Artifacts(points, includeKkFailures, profiles);
+            var csv = artifacts.Single(a => a.Name == "eis-series.csv");
+            try
+            {
+                await csvBlob.UploadAsync(BinaryData.FromString(csv.Content), new BlobUploadOptions
+                {
+                    ContentType = csv.ContentType,
+                    Conditions = before is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All },
+                }, ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 20)
+            {
+                continue; // another spectrum's series landed first: rebuild with its rows
+            }
+            await _artifacts.WriteAsync(prefix, artifacts.Where(a => a.Name != csv.Name), ct);
+            return;
+        }
     }
 
-    private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, EisReport report, EisSettings settings, string prefix, Spectrum spectrum)
+    private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, string label, EisReport report, EisSettings settings, string prefix, Spectrum spectrum)
     {
         var now = _time.GetUtcNow();
         string inputs = JsonSerializer.Serialize(new[] { new InputReference(dataset.BlobName, dataset.Sha256) });
-        string file = Keys.Escape(dataset.Path);
+        string file = Keys.Escape(label);
         string hash = Provenance.ParameterHash(settings);
         ResultRecord Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null) => new()
         {

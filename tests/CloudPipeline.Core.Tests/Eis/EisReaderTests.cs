@@ -135,4 +135,14 @@ public sealed class EisReaderTests
         Assert.Equal([2.25, 3.5], s.ZReal);
         Assert.Equal([-0.5, -1.25], s.ZImag);
     }
+
+    [RealDataFact]
+    public void Repeated_sweeps_split_into_separate_spectra()
+    {
+        var sweeps = Analysis.Eis.EisPreprocessing.SplitSweeps(Read("eclab/peis.issue_149.mpt"));
+        Assert.Equal(4, sweeps.Count);
+        Assert.All(sweeps, s => Assert.Equal(21, s.Count));
+        Assert.Equal("peis.issue_149.mpt#2", sweeps[1].SourceName);
+        Assert.Single(Analysis.Eis.EisPreprocessing.SplitSweeps(Read("eclab/peis.mpt")));
+    }
 }
