@@ -35,16 +35,23 @@ internal static class AnalyzeEisCommand
                 }
                 double[]? initial = parse.GetValue(guess)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-                var report = EisStage.Run(spectrum, parse.GetValue(circuit), initial);
-                Print(report);
-                if (parse.GetValue(output) is { } dir)
+                // A file with repeated sweeps is analysed sweep by sweep, as the pipeline does.
+                var sweeps = Core.Analysis.Eis.EisPreprocessing.SplitSweeps(spectrum);
+                for (int k = 0; k < sweeps.Count; k++)
                 {
-                    dir.Create();
-                    foreach (var artifact in EisStage.Artifacts(report))
+                    var report = EisStage.Run(sweeps[k], parse.GetValue(circuit), initial);
+                    Print(report);
+                    if (parse.GetValue(output) is { } dir)
                     {
-                        File.WriteAllText(Path.Combine(dir.FullName, artifact.Name), artifact.Content);
+                        var target = sweeps.Count == 1 ? dir : new DirectoryInfo(Path.Combine(dir.FullName, $"sweep-{k + 1}"));
+                        target.Create();
+                        foreach (var artifact in EisStage.Artifacts(report))
+                        {
+                            File.WriteAllText(Path.Combine(target.FullName, artifact.Name), artifact.Content);
+                        }
+                        Console.WriteLine($"written to      {target.FullName}");
                     }
-                    Console.WriteLine($"written to      {dir.FullName}");
+                    Console.WriteLine();
                 }
                 return 0;
             }
