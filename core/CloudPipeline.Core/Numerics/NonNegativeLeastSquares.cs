@@ -6,20 +6,28 @@ namespace CloudPipeline.Core.Numerics;
 /// min ‖Ax − b‖ subject to x ≥ 0 by the Lawson–Hanson active-set method (1974): unconstrained least squares on
 /// the passive set, stepping back to the boundary whenever a passive variable would turn negative. As in Bro and
 /// de Jong's fast variant (1997), AᵀA and Aᵀb are formed once and each passive-set solve is a Cholesky
-/// factorisation of a small block of AᵀA, so the cost no longer grows with the number of rows.
+/// factorisation of a small block of AᵀA (on plain arrays, reused across iterations), so the cost no longer grows
+/// with the number of rows.
 /// </summary>
 public static class NonNegativeLeastSquares
 {
     /// <summary>Solves the problem; converges in finitely many steps (capped at 3·columns outer iterations).</summary>
-    public static Vector<double> Solve(Matrix<double> a, Vector<double> b)
+    public static Vector<double> Solve(Matrix<double> a, Vector<double> b) =>
+        Vector<double>.Build.DenseOfArray(SolveNormal(a.TransposeThisAndMultiply(a).ToArray(), a.TransposeThisAndMultiply(b).ToArray(), 1e-14 * a.L1Norm()));
+
+    /// <summary>
+    /// The same problem given by its normal equations AᵀA and Aᵀb (for callers that can form them cheaply from the
+    /// problem's structure); <paramref name="tolerance"/> is the threshold below which a gradient or value counts as 0.
+    /// </summary>
+    public static double[] SolveNormal(double[,] ata, double[] atb, double tolerance)
     {
-        int n = a.ColumnCount;
-        var ata = a.TransposeThisAndMultiply(a);
-        var atb = a.TransposeThisAndMultiply(b);
-        var x = Vector<double>.Build.Dense(n);
+        int n = atb.Length;
+        var x = new double[n];
+        var s = new double[n];
+        var w = new double[n];
         var passive = new bool[n];
-        double tolerance = 1e-14 * a.L1Norm();
-        var w = atb - ata * x;
+        var workspace = new Workspace(n);
+        Gradient(ata, atb, x, w);
         for (int outer = 0; outer < 3 * n; outer++)
         {
             int t = -1;
@@ -39,7 +47,7 @@ public static class NonNegativeLeastSquares
             passive[t] = true;
             while (true)
             {
-                var s = SolvePassive(ata, atb, passive);
+                workspace.SolvePassive(ata, atb, passive, s);
                 bool feasible = true;
                 double alpha = double.PositiveInfinity;
                 for (int j = 0; j < n; j++)
@@ -56,16 +64,16 @@ public static class NonNegativeLeastSquares
                 }
                 if (feasible)
                 {
-                    x = s;
+                    Array.Copy(s, x, n);
                     break;
                 }
                 if (double.IsInfinity(alpha))
                 {
                     alpha = 0;
                 }
-                x += alpha * (s - x);
                 for (int j = 0; j < n; j++)
                 {
+                    x[j] += alpha * (s[j] - x[j]);
                     if (passive[j] && x[j] <= tolerance)
                     {
                         passive[j] = false;
@@ -73,30 +81,142 @@ public static class NonNegativeLeastSquares
                     }
                 }
             }
-            w = atb - ata * x;
+            Gradient(ata, atb, x, w);
         }
         return x;
     }
 
-    private static Vector<double> SolvePassive(Matrix<double> ata, Vector<double> atb, bool[] passive)
+    /// <summary>AᵀA of a column-major matrix (rows × columns), using SIMD dot products and symmetry.</summary>
+    public static double[,] Gram(double[] columnMajor, int rows, int columns)
     {
-        var columns = Enumerable.Range(0, passive.Length).Where(j => passive[j]).ToArray();
-        var block = Matrix<double>.Build.Dense(columns.Length, columns.Length, (r, c) => ata[columns[r], columns[c]]);
-        var rhs = Vector<double>.Build.Dense(columns.Length, r => atb[columns[r]]);
-        Vector<double> solution;
-        try
+        var gram = new double[columns, columns];
+        for (int i = 0; i < columns; i++)
         {
-            solution = block.Cholesky().Solve(rhs);
+            var ci = columnMajor.AsSpan(i * rows, rows);
+            for (int j = 0; j <= i; j++)
+            {
+                double dot = Dot(ci, columnMajor.AsSpan(j * rows, rows));
+                gram[i, j] = dot;
+                gram[j, i] = dot;
+            }
         }
-        catch (ArgumentException)
+        return gram;
+    }
+
+    /// <summary>Aᵀb of a column-major matrix.</summary>
+    public static double[] TransposeTimes(double[] columnMajor, int rows, int columns, ReadOnlySpan<double> b)
+    {
+        var result = new double[columns];
+        for (int i = 0; i < columns; i++)
         {
-            solution = block.Svd().Solve(rhs); // a rank-deficient passive set: fall back to the SVD
+            result[i] = Dot(columnMajor.AsSpan(i * rows, rows), b);
         }
-        var s = Vector<double>.Build.Dense(passive.Length);
-        for (int k = 0; k < columns.Length; k++)
+        return result;
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int width = System.Numerics.Vector<double>.Count, i = 0;
+        var acc = System.Numerics.Vector<double>.Zero;
+        for (; i <= a.Length - width; i += width)
         {
-            s[columns[k]] = solution[k];
+            acc += new System.Numerics.Vector<double>(a.Slice(i, width)) * new System.Numerics.Vector<double>(b.Slice(i, width));
         }
-        return s;
+        double sum = System.Numerics.Vector.Sum(acc);
+        for (; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    /// <summary>w = Aᵀb − AᵀA·x.</summary>
+    private static void Gradient(double[,] ata, double[] atb, double[] x, double[] w)
+    {
+        int n = atb.Length;
+        for (int i = 0; i < n; i++)
+        {
+            double sum = atb[i];
+            for (int j = 0; j < n; j++)
+            {
+                sum -= ata[i, j] * x[j];
+            }
+            w[i] = sum;
+        }
+    }
+
+    /// <summary>Buffers for the passive-set solves, allocated once per problem.</summary>
+    private sealed class Workspace(int n)
+    {
+        private readonly int[] _index = new int[n];
+        private readonly double[] _l = new double[n * n];
+        private readonly double[] _y = new double[n];
+
+        /// <summary>s_P = (AᵀA)_PP⁻¹ (Aᵀb)_P by Cholesky, s_Z = 0; a rank-deficient block falls back to the SVD.</summary>
+        public void SolvePassive(double[,] ata, double[] atb, bool[] passive, double[] s)
+        {
+            int m = 0;
+            for (int j = 0; j < passive.Length; j++)
+            {
+                s[j] = 0;
+                if (passive[j])
+                {
+                    _index[m++] = j;
+                }
+            }
+            // Cholesky L·Lᵀ of the m×m block, row-major in _l.
+            for (int r = 0; r < m; r++)
+            {
+                for (int c = 0; c <= r; c++)
+                {
+                    double sum = ata[_index[r], _index[c]];
+                    for (int k = 0; k < c; k++)
+                    {
+                        sum -= _l[r * m + k] * _l[c * m + k];
+                    }
+                    if (r == c)
+                    {
+                        if (sum <= 1e-300)
+                        {
+                            SolveBySvd(ata, atb, m, s);
+                            return;
+                        }
+                        _l[r * m + r] = Math.Sqrt(sum);
+                    }
+                    else
+                    {
+                        _l[r * m + c] = sum / _l[c * m + c];
+                    }
+                }
+            }
+            for (int r = 0; r < m; r++)
+            {
+                double sum = atb[_index[r]];
+                for (int k = 0; k < r; k++)
+                {
+                    sum -= _l[r * m + k] * _y[k];
+                }
+                _y[r] = sum / _l[r * m + r];
+            }
+            for (int r = m - 1; r >= 0; r--)
+            {
+                double sum = _y[r];
+                for (int k = r + 1; k < m; k++)
+                {
+                    sum -= _l[k * m + r] * s[_index[k]];
+                }
+                s[_index[r]] = sum / _l[r * m + r];
+            }
+        }
+
+        private void SolveBySvd(double[,] ata, double[] atb, int m, double[] s)
+        {
+            var block = Matrix<double>.Build.Dense(m, m, (r, c) => ata[_index[r], _index[c]]);
+            var solution = block.Svd().Solve(Vector<double>.Build.Dense(m, r => atb[_index[r]]));
+            for (int k = 0; k < m; k++)
+            {
+                s[_index[k]] = solution[k];
+            }
+        }
     }
 }

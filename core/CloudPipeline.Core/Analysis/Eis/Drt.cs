@@ -142,25 +142,28 @@ public static class Drt
         double tauL = 1 / (2 * Math.PI * fMax);
         int columns = 1 + k + (p.Inductance ? 1 : 0);
 
-        var a = Matrix<double>.Build.Dense(2 * n, columns);
+        var tau = log10Tau.Select(l => Math.Pow(10, l)).ToArray();
+        var design = new double[2 * n * columns]; // column-major
         var b = Vector<double>.Build.Dense(2 * n);
         for (int i = 0; i < n; i++)
         {
             double omega = 2 * Math.PI * spectrum.Frequency[i];
-            a[i, 0] = 1;
+            design[i] = 1;
             for (int j = 0; j < k; j++)
             {
-                var kernel = 1 / new Complex(1, omega * Math.Pow(10, log10Tau[j]));
-                a[i, 1 + j] = kernel.Real;
-                a[n + i, 1 + j] = kernel.Imaginary;
+                // 1/(1 + jωτ) = (1 − jωτ)/(1 + ω²τ²)
+                double wt = omega * tau[j], denominator = 1 + wt * wt;
+                design[(1 + j) * 2 * n + i] = 1 / denominator;
+                design[(1 + j) * 2 * n + n + i] = -wt / denominator;
             }
             if (p.Inductance)
             {
-                a[n + i, 1 + k] = omega * tauL;
+                design[(1 + k) * 2 * n + n + i] = omega * tauL;
             }
             b[i] = spectrum.ZReal[i] / rRef;
             b[n + i] = spectrum.ZImag[i] / rRef;
         }
+        var a = Matrix<double>.Build.DenseOfColumnMajor(2 * n, columns, design);
         var penalty = Penalty(p.Order, k, columns);
         double lambda = p.Selection switch
         {
@@ -168,7 +171,7 @@ public static class Drt
             LambdaSelection.LCurve => LCurveCorner(a, b, penalty),
             _ => p.Lambda,
         };
-        var x = Solve(a, b, penalty, lambda);
+        var x = Vector<double>.Build.DenseOfArray(SolveFixed(design, 2 * n, columns, b, penalty, lambda));
 
         var resistance = Enumerable.Range(0, k).Select(j => x[1 + j] * rRef).ToArray();
         double shift = p.Convention == TauWindowConvention.Cyclic ? -Math.Log10(2 * Math.PI) : 0;
@@ -198,6 +201,46 @@ public static class Drt
 
     /// <summary>10^−6 … 10^1 in steps of 1/8 decade.</summary>
     public static IEnumerable<double> LambdaGrid() => Enumerable.Range(0, 57).Select(i => Math.Pow(10, -6 + i / 8.0));
+
+    /// <summary>
+    /// The regularised NNLS through its normal equations: AᵀA + λ·PᵀP and Aᵀb, formed from the design directly
+    /// (the stacked system [A; √λ·P] never needs to exist).
+    /// </summary>
+    private static double[] SolveFixed(double[] design, int rows, int columns, Vector<double> b, Matrix<double> penalty, double lambda)
+    {
+        var normal = NonNegativeLeastSquares.Gram(design, rows, columns);
+        // P is a banded stencil (≤ 3 non-zeros a row): λ·PᵀP from its non-zeros instead of a dense product.
+        for (int r = 0; r < penalty.RowCount; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                double v = penalty[r, c];
+                if (v == 0)
+                {
+                    continue;
+                }
+                for (int d = Math.Max(0, c - 2); d <= Math.Min(columns - 1, c + 2); d++)
+                {
+                    normal[c, d] += lambda * v * penalty[r, d];
+                }
+            }
+        }
+        double l1 = 0;
+        for (int c = 0; c < columns; c++)
+        {
+            double column = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                column += Math.Abs(design[c * rows + r]);
+            }
+            for (int r = 0; r < penalty.RowCount; r++)
+            {
+                column += Math.Sqrt(lambda) * Math.Abs(penalty[r, c]);
+            }
+            l1 = Math.Max(l1, column);
+        }
+        return NonNegativeLeastSquares.SolveNormal(normal, NonNegativeLeastSquares.TransposeTimes(design, rows, columns, b.AsArray()), 1e-14 * l1);
+    }
 
     private static Vector<double> Solve(Matrix<double> a, Vector<double> b, Matrix<double> penalty, double lambda)
     {
