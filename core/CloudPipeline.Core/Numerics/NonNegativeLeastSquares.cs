@@ -11,13 +11,10 @@ namespace CloudPipeline.Core.Numerics;
 /// </summary>
 public static class NonNegativeLeastSquares
 {
-    /// <summary>Solves the problem; converges in finitely many steps (capped at 3·columns outer iterations).</summary>
-    public static Vector<double> Solve(Matrix<double> a, Vector<double> b) =>
-        Vector<double>.Build.DenseOfArray(SolveNormal(a.TransposeThisAndMultiply(a).ToArray(), a.TransposeThisAndMultiply(b).ToArray(), 1e-14 * a.L1Norm()));
-
     /// <summary>
-    /// The same problem given by its normal equations AᵀA and Aᵀb (for callers that can form them cheaply from the
-    /// problem's structure); <paramref name="tolerance"/> is the threshold below which a gradient or value counts as 0.
+    /// Solves the problem given by its normal equations AᵀA and Aᵀb (see <see cref="Gram"/> and
+    /// <see cref="TransposeTimes"/>); <paramref name="tolerance"/> is the threshold below which a gradient or value
+    /// counts as 0. Converges in finitely many steps (capped at 3·columns outer iterations).
     /// </summary>
     public static double[] SolveNormal(double[,] ata, double[] atb, double tolerance)
     {

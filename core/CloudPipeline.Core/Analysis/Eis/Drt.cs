@@ -165,13 +165,14 @@ public static class Drt
         }
         var a = Matrix<double>.Build.DenseOfColumnMajor(2 * n, columns, design);
         var penalty = Penalty(p.Order, k, columns);
+        var normal = new RegularisedNormalEquations(design, 2 * n, columns, b, penalty);
         double lambda = p.Selection switch
         {
             LambdaSelection.Gcv => LambdaGrid().MinBy(l => Gcv(a, b, penalty, l)),
-            LambdaSelection.LCurve => LCurveCorner(a, b, penalty),
+            LambdaSelection.LCurve => LCurveCorner(a, b, penalty, normal),
             _ => p.Lambda,
         };
-        var x = Vector<double>.Build.DenseOfArray(SolveFixed(design, 2 * n, columns, b, penalty, lambda));
+        var x = Vector<double>.Build.DenseOfArray(normal.Solve(lambda));
 
         var resistance = Enumerable.Range(0, k).Select(j => x[1 + j] * rRef).ToArray();
         double shift = p.Convention == TauWindowConvention.Cyclic ? -Math.Log10(2 * Math.PI) : 0;
@@ -201,54 +202,6 @@ public static class Drt
 
     /// <summary>10^−6 … 10^1 in steps of 1/8 decade.</summary>
     public static IEnumerable<double> LambdaGrid() => Enumerable.Range(0, 57).Select(i => Math.Pow(10, -6 + i / 8.0));
-
-    /// <summary>
-    /// The regularised NNLS through its normal equations: AᵀA + λ·PᵀP and Aᵀb, formed from the design directly
-    /// (the stacked system [A; √λ·P] never needs to exist).
-    /// </summary>
-    private static double[] SolveFixed(double[] design, int rows, int columns, Vector<double> b, Matrix<double> penalty, double lambda)
-    {
-        var normal = NonNegativeLeastSquares.Gram(design, rows, columns);
-        // P is a banded stencil (≤ 3 non-zeros a row): λ·PᵀP from its non-zeros instead of a dense product.
-        for (int r = 0; r < penalty.RowCount; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                double v = penalty[r, c];
-                if (v == 0)
-                {
-                    continue;
-                }
-                for (int d = Math.Max(0, c - 2); d <= Math.Min(columns - 1, c + 2); d++)
-                {
-                    normal[c, d] += lambda * v * penalty[r, d];
-                }
-            }
-        }
-        double l1 = 0;
-        for (int c = 0; c < columns; c++)
-        {
-            double column = 0;
-            for (int r = 0; r < rows; r++)
-            {
-                column += Math.Abs(design[c * rows + r]);
-            }
-            for (int r = 0; r < penalty.RowCount; r++)
-            {
-                column += Math.Sqrt(lambda) * Math.Abs(penalty[r, c]);
-            }
-            l1 = Math.Max(l1, column);
-        }
-        return NonNegativeLeastSquares.SolveNormal(normal, NonNegativeLeastSquares.TransposeTimes(design, rows, columns, b.AsArray()), 1e-14 * l1);
-    }
-
-    private static Vector<double> Solve(Matrix<double> a, Vector<double> b, Matrix<double> penalty, double lambda)
-    {
-        var stacked = a.Stack(penalty * Math.Sqrt(lambda));
-        var rhs = Vector<double>.Build.Dense(stacked.RowCount);
-        rhs.SetSubVector(0, b.Count, b);
-        return NonNegativeLeastSquares.Solve(stacked, rhs);
-    }
 
     /// <summary>P = [0, Γ, 0]: Γ acts on the R_k block only (identity, first or second differences).</summary>
     private static Matrix<double> Penalty(int order, int k, int columns)
@@ -281,12 +234,12 @@ public static class Drt
         return n * residual * residual / Math.Pow(n - trace, 2);
     }
 
-    private static double LCurveCorner(Matrix<double> a, Vector<double> b, Matrix<double> penalty)
+    private static double LCurveCorner(Matrix<double> a, Vector<double> b, Matrix<double> penalty, RegularisedNormalEquations normal)
     {
         var grid = LambdaGrid().ToArray();
         var points = grid.Select(l =>
         {
-            var x = Solve(a, b, penalty, l);
+            var x = Vector<double>.Build.DenseOfArray(normal.Solve(l));
             return (X: Math.Log((b - a * x).L2Norm()), Y: Math.Log(Math.Max((penalty * x).L2Norm(), 1e-300)));
         }).ToArray();
         int best = 1;
@@ -340,5 +293,68 @@ public static class Drt
             area += r[j];
         }
         return new DrtPeak(log10Tau[best], log10Tau[best] + delta, r[best] / step, area);
+    }
+}
+
+/// <summary>
+/// The non-negative Tikhonov problem min ‖Ax − b‖² + λ‖Px‖² through its normal equations AᵀA + λ·PᵀP and Aᵀb. AᵀA,
+/// Aᵀb and the column norms are formed once from the design, so solving for many λ (fixed, L-curve) only adds the
+/// banded penalty; the stacked system [A; √λ·P] never needs to exist.
+/// </summary>
+internal sealed class RegularisedNormalEquations
+{
+    private readonly double[,] _gram;
+    private readonly double[] _atb;
+    private readonly double[] _designColumnL1;
+    private readonly double[] _penaltyColumnL1;
+    private readonly Matrix<double> _penalty;
+
+    public RegularisedNormalEquations(double[] design, int rows, int columns, Vector<double> b, Matrix<double> penalty)
+    {
+        _gram = NonNegativeLeastSquares.Gram(design, rows, columns);
+        _atb = NonNegativeLeastSquares.TransposeTimes(design, rows, columns, b.AsArray());
+        _penalty = penalty;
+        _designColumnL1 = new double[columns];
+        _penaltyColumnL1 = new double[columns];
+        for (int c = 0; c < columns; c++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                _designColumnL1[c] += Math.Abs(design[c * rows + r]);
+            }
+            for (int r = 0; r < penalty.RowCount; r++)
+            {
+                _penaltyColumnL1[c] += Math.Abs(penalty[r, c]);
+            }
+        }
+    }
+
+    /// <summary>x ≥ 0 for one λ.</summary>
+    public double[] Solve(double lambda)
+    {
+        int columns = _atb.Length;
+        var normal = (double[,])_gram.Clone();
+        // P is a banded stencil (≤ 3 non-zeros a row): λ·PᵀP from its non-zeros instead of a dense product.
+        for (int r = 0; r < _penalty.RowCount; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                double v = _penalty[r, c];
+                if (v == 0)
+                {
+                    continue;
+                }
+                for (int d = Math.Max(0, c - 2); d <= Math.Min(columns - 1, c + 2); d++)
+                {
+                    normal[c, d] += lambda * v * _penalty[r, d];
+                }
+            }
+        }
+        double l1 = 0;
+        for (int c = 0; c < columns; c++)
+        {
+            l1 = Math.Max(l1, _designColumnL1[c] + Math.Sqrt(lambda) * _penaltyColumnL1[c]);
+        }
+        return NonNegativeLeastSquares.SolveNormal(normal, _atb, 1e-14 * l1);
     }
 }
