@@ -104,11 +104,7 @@ public sealed class CircuitTests
         Assert.Contains("no impedance layout recognises the file", ex.Message, StringComparison.Ordinal);
     }
 
-    private static Spectrum ExampleData()
-    {
-        string path = SharedData.RealFile("eis-csv", "exampleData.csv");
-        return EisPreprocessing.KeepCapacitiveOnly(EisFormats.Read("exampleData.csv", File.ReadAllBytes(path)));
-    }
+    private static Spectrum ExampleData() => EisPreprocessing.KeepCapacitiveOnly(RealSpectra.Read("eis-csv/exampleData.csv"));
 
     [RealDataFact]
     public void Randles_fit_reproduces_the_reference_with_confidence_intervals()

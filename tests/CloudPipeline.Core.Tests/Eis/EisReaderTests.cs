@@ -8,11 +8,7 @@ namespace CloudPipeline.Core.Tests.Eis;
 /// <summary>Every EIS file in ../shared/data/real against the counts and values of SOURCES.md and eis.md §2.</summary>
 public sealed class EisReaderTests
 {
-    private static Spectrum Read(string relative)
-    {
-        string path = SharedData.RealFile(relative.Split('/'));
-        return EisFormats.Read(Path.GetFileName(path), File.ReadAllBytes(path));
-    }
+    private static Spectrum Read(string relative) => RealSpectra.Read(relative);
 
     private static void Close(double expected, double actual, double relative = 1e-9) =>
         Assert.True(Math.Abs(actual - expected) <= relative * Math.Max(Math.Abs(expected), 1e-300), $"expected {expected:R}, got {actual:R}");

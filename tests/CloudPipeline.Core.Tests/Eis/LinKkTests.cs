@@ -9,11 +9,7 @@ namespace CloudPipeline.Core.Tests.Eis;
 /// <summary>Lin-KK against eis.md §8.3 and §8.4 (impedance.py's assertions, checked by them against Schönleber's software).</summary>
 public sealed class LinKkTests
 {
-    private static Spectrum Real(string relative)
-    {
-        string path = SharedData.RealFile(relative.Split('/'));
-        return EisFormats.Read(Path.GetFileName(path), File.ReadAllBytes(path));
-    }
+    private static Spectrum Real(string relative) => RealSpectra.Read(relative);
 
     private static void Close(double expected, double actual, double relative) =>
         Assert.True(Math.Abs(actual - expected) <= relative * Math.Abs(expected), $"expected {expected:R}, got {actual:R}");
