@@ -18,7 +18,7 @@ internal static class StatusCommands
         var command = new Command("status", "Show experiments and datasets with their status.") { site, experiment, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
         {
-            using var http = new HttpClient { BaseAddress = parse.GetValue(CliSettings.Api) };
+            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
             string query = Query(("site", parse.GetValue(site)), ("experiment", parse.GetValue(experiment)));
             try
             {
@@ -40,7 +40,7 @@ internal static class StatusCommands
             }
             catch (HttpRequestException ex)
             {
-                Console.Error.WriteLine($"error: the host API at {http.BaseAddress} did not answer ({ex.Message}). Is the host running (dotnet run --project functions/CloudPipeline.Functions)?");
+                Console.Error.WriteLine($"error: the host API at {http.BaseAddress} did not answer ({ex.Message}). Is the host running (dotnet run --project functions/CloudPipeline.LocalHost)?");
                 return 3;
             }
         });
@@ -57,7 +57,7 @@ internal static class StatusCommands
         var command = new Command("results", "Show analysis results with their algorithm versions.") { site, experiment, format, all, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
         {
-            using var http = new HttpClient { BaseAddress = parse.GetValue(CliSettings.Api) };
+            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
             string query = Query(("site", parse.GetValue(site)), ("experiment", parse.GetValue(experiment)), ("latest", parse.GetValue(all) ? null : "true"));
             JsonElement[] rows;
             try

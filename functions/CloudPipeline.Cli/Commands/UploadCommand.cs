@@ -10,31 +10,43 @@ internal static class UploadCommand
         var paths = new Argument<FileSystemInfo[]>("paths") { Description = "Files or folders to upload (folders recursively, keeping relative paths).", Arity = ArgumentArity.OneOrMore };
         var site = CliSettings.Site(required: true);
         var experiment = CliSettings.Experiment(required: true);
+        var manifest = new Option<FileInfo>("--manifest") { Description = "An experiment manifest of any name; it is uploaded first, as experiment.json." };
         var command = new Command("upload", "Upload instrument files to raw/{site}/{experiment}/ and start their ingestion; identical content is skipped.")
         {
-            paths, site, experiment, CliSettings.Connection,
+            paths, site, experiment, manifest, CliSettings.Connection,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var files = Uploader.Collect(parse.GetValue(paths)!);
-            var missing = parse.GetValue(paths)!.Where(p => !p.Exists).ToList();
+            var files = Uploader.Collect(parse.GetValue(paths)!, parse.GetValue(manifest));
+            var missing = parse.GetValue(paths)!.Concat(parse.GetValue(manifest) is { } m ? [m] : Array.Empty<FileSystemInfo>()).Where(p => !p.Exists).ToList();
             if (missing.Count > 0)
             {
                 Console.Error.WriteLine($"error: not found: {string.Join(", ", missing.Select(m => m.FullName))}");
                 return 2;
             }
             var uploader = new Uploader(parse.GetValue(CliSettings.Connection)!);
-            await uploader.EnsureAsync(ct);
             int uploaded = 0, skipped = 0, done = 0;
             string prefix = $"{parse.GetValue(site)}/{parse.GetValue(experiment)}/";
-            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (file, token) =>
+            try
             {
+                await uploader.EnsureAsync(ct);
                 // The manifest is sorted first; upload it before anything else can trigger an analysis.
-                bool isNew = await uploader.UploadAsync(file.File, prefix + file.Relative, token);
-                Interlocked.Increment(ref isNew ? ref uploaded : ref skipped);
-                int n = Interlocked.Increment(ref done);
-                Progress.Draw(n, files.Count, file.Relative);
-            });
+                var first = files.TakeWhile(f => f.Relative == Uploader.ManifestName).ToList();
+                foreach (var group in new[] { first, files.Skip(first.Count).ToList() })
+                {
+                    await Parallel.ForEachAsync(group, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (file, token) =>
+                    {
+                        bool isNew = await uploader.UploadAsync(file.File, prefix + file.Relative, token);
+                        Interlocked.Increment(ref isNew ? ref uploaded : ref skipped);
+                        Progress.Draw(Interlocked.Increment(ref done), files.Count, file.Relative);
+                    });
+                }
+            }
+            catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+            {
+                Progress.Finish();
+                return StorageErrors.Report(uploader.Endpoint, ex);
+            }
             Progress.Finish();
             Console.WriteLine($"{uploaded} uploaded, {skipped} unchanged (skipped) to raw/{prefix}");
             return 0;

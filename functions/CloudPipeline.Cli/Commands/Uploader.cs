@@ -1,34 +1,52 @@
 using System.Security.Cryptography;
 using Azure;
-using CloudPipeline.Storage.Blobs;
-using CloudPipeline.Storage.Events;
-using CloudPipeline.Storage.Queues;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using CloudPipeline.Pipeline.Ingestion;
+using CloudPipeline.Pipeline.Storage;
 
 namespace CloudPipeline.Cli.Commands;
 
 /// <summary>
-/// Uploads files to <c>raw/{site}/{experiment}/{relative path}</c> and enqueues their BlobCreated events, so
-/// ingestion starts at once. A file whose content the blob already has (same MD5) is skipped. The experiment
-/// manifest goes first, so the analysis never starts with default parameters by accident.
+/// Uploads files to <c>raw/{site}/{experiment}/{relative path}</c> and enqueues their BlobCreated events (Event Grid
+/// schema), so ingestion starts at once. A file whose content the blob already has (same MD5) is skipped. The
+/// experiment manifest goes first, so the analysis never starts with default parameters by accident.
 /// </summary>
 internal sealed class Uploader
 {
+    /// <summary>The name every manifest is stored under, beside the experiment's files.</summary>
+    public const string ManifestName = "experiment.json";
+
     private readonly BlobContainerClient _raw;
     private readonly QueueClient _events;
 
     public Uploader(string connectionString)
     {
-        _raw = new BlobServiceClient(connectionString).GetBlobContainerClient("raw");
-        _events = new QueueServiceClient(connectionString).GetQueueClient("blob-events");
+        // Fail fast when storage is unreachable: a person is waiting at the prompt (2 retries, 2 s per try).
+        var blobOptions = new BlobClientOptions();
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        foreach (var retry in new[] { blobOptions.Retry, queueOptions.Retry })
+        {
+            retry.MaxRetries = 2;
+            retry.Delay = TimeSpan.FromMilliseconds(400);
+            retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+        }
+        _raw = new BlobServiceClient(connectionString, blobOptions).GetBlobContainerClient(StorageLayout.RawContainer);
+        _events = new QueueServiceClient(connectionString, queueOptions).GetQueueClient(StorageLayout.BlobEventsQueue);
     }
+
+    /// <summary>The storage endpoint, for messages.</summary>
+    public Uri Endpoint => _raw.Uri;
 
     public async Task EnsureAsync(CancellationToken ct)
     {
-        await _raw.CreateIfNotExistsAsync(ct);
-        await _events.CreateIfNotExistsAsync(ct);
+        await _raw.CreateIfNotExistsAsync(cancellationToken: ct);
+        await _events.CreateIfNotExistsAsync(cancellationToken: ct);
     }
 
-    public static IReadOnlyList<(FileInfo File, string Relative)> Collect(IEnumerable<FileSystemInfo> inputs)
+    /// <summary>The files to upload with their relative names; the manifest (given or found) first, as experiment.json.</summary>
+    public static IReadOnlyList<(FileInfo File, string Relative)> Collect(IEnumerable<FileSystemInfo> inputs, FileInfo? manifest = null)
     {
         var files = new List<(FileInfo, string)>();
         foreach (var input in inputs)
@@ -37,6 +55,7 @@ internal sealed class Uploader
             {
                 files.AddRange(dir.EnumerateFiles("*", SearchOption.AllDirectories)
                     .Where(f => !f.Name.StartsWith('.'))
+                    .Where(f => manifest is null || !f.Name.Equals(ManifestName, StringComparison.OrdinalIgnoreCase))
                     .Select(f => (f, Path.GetRelativePath(dir.FullName, f.FullName).Replace('\\', '/'))));
             }
             else if (input is FileInfo file)
@@ -44,7 +63,12 @@ internal sealed class Uploader
                 files.Add((file, file.Name));
             }
         }
-        return files.OrderBy(f => f.Item1.Name.Equals("experiment.json", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+        if (manifest is not null)
+        {
+            files.RemoveAll(f => f.Item1.FullName == manifest.FullName);
+            files.Add((manifest, ManifestName));
+        }
+        return files.OrderBy(f => f.Item2.Equals(ManifestName, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
             .ThenBy(f => f.Item2, StringComparer.Ordinal).ToList();
     }
 
@@ -65,9 +89,11 @@ internal sealed class Uploader
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
         }
-        var info = (await blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions { ContentType = "application/octet-stream" }, ct)).Value;
-        string json = BlobCreatedEvent.For("raw", blobName, blob.Uri, info.ETag.ToString(), bytes.LongLength, "application/octet-stream", DateTimeOffset.UtcNow).ToJson();
-        await _events.SendMessageAsync(json, cancellationToken: ct);
+        const string contentType = "application/octet-stream";
+        var info = (await blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType, ContentHash = md5 } }, ct)).Value;
+        var message = new BlobCreated(StorageLayout.RawContainer, blobName, info.ETag.ToString())
+            .ToEventGridMessage(blob.Uri, bytes.LongLength, contentType, DateTimeOffset.UtcNow);
+        await _events.SendMessageAsync(message, cancellationToken: ct);
         return true;
     }
 }

@@ -33,17 +33,32 @@ internal static class WatchCommand
                 return 2;
             }
             var uploader = new Uploader(parse.GetValue(CliSettings.Connection)!);
-            await uploader.EnsureAsync(ct);
+            try
+            {
+                await uploader.EnsureAsync(ct);
+            }
+            catch (Exception ex) when (StorageErrors.IsStorageFailure(ex))
+            {
+                return StorageErrors.Report(uploader.Endpoint, ex);
+            }
             var watcher = new DropFolderWatcher(dir, TimeSpan.FromSeconds(parse.GetValue(stable)), TimeProvider.System);
             string prefix = $"{parse.GetValue(site)}/{parse.GetValue(experiment)}/";
             Console.WriteLine($"Watching {dir.FullName} → raw/{prefix} (stable after {parse.GetValue(stable)} s). Ctrl+C to stop.");
             while (!ct.IsCancellationRequested)
             {
-                foreach (var (file, relative) in watcher.StableNewFiles())
+                try
                 {
-                    bool uploaded = await uploader.UploadAsync(file, prefix + relative, ct);
-                    watcher.MarkUploaded(file, relative);
-                    Console.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {(uploaded ? "uploaded" : "unchanged")} {relative}");
+                    foreach (var (file, relative) in watcher.StableNewFiles())
+                    {
+                        bool uploaded = await uploader.UploadAsync(file, prefix + relative, ct);
+                        watcher.MarkUploaded(file, relative);
+                        Console.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {(uploaded ? "uploaded" : "unchanged")} {relative}");
+                    }
+                }
+                catch (Exception ex) when (StorageErrors.IsStorageFailure(ex) && !parse.GetValue(once))
+                {
+                    // Storage went away while watching: say so once per poll and try again; nothing is marked uploaded.
+                    Console.Error.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} storage unavailable ({ex.Message.Split('\n')[0].Trim()}); retrying.");
                 }
                 if (parse.GetValue(once) && watcher.PendingCount == 0)
                 {

@@ -1,0 +1,25 @@
+using Azure;
+
+namespace CloudPipeline.Cli.Commands;
+
+/// <summary>Turns a storage failure into the one line a person needs, instead of a stack trace.</summary>
+internal static class StorageErrors
+{
+    /// <summary>True for the failures of an unreachable or refusing storage service.</summary>
+    public static bool IsStorageFailure(Exception ex) =>
+        ex is RequestFailedException or AggregateException { InnerExceptions: [RequestFailedException or HttpRequestException, ..] } or HttpRequestException;
+
+    /// <summary>Prints the error with a hint and returns the exit code 3.</summary>
+    public static int Report(Uri endpoint, Exception ex)
+    {
+        string why = ex switch
+        {
+            RequestFailedException { Status: > 0 } r => $"it answered {r.Status} {r.ErrorCode}",
+            AggregateException a => "it did not answer: " + a.InnerExceptions[^1].Message.Split('\n')[0].Trim(),
+            _ => "it did not answer: " + ex.Message.Split('\n')[0].Trim(),
+        };
+        Console.Error.WriteLine($"error: storage at {endpoint.GetLeftPart(UriPartial.Authority)} is not usable ({why}). " +
+            "Start the local host (dotnet run --project functions/CloudPipeline.LocalHost) or check --connection / CloudPipeline__Storage__ConnectionString.");
+        return 3;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using CloudPipeline.LocalHost.Hosting;
+using CloudPipeline.Pipeline;
+using CloudPipeline.Pipeline.Api;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+
+// The local host: the same orchestrations, activities, triggers and HTTP routes as the Functions app, on the
+// Durable Task Framework's Azure Storage provider, with embedded Azurite by default.
+var builder = WebApplication.CreateBuilder(args);
+var services = builder.Services;
+services.Configure<LocalHostOptions>(builder.Configuration.GetSection(LocalHostOptions.Section));
+services.Configure<AzuriteSettings>(builder.Configuration.GetSection(AzuriteSettings.Section));
+services.ConfigureHttpJsonOptions(o =>
+{
+    // Results may hold NaN (text-only rows); write it as a JSON string rather than failing the response.
+    o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+});
+
+// Hosted services start in registration order: Azurite, then the storage layout, then the engine and the triggers.
+services.AddHostedService<EmbeddedAzuriteService>();
+services.AddPipeline(builder.Configuration);
+services.AddHostedService<StorageBootstrapService>();
+builder.AddLocalDurableTask(DurableTaskHosting.FreePort());
+services.AddHostedService<BlobEventsListener>();
+if (builder.Configuration.GetValue(PipelineOptions.Section + ":" + nameof(PipelineOptions.ChangeDetectorEnabled), true))
+{
+    services.AddHostedService<ChangeDetectorTimer>();
+}
+
+// The HTTP API on the configured URL (loopback by default); Kestrel's explicit endpoints replace "Urls".
+var api = new Uri(builder.Configuration["Urls"] ?? "http://127.0.0.1:7071");
+builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(api.Host == "localhost" ? "127.0.0.1" : api.Host), api.Port));
+
+var app = builder.Build();
+app.MapGrpcService<TaskHubGrpcServer>();
+app.MapGet("/" + PipelineApi.Routes["Health"], PipelineApi.Health);
+app.MapGet("/" + PipelineApi.Routes["ListDatasets"], PipelineApi.ListDatasetsAsync);
+app.MapGet("/" + PipelineApi.Routes["ListExperiments"], PipelineApi.ListExperimentsAsync);
+app.MapGet("/" + PipelineApi.Routes["GetInstance"], PipelineApi.GetInstanceAsync);
+app.MapGet("/" + PipelineApi.Routes["ListResults"], PipelineApi.ListResultsAsync);
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("CloudPipeline local host ready: API on {Api}", api));
+await app.RunAsync();

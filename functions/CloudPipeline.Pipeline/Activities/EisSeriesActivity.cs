@@ -1,0 +1,41 @@
+using Azure.Storage.Blobs;
+using CloudPipeline.Core.Analysis.Eis;
+using CloudPipeline.Core.Pipeline;
+using CloudPipeline.Pipeline.Catalog;
+using CloudPipeline.Pipeline.Orchestrations;
+using Microsoft.DurableTask;
+
+namespace CloudPipeline.Pipeline.Activities;
+
+/// <summary>
+/// Builds an experiment's EIS series (interphase resistance and DRT peak over time, paired with its MRI profiles)
+/// from every analysed spectrum's result rows, as <c>eis-series.csv</c> and its plot under
+/// <c>artifacts/{site}/{experiment}/eis/</c>. Runs once per fan-in of the experiment's orchestration, which is the
+/// only writer, so no two builds race. Idempotent: a rerun writes the same files from the same rows.
+/// </summary>
+public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient blobs, ArtifactStore artifacts) : TaskActivity<ExperimentInput, int>
+{
+    /// <summary>The activity name.</summary>
+    public const string Name = "EisSeriesV1";
+
+    /// <inheritdoc/>
+    public override async Task<int> RunAsync(TaskActivityContext context, ExperimentInput input)
+    {
+        var ct = CancellationToken.None;
+        var files = await ExperimentFiles.FindAsync(catalog, blobs, input.Site, input.Experiment, ct);
+        var settings = (await files.ReadManifestAsync(ct)).Eis ?? new EisSettings();
+        var rows = (await catalog.ListResultsAsync(input.Site, input.Experiment, ct)).Where(r => r.Technique == "eis").ToList();
+        var points = rows.GroupBy(r => r.Quantity.Split(':')[0])
+            .Where(g => g.Any(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)))
+            .Select(g => new EisSeriesPoint(
+                Uri.UnescapeDataString(g.Key),
+                g.FirstOrDefault(r => r.Quantity.EndsWith(":startTimeS", StringComparison.Ordinal))?.Value,
+                g.First(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)).Value,
+                g.FirstOrDefault(r => r.Quantity.EndsWith(":drtPeakLog10Tau", StringComparison.Ordinal))?.Value,
+                g.Any(r => r.Quantity.EndsWith(":linKkVerdict", StringComparison.Ordinal) && r.Text == "pass")))
+            .ToList();
+        var profiles = files.Profiles.Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
+        await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/eis/", EisSeries.Artifacts(points, settings.SeriesIncludesKkFailures, profiles), ct);
+        return points.Count;
+    }
+}

@@ -1,0 +1,348 @@
+using Azure;
+using Azure.Data.Tables;
+using CloudPipeline.Pipeline.Storage;
+
+namespace CloudPipeline.Pipeline.Catalog;
+
+/// <summary>A dataset row: one distinct content uploaded under one path of an experiment.</summary>
+public sealed record DatasetRecord
+{
+    /// <summary>Site.</summary>
+    public required string Site { get; init; }
+
+    /// <summary>Experiment.</summary>
+    public required string Experiment { get; init; }
+
+    /// <summary>Path relative to the experiment folder.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>The raw blob name.</summary>
+    public required string BlobName { get; init; }
+
+    /// <summary>Content SHA-256 (hex).</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>The blob ETag it was read at.</summary>
+    public string? ETag { get; init; }
+
+    /// <summary>Size in bytes.</summary>
+    public long Size { get; init; }
+
+    /// <summary>Status.</summary>
+    public DatasetStatus Status { get; init; }
+
+    /// <summary>Why it was rejected or failed.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Identified format.</summary>
+    public string? FormatId { get; init; }
+
+    /// <summary>Technique.</summary>
+    public string? Technique { get; init; }
+
+    /// <summary>Role within the experiment (profile, polarisation, manifest).</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Reader and version.</summary>
+    public string? Reader { get; init; }
+
+    /// <summary>Points/rows read.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>The dataset's orchestration instance.</summary>
+    public string? InstanceId { get; init; }
+
+    /// <summary>When it was first seen.</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Last change.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The row key: escaped path plus the first 16 hex digits of the content hash, so new content is a new version.</summary>
+    public string RowKey => $"{Keys.Escape(Path)}~{Sha256[..16]}";
+
+    internal DatasetEntity ToEntity() => new()
+    {
+        PartitionKey = Keys.Experiment(Site, Experiment),
+        RowKey = RowKey,
+        Site = Site,
+        Experiment = Experiment,
+        Path = Path,
+        BlobName = BlobName,
+        Sha256 = Sha256,
+        ETagSeen = ETag,
+        Size = Size,
+        Status = Status.ToString(),
+        Reason = Reason,
+        FormatId = FormatId,
+        Technique = Technique,
+        Role = Role,
+        Reader = Reader,
+        Summary = Summary,
+        InstanceId = InstanceId,
+        ReceivedAt = ReceivedAt,
+        UpdatedAt = UpdatedAt,
+    };
+
+    internal static DatasetRecord FromEntity(DatasetEntity e) => new()
+    {
+        Site = e.Site,
+        Experiment = e.Experiment,
+        Path = e.Path,
+        BlobName = e.BlobName,
+        Sha256 = e.Sha256 ?? "",
+        ETag = e.ETagSeen,
+        Size = e.Size,
+        Status = Enum.Parse<DatasetStatus>(e.Status),
+        Reason = e.Reason,
+        FormatId = e.FormatId,
+        Technique = e.Technique,
+        Role = e.Role,
+        Reader = e.Reader,
+        Summary = e.Summary,
+        InstanceId = e.InstanceId,
+        ReceivedAt = e.ReceivedAt,
+        UpdatedAt = e.UpdatedAt,
+    };
+}
+
+/// <summary>One result value with its provenance (ARCHITECTURE §6).</summary>
+public sealed record ResultRecord
+{
+    /// <summary>Site.</summary>
+    public required string Site { get; init; }
+
+    /// <summary>Experiment.</summary>
+    public required string Experiment { get; init; }
+
+    /// <summary>Cell id from the manifest.</summary>
+    public string? CellId { get; init; }
+
+    /// <summary>Technique.</summary>
+    public required string Technique { get; init; }
+
+    /// <summary>Stage.</summary>
+    public required string Stage { get; init; }
+
+    /// <summary>Quantity name, e.g. <c>vMaxAbs</c>.</summary>
+    public required string Quantity { get; init; }
+
+    /// <summary>The value (NaN when only <see cref="Text"/> applies).</summary>
+    public double Value { get; init; } = double.NaN;
+
+    /// <summary>A textual value (flags, booleans).</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Unit.</summary>
+    public string Unit { get; init; } = "";
+
+    /// <summary>Standard uncertainty, if known.</summary>
+    public double? Uncertainty { get; init; }
+
+    /// <summary>Algorithm id.</summary>
+    public required string Algorithm { get; init; }
+
+    /// <summary>Algorithm version.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Hash of the parameter set.</summary>
+    public required string ParameterHash { get; init; }
+
+    /// <summary>Input datasets with their content hashes (JSON).</summary>
+    public required string Inputs { get; init; }
+
+    /// <summary>Where the arrays and plots of this result live (blob prefix in <c>artifacts</c>).</summary>
+    public string? ArtifactPrefix { get; init; }
+
+    /// <summary>QC flags of the result.</summary>
+    public string? Flags { get; init; }
+
+    /// <summary>When it was computed.</summary>
+    public DateTimeOffset ComputedAt { get; init; }
+
+    /// <summary>Row key: technique, quantity, algorithm, version and parameter hash; rerunning the same analysis overwrites, a new version adds.</summary>
+    public string RowKey => $"{Technique}~{Quantity}~{Algorithm}@{Version}~{ParameterHash}";
+
+    internal ResultEntity ToEntity() => new()
+    {
+        PartitionKey = Keys.Experiment(Site, Experiment),
+        RowKey = RowKey,
+        Site = Site,
+        Experiment = Experiment,
+        CellId = CellId,
+        Technique = Technique,
+        Stage = Stage,
+        Quantity = Quantity,
+        Value = Value,
+        Text = Text,
+        Unit = Unit,
+        Uncertainty = Uncertainty,
+        Algorithm = Algorithm,
+        Version = Version,
+        ParameterHash = ParameterHash,
+        Inputs = Inputs,
+        ArtifactPrefix = ArtifactPrefix,
+        Flags = Flags,
+        ComputedAt = ComputedAt,
+    };
+
+    internal static ResultRecord FromEntity(ResultEntity e) => new()
+    {
+        Site = e.Site,
+        Experiment = e.Experiment,
+        CellId = e.CellId,
+        Technique = e.Technique,
+        Stage = e.Stage,
+        Quantity = e.Quantity,
+        Value = e.Value ?? double.NaN,
+        Text = e.Text,
+        Unit = e.Unit ?? "",
+        Uncertainty = e.Uncertainty,
+        Algorithm = e.Algorithm,
+        Version = e.Version,
+        ParameterHash = e.ParameterHash,
+        Inputs = e.Inputs,
+        ArtifactPrefix = e.ArtifactPrefix,
+        Flags = e.Flags,
+        ComputedAt = e.ComputedAt,
+    };
+}
+
+/// <summary>An experiment's pipeline state.</summary>
+/// <param name="Site">Site.</param>
+/// <param name="Experiment">Experiment.</param>
+/// <param name="Status">WaitingForInputs, Processing, Completed or Failed.</param>
+/// <param name="InstanceId">Its orchestration instance.</param>
+/// <param name="Detail">What it waits for, or the error.</param>
+/// <param name="UpdatedAt">Last change.</param>
+public sealed record ExperimentRecord(string Site, string Experiment, string Status, string? InstanceId, string? Detail, DateTimeOffset UpdatedAt);
+
+/// <summary>The Datasets, Experiments and Results tables.</summary>
+public sealed class DatasetCatalog
+{
+    private readonly TableClient _datasets;
+    private readonly TableClient _experiments;
+    private readonly TableClient _results;
+
+    /// <summary>Creates the catalog on the account's table service.</summary>
+    public DatasetCatalog(TableServiceClient tables)
+    {
+        _datasets = tables.GetTableClient(StorageLayout.DatasetsTable);
+        _experiments = tables.GetTableClient(StorageLayout.ExperimentsTable);
+        _results = tables.GetTableClient(StorageLayout.ResultsTable);
+    }
+
+    /// <summary>Records a new dataset; false if this content under this path is already known.</summary>
+    public async Task<bool> TryAddAsync(DatasetRecord dataset, CancellationToken ct)
+    {
+        try
+        {
+            await _datasets.AddEntityAsync(dataset.ToEntity(), ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes the dataset's current state.</summary>
+    public Task UpdateAsync(DatasetRecord dataset, CancellationToken ct) =>
+        _datasets.UpsertEntityAsync(dataset.ToEntity(), TableUpdateMode.Replace, ct);
+
+    /// <summary>One dataset, or null.</summary>
+    public async Task<DatasetRecord?> GetAsync(string site, string experiment, string rowKey, CancellationToken ct)
+    {
+        var response = await _datasets.GetEntityIfExistsAsync<DatasetEntity>(Keys.Experiment(site, experiment), rowKey, cancellationToken: ct).ConfigureAwait(false);
+        return response.HasValue && response.Value!.Sha256 is not null ? DatasetRecord.FromEntity(response.Value) : null;
+    }
+
+    /// <summary>The dataset an activity works on.</summary>
+    /// <exception cref="Activities.PermanentActivityException">It is not in the catalog.</exception>
+    public async Task<DatasetRecord> RequireAsync(Orchestrations.DatasetInput input, CancellationToken ct) =>
+        await GetAsync(input.Site, input.Experiment, input.DatasetRowKey, ct).ConfigureAwait(false)
+        ?? throw new Activities.PermanentActivityException($"Dataset {input.DatasetRowKey} of {input.Site}/{input.Experiment} is not in the catalog.");
+
+    /// <summary>True if this blob version (name + ETag) was already ingested: the cheap idempotency check.</summary>
+    public async Task<bool> SeenAsync(string site, string experiment, string path, string etag, CancellationToken ct) =>
+        (await _datasets.GetEntityIfExistsAsync<TableEntity>(Keys.Experiment(site, experiment), SeenKey(path, etag), ["RowKey"], ct).ConfigureAwait(false)).HasValue;
+
+    /// <summary>Marks a blob version as ingested.</summary>
+    public Task MarkSeenAsync(string site, string experiment, string path, string etag, string datasetRowKey, CancellationToken ct) =>
+        _datasets.UpsertEntityAsync(new TableEntity(Keys.Experiment(site, experiment), SeenKey(path, etag)) { ["Dataset"] = datasetRowKey }, TableUpdateMode.Replace, ct);
+
+    private static string SeenKey(string path, string etag) => $"~seen~{Keys.Escape(path)}~{Keys.Escape(etag.Trim('"'))}";
+
+    /// <summary>The datasets of an experiment, or of a site, or all.</summary>
+    public async Task<IReadOnlyList<DatasetRecord>> ListAsync(string? site, string? experiment, CancellationToken ct)
+    {
+        string? filter = SiteOrExperimentFilter(site, experiment);
+        var list = new List<DatasetRecord>();
+        await foreach (var e in _datasets.QueryAsync<DatasetEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            if (!e.RowKey.StartsWith("~seen~", StringComparison.Ordinal))
+            {
+                list.Add(DatasetRecord.FromEntity(e));
+            }
+        }
+        return list;
+    }
+
+    /// <summary>A whole experiment's partition, a site's rows across partitions, or everything.</summary>
+    private static string? SiteOrExperimentFilter(string? site, string? experiment) => (site, experiment) switch
+    {
+        ({ } s, { } x) => TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Experiment(s, x)}"),
+        ({ } s, null) => TableClient.CreateQueryFilter($"Site eq {s}"),
+        _ => null,
+    };
+
+    /// <summary>Writes an experiment's state.</summary>
+    public Task SetExperimentAsync(ExperimentRecord experiment, CancellationToken ct)
+    {
+        var e = new ExperimentEntity
+        {
+            PartitionKey = Keys.Escape(experiment.Site),
+            RowKey = Keys.Escape(experiment.Experiment),
+            Site = experiment.Site,
+            Experiment = experiment.Experiment,
+            Status = experiment.Status,
+            InstanceId = experiment.InstanceId,
+            Detail = experiment.Detail,
+            UpdatedAt = experiment.UpdatedAt,
+        };
+        return _experiments.UpsertEntityAsync(e, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Experiments of a site, or all.</summary>
+    public async Task<IReadOnlyList<ExperimentRecord>> ListExperimentsAsync(string? site, CancellationToken ct)
+    {
+        string? filter = site is null ? null : TableClient.CreateQueryFilter($"PartitionKey eq {Keys.Escape(site)}");
+        var list = new List<ExperimentRecord>();
+        await foreach (var e in _experiments.QueryAsync<ExperimentEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            list.Add(new ExperimentRecord(e.Site, e.Experiment, e.Status, e.InstanceId, e.Detail, e.UpdatedAt));
+        }
+        return list;
+    }
+
+    /// <summary>Writes results (upsert: rerunning the same version and parameters replaces its rows).</summary>
+    public async Task WriteResultsAsync(IReadOnlyList<ResultRecord> results, CancellationToken ct)
+    {
+        foreach (var chunk in results.GroupBy(r => Keys.Experiment(r.Site, r.Experiment)).SelectMany(g => g.Chunk(100)))
+        {
+            await _results.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.ToEntity())), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Results of an experiment, or of a site.</summary>
+    public async Task<IReadOnlyList<ResultRecord>> ListResultsAsync(string? site, string? experiment, CancellationToken ct)
+    {
+        string? filter = SiteOrExperimentFilter(site, experiment);
+        var list = new List<ResultRecord>();
+        await foreach (var e in _results.QueryAsync<ResultEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        {
+            list.Add(ResultRecord.FromEntity(e));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,205 @@
+using Azure;
+using Azure.Storage.Blobs;
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Pipeline;
+using CloudPipeline.Pipeline.Catalog;
+using CloudPipeline.Pipeline.Orchestrations;
+using CloudPipeline.Pipeline.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudPipeline.Pipeline.Ingestion;
+
+/// <summary>
+/// Turns a BlobCreated event into a dataset: checks the idempotency key (container + name + ETag), hashes the
+/// content (same content again: no new work; new content under the same name: a new dataset version), identifies
+/// the format by content, rejects what no reader accepts with the reader's reason, starts the dataset's
+/// orchestration, and tells the experiment's orchestration that a dataset arrived. The raw blob is only read.
+/// </summary>
+public sealed partial class DatasetIngestor
+{
+    private readonly BlobContainerClient _raw;
+    private readonly DatasetCatalog _catalog;
+    private readonly FormatRegistry _formats;
+    private readonly TimeProvider _time;
+    private readonly PipelineOptions _options;
+    private readonly ILogger<DatasetIngestor> _logger;
+
+    /// <summary>Creates the ingestor.</summary>
+    public DatasetIngestor(BlobServiceClient blobs, DatasetCatalog catalog, FormatRegistry formats, TimeProvider time, IOptions<PipelineOptions> options, ILogger<DatasetIngestor> logger)
+    {
+        _raw = blobs.GetBlobContainerClient(StorageLayout.RawContainer);
+        _catalog = catalog;
+        _formats = formats;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Ingests one event. Safe to call any number of times for the same event.</summary>
+    /// <param name="blob">The written blob.</param>
+    /// <param name="durable">The Durable Task client of the host that calls (each host has its own).</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task IngestAsync(BlobCreated blob, DurableTaskClient durable, CancellationToken ct)
+    {
+        if (blob.Container != StorageLayout.RawContainer)
+        {
+            return;
+        }
+        var segments = blob.BlobName.Split('/', 3);
+        string site = segments.Length == 3 ? segments[0] : "(unsorted)";
+        string experiment = segments.Length == 3 ? segments[1] : "(unsorted)";
+        string path = segments.Length == 3 ? segments[2] : blob.BlobName;
+        if (blob.ETag is { } seenETag && await _catalog.SeenAsync(site, experiment, path, seenETag, ct))
+        {
+            return; // duplicate event
+        }
+
+        byte[] content;
+        string etag;
+        try
+        {
+            var download = (await _raw.GetBlobClient(blob.BlobName).DownloadContentAsync(ct)).Value;
+            content = download.Content.ToArray();
+            etag = download.Details.ETag.ToString();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            LogBlobGone(blob.BlobName);
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var dataset = new DatasetRecord
+        {
+            Site = site,
+            Experiment = experiment,
+            Path = path,
+            BlobName = blob.BlobName,
+            Sha256 = Provenance.Sha256(content),
+            ETag = etag,
+            Size = content.Length,
+            Status = DatasetStatus.Received,
+            ReceivedAt = now,
+            UpdatedAt = now,
+        };
+        if (!await _catalog.TryAddAsync(dataset, ct))
+        {
+            var existing = await _catalog.GetAsync(site, experiment, dataset.RowKey, ct);
+            if (existing is not null && existing.Status != DatasetStatus.Received)
+            {
+                await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct); // same content again: no new work
+                return;
+            }
+            dataset = existing ?? dataset; // an earlier attempt stopped after recording it: carry on
+        }
+
+        if (segments.Length != 3)
+        {
+            await RejectAsync(dataset, $"{blob.BlobName}: the blob name must be {{site}}/{{experiment}}/{{file}} so the dataset can be grouped; move it under a site and experiment folder.", ct);
+            await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
+            return;
+        }
+
+        IdentifiedFile identified;
+        try
+        {
+            identified = _formats.Identify(path, content);
+        }
+        catch (InstrumentFileException ex)
+        {
+            await RejectAsync(dataset, ex.Message, ct);
+            await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
+            return;
+        }
+
+        bool eis = identified.Technique == "eis";
+        string instanceId = eis ? PipelineTasks.EisInstanceId(site, experiment) : PipelineTasks.DatasetInstanceId(site, experiment, dataset.RowKey);
+        dataset = dataset with
+        {
+            Status = DatasetStatus.Processing,
+            FormatId = identified.FormatId,
+            Technique = identified.Technique,
+            Role = identified.Role,
+            Reader = identified.Reader,
+            Summary = identified.Summary,
+            InstanceId = instanceId,
+            UpdatedAt = _time.GetUtcNow(),
+        };
+        await _catalog.UpdateAsync(dataset, ct);
+        var experimentInput = new ExperimentOrchestrationInput(site, experiment, _options.ExperimentInputTimeout);
+        if (eis)
+        {
+            // Spectra are analysed by the experiment's fan-out, which restarts if it had gone idle.
+            await StartOnceAsync(durable, PipelineTasks.EisExperimentOrchestration, instanceId, experimentInput, restartIfEnded: true, ct);
+            await durable.RaiseEventAsync(instanceId, PipelineTasks.DatasetArrivedEvent, dataset.RowKey, ct);
+        }
+        else
+        {
+            await StartOnceAsync(durable, PipelineTasks.DatasetOrchestration, instanceId, new DatasetInput(site, experiment, dataset.RowKey), restartIfEnded: false, ct);
+            await SignalMriExperimentAsync(durable, identified, experimentInput, dataset.RowKey, ct);
+        }
+        await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
+        LogIdentified(site, experiment, path, identified.FormatId, identified.Summary);
+    }
+
+    /// <summary>
+    /// A profile or polarisation record starts the experiment's MRI orchestration (once) and tells it a dataset
+    /// arrived; a manifest only tells an MRI orchestration that already runs.
+    /// </summary>
+    private static async Task SignalMriExperimentAsync(DurableTaskClient durable, IdentifiedFile identified, ExperimentOrchestrationInput input, string rowKey, CancellationToken ct)
+    {
+        string instanceId = PipelineTasks.MriInstanceId(input.Site, input.Experiment);
+        if (identified.Role is "profile" or "polarisation")
+        {
+            await StartOnceAsync(durable, PipelineTasks.MriExperimentOrchestration, instanceId, input, restartIfEnded: false, ct);
+        }
+        else if (identified.Role != "manifest" || await durable.GetInstanceAsync(instanceId, ct) is null)
+        {
+            return;
+        }
+        await durable.RaiseEventAsync(instanceId, PipelineTasks.DatasetArrivedEvent, rowKey, ct);
+    }
+
+    /// <summary>
+    /// Starts an orchestration under its deterministic id unless it exists (a duplicate event finds the instance it
+    /// started). With <paramref name="restartIfEnded"/>, an instance that has finished is started afresh.
+    /// </summary>
+    private static async Task StartOnceAsync(DurableTaskClient durable, string orchestrator, string instanceId, object input, bool restartIfEnded, CancellationToken ct)
+    {
+        var existing = await durable.GetInstanceAsync(instanceId, ct);
+        if (existing is not null && !(restartIfEnded && existing.IsCompleted))
+        {
+            return;
+        }
+        try
+        {
+            await durable.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Another host may have started it between the look-up and the start: the one instance is what counts.
+            if (await durable.GetInstanceAsync(instanceId, ct) is not { IsCompleted: false })
+            {
+                throw;
+            }
+        }
+    }
+
+    private async Task RejectAsync(DatasetRecord dataset, string reason, CancellationToken ct)
+    {
+        await _catalog.UpdateAsync(dataset with { Status = DatasetStatus.Rejected, Reason = reason, UpdatedAt = _time.GetUtcNow() }, ct);
+        LogRejected(dataset.BlobName, reason);
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Dataset {Site}/{Experiment}/{Path} identified as {Format} ({Summary}).")]
+    private partial void LogIdentified(string site, string experiment, string path, string format, string summary);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Rejected {Blob}: {Reason}")]
+    private partial void LogRejected(string blob, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Blob {Name} of an event no longer exists; nothing to ingest.")]
+    private partial void LogBlobGone(string name);
+}

@@ -1,0 +1,45 @@
+namespace CloudPipeline.Pipeline.Storage;
+
+/// <summary>
+/// The containers, queues and tables of the pipeline (ARCHITECTURE §4). The Durable Task hub keeps its own
+/// queues, tables and large-message container, named after the task hub.
+/// </summary>
+public static class StorageLayout
+{
+    /// <summary>Instrument uploads, <c>{site}/{experiment}/{relative path}</c>; never modified or deleted by the pipeline.</summary>
+    public const string RawContainer = "raw";
+
+    /// <summary>Stage outputs: arrays, plots, reports.</summary>
+    public const string ArtifactsContainer = "artifacts";
+
+    /// <summary>Lease blobs that elect one host for singleton work (the change detector).</summary>
+    public const string LeasesContainer = "leases";
+
+    /// <summary>BlobCreated events in Event Grid schema.</summary>
+    public const string BlobEventsQueue = "blob-events";
+
+    /// <summary>Blob events that could not be ingested (malformed, or failing five deliveries), with their error.</summary>
+    public const string BlobEventsPoisonQueue = "blob-events-poison";
+
+    /// <summary>Datasets: one row per distinct upload, partitioned by site and experiment.</summary>
+    public const string DatasetsTable = "Datasets";
+
+    /// <summary>Experiments: pipeline state per experiment, partitioned by site.</summary>
+    public const string ExperimentsTable = "Experiments";
+
+    /// <summary>Results with provenance, partitioned by site and experiment.</summary>
+    public const string ResultsTable = "Results";
+
+    /// <summary>Small persistent cursors (the change detector's watermark).</summary>
+    public const string CheckpointsTable = "Checkpoints";
+
+    /// <summary>All containers.</summary>
+    public static readonly IReadOnlyList<string> Containers = [RawContainer, ArtifactsContainer, LeasesContainer];
+
+    /// <summary>All queues.</summary>
+    public static readonly IReadOnlyList<string> Queues = [BlobEventsQueue, BlobEventsPoisonQueue];
+
+    /// <summary>All tables.</summary>
+    public static readonly IReadOnlyList<string> Tables =
+        [DatasetsTable, ExperimentsTable, ResultsTable, CheckpointsTable, "Sites", "Shares", "AlgorithmVersions"];
+}
