@@ -1,0 +1,80 @@
+using CloudPipeline.Pipeline.Activities;
+using CloudPipeline.Pipeline.Orchestrations;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CloudPipeline.Functions;
+
+/// <summary>
+/// The orchestrations and activities of <see cref="PipelineTasks"/>, one thin function each (the class-based
+/// <c>[DurableTask]</c> registration needs a source generator that is not available here). A test holds this set
+/// to <see cref="PipelineTasks"/> through the generated functions.metadata.
+/// </summary>
+public sealed class DurableFunctions(IServiceProvider services)
+{
+    /// <summary>Per dataset.</summary>
+    [Function(PipelineTasks.DatasetOrchestration)]
+    public static Task<DatasetSummary?> DatasetAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new DatasetOrchestrator().RunAsync(context, context.GetInput<DatasetInput>()!);
+
+    /// <summary>Per MRI experiment.</summary>
+    [Function(PipelineTasks.MriExperimentOrchestration)]
+    public static Task<IReadOnlyList<MriDriftSummary>?> MriExperimentAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new MriExperimentOrchestrator().RunAsync(context, context.GetInput<ExperimentOrchestrationInput>()!);
+
+    /// <summary>Per EIS experiment.</summary>
+    [Function(PipelineTasks.EisExperimentOrchestration)]
+    public static Task<int> EisExperimentAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new EisExperimentOrchestrator().RunAsync(context, context.GetInput<ExperimentOrchestrationInput>()!);
+
+    /// <summary><see cref="ValidateDatasetActivity"/>.</summary>
+    [Function(ValidateDatasetActivity.Name)]
+    public Task<DatasetSummary> ValidateDatasetAsync([ActivityTrigger] DatasetInput input, FunctionContext context) =>
+        Run<ValidateDatasetActivity, DatasetInput, DatasetSummary>(ValidateDatasetActivity.Name, input, context);
+
+    /// <summary><see cref="RecordDatasetOutcomeActivity"/>.</summary>
+    [Function(RecordDatasetOutcomeActivity.Name)]
+    public Task<bool> RecordDatasetOutcomeAsync([ActivityTrigger] DatasetOutcome input, FunctionContext context) =>
+        Run<RecordDatasetOutcomeActivity, DatasetOutcome, bool>(RecordDatasetOutcomeActivity.Name, input, context);
+
+    /// <summary><see cref="RecordExperimentOutcomeActivity"/>.</summary>
+    [Function(RecordExperimentOutcomeActivity.Name)]
+    public Task<bool> RecordExperimentOutcomeAsync([ActivityTrigger] ExperimentOutcome input, FunctionContext context) =>
+        Run<RecordExperimentOutcomeActivity, ExperimentOutcome, bool>(RecordExperimentOutcomeActivity.Name, input, context);
+
+    /// <summary><see cref="CheckMriReadinessActivity"/>.</summary>
+    [Function(CheckMriReadinessActivity.Name)]
+    public Task<MriReadiness> CheckMriReadinessAsync([ActivityTrigger] MriReadinessRequest input, FunctionContext context) =>
+        Run<CheckMriReadinessActivity, MriReadinessRequest, MriReadiness>(CheckMriReadinessActivity.Name, input, context);
+
+    /// <summary><see cref="MriDriftActivity"/>.</summary>
+    [Function(MriDriftActivity.Name)]
+    public Task<IReadOnlyList<MriDriftSummary>> MriDriftAsync([ActivityTrigger] ExperimentInput input, FunctionContext context) =>
+        Run<MriDriftActivity, ExperimentInput, IReadOnlyList<MriDriftSummary>>(MriDriftActivity.Name, input, context);
+
+    /// <summary><see cref="EisSpectrumActivity"/>.</summary>
+    [Function(EisSpectrumActivity.Name)]
+    public Task<IReadOnlyList<EisSpectrumSummary>> EisSpectrumAsync([ActivityTrigger] DatasetInput input, FunctionContext context) =>
+        Run<EisSpectrumActivity, DatasetInput, IReadOnlyList<EisSpectrumSummary>>(EisSpectrumActivity.Name, input, context);
+
+    /// <summary><see cref="EisSeriesActivity"/>.</summary>
+    [Function(EisSeriesActivity.Name)]
+    public Task<int> EisSeriesAsync([ActivityTrigger] ExperimentInput input, FunctionContext context) =>
+        Run<EisSeriesActivity, ExperimentInput, int>(EisSeriesActivity.Name, input, context);
+
+    private Task<TOut> Run<TActivity, TIn, TOut>(string name, TIn input, FunctionContext context)
+        where TActivity : TaskActivity<TIn, TOut>
+    {
+        string instanceId = context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id?.ToString() ?? "" : "";
+        return services.GetRequiredService<TActivity>().RunAsync(new FunctionActivityContext(name, instanceId), input);
+    }
+
+    /// <summary>What an activity knows of its invocation, as the Functions binding gives it.</summary>
+    private sealed class FunctionActivityContext(string name, string instanceId) : TaskActivityContext
+    {
+        public override TaskName Name { get; } = name;
+
+        public override string InstanceId { get; } = instanceId;
+    }
+}

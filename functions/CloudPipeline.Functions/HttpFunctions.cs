@@ -1,0 +1,40 @@
+using CloudPipeline.Pipeline.Api;
+using CloudPipeline.Pipeline.Catalog;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace CloudPipeline.Functions;
+
+/// <summary>The HTTP API: one trigger per route of <see cref="PipelineApi.Routes"/>, each calling its shared handler.</summary>
+public sealed class HttpFunctions(DatasetCatalog catalog)
+{
+    /// <summary>GET /health.</summary>
+    [Function("Health")]
+    public IResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) => PipelineApi.Health();
+
+    /// <summary>GET /api/datasets.</summary>
+    [Function("ListDatasets")]
+    public async Task<IResult> ListDatasetsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/datasets")] HttpRequest request, CancellationToken ct) =>
+        await PipelineApi.ListDatasetsAsync(catalog, request.Query["site"], request.Query["experiment"], ct);
+
+    /// <summary>GET /api/experiments.</summary>
+    [Function("ListExperiments")]
+    public async Task<IResult> ListExperimentsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/experiments")] HttpRequest request, CancellationToken ct) =>
+        await PipelineApi.ListExperimentsAsync(catalog, request.Query["site"], ct);
+
+    /// <summary>GET /api/instances/{instanceId}.</summary>
+    [Function("GetInstance")]
+    public async Task<IResult> GetInstanceAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/instances/{instanceId}")] HttpRequest request,
+        string instanceId,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken ct) =>
+        (await PipelineApi.GetInstanceAsync(durable, instanceId, ct)).Result;
+
+    /// <summary>GET /api/results.</summary>
+    [Function("ListResults")]
+    public async Task<IResult> ListResultsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/results")] HttpRequest request, CancellationToken ct) =>
+        await PipelineApi.ListResultsAsync(catalog, request.Query["site"], request.Query["experiment"],
+            bool.TryParse(request.Query["latest"], out bool latest) ? latest : null, ct);
+}
