@@ -1,8 +1,9 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using CloudPipeline.Storage.Blobs;
-using CloudPipeline.Storage.Queues;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Testing;
 using Xunit;
 
@@ -16,20 +17,20 @@ public sealed class PipelineEndToEndTests
 
     public PipelineEndToEndTests(AzuriteFixture azurite) => _azurite = azurite;
 
-    private static async Task<JsonElement[]> GetAsync(HostProcess host, string path)
+    internal static async Task<JsonElement[]> GetAsync(HostProcess host, string path)
     {
         using var http = new HttpClient { BaseAddress = host.Api };
         return await http.GetFromJsonAsync<JsonElement[]>(path) ?? [];
     }
 
-    private static async Task<JsonElement> WaitForExperimentAsync(HostProcess host, string site, string experiment, TimeSpan timeout)
+    internal static async Task<JsonElement> WaitForExperimentAsync(HostProcess host, string site, string experiment, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
             var row = (await GetAsync(host, $"api/experiments?site={site}")).FirstOrDefault(e => e.GetProperty("experiment").GetString() == experiment);
             string? status = row.ValueKind == JsonValueKind.Object ? row.GetProperty("status").GetString() : null;
-            if (status is "Completed" or "Failed" or "Quarantined")
+            if (status is "Completed" or "Failed")
             {
                 return row;
             }
@@ -38,18 +39,34 @@ public sealed class PipelineEndToEndTests
         }
     }
 
-    private static async Task<JsonElement[]> WaitForDatasetsAsync(HostProcess host, string site, string experiment, int count, TimeSpan timeout)
+    internal static async Task<JsonElement[]> WaitForDatasetsAsync(HostProcess host, string site, string experiment, int count, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
             var rows = await GetAsync(host, $"api/datasets?site={site}&experiment={experiment}");
-            if (rows.Length >= count && rows.All(r => r.GetProperty("status").GetString() is "Completed" or "Rejected" or "Failed" or "Quarantined"))
+            if (rows.Length >= count && rows.All(r => r.GetProperty("status").GetString() is "Completed" or "Rejected" or "Failed"))
             {
                 return rows;
             }
             Assert.True(DateTimeOffset.UtcNow < deadline, $"datasets of {site}/{experiment} not settled: {string.Join(", ", rows.Select(r => r.GetProperty("status").GetString()))}\n{host.Log}");
             await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds; fails with <paramref name="what"/> at the deadline.</summary>
+    internal static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"timed out after {timeout} waiting for {what}; last value: {value}");
+            await Task.Delay(200);
         }
     }
 
@@ -87,12 +104,12 @@ public sealed class PipelineEndToEndTests
             string prefix = results.First(r => r.GetProperty("version").GetString() == "1.0.0").GetProperty("artifactPrefix").GetString()!;
             var artifacts = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts");
             var names = new List<string>();
-            await foreach (var blob in artifacts.GetBlobsAsync(prefix))
+            await foreach (var blob in artifacts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix))
             {
                 names.Add(blob.Name[prefix.Length..]);
             }
             Assert.Equal(["concentration-map.svg", "concentration.csv", "edge-velocities.svg", "metrics.json", "velocity-map.svg", "velocity.csv"], names.Order());
-            string velocity = (await artifacts.GetBlobClient(prefix + "velocity.csv").DownloadContentAsync()).Value.ToString();
+            string velocity = (await artifacts.GetBlobClient(prefix + "velocity.csv").DownloadContentAsync()).Value.Content.ToString();
             Assert.Equal(cell == "Li_Li" ? 66 : 76, velocity.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
             var datasets = await WaitForDatasetsAsync(host, "thienenkamp", experiment, cell == "Li_Li" ? 96 : 73, TimeSpan.FromMinutes(2));
@@ -117,14 +134,14 @@ public sealed class PipelineEndToEndTests
             Assert.True(code == 0, output);
             var experimentRow = await WaitForExperimentAsync(host, "lab", experiment, TimeSpan.FromMinutes(2));
 
-            // The instance endpoint shows the experiment's orchestration with its history.
+            // The instance endpoint shows the experiment's orchestration; it completes right after its last activity.
             using (var http = new HttpClient { BaseAddress = host.Api })
             {
-                var instance = await http.GetFromJsonAsync<JsonElement>($"api/instances/{experimentRow.GetProperty("instanceId").GetString()}");
-                Assert.Equal("Completed", instance.GetProperty("state").GetProperty("status").GetString());
-                var history = instance.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("eventType").GetString()).ToList();
-                Assert.Contains("InputArrived", history);
-                Assert.Equal("Completed", history[^1]);
+                string instanceId = experimentRow.GetProperty("instanceId").GetString()!;
+                var instance = await WaitForAsync(() => http.GetFromJsonAsync<JsonElement>($"api/instances/{instanceId}"),
+                    i => i.GetProperty("status").GetString() == "Completed", TimeSpan.FromSeconds(30), "the experiment's instance to complete");
+                Assert.Equal("MriExperimentV1", instance.GetProperty("name").GetString());
+                Assert.Equal(["1.0.0", "2.0.0"], instance.GetProperty("output").EnumerateArray().Select(o => o.GetProperty("version").GetString()).Order());
                 Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("api/instances/no-such-instance")).StatusCode);
             }
 
@@ -132,13 +149,14 @@ public sealed class PipelineEndToEndTests
             var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");
             var blob = raw.GetBlobClient($"lab/{experiment}/POL.txt");
             var props = (await blob.GetPropertiesAsync()).Value;
-            var events = new QueueClient(_azurite.ConnectionString, "blob-events");
+            var events = new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
             string json = JsonSerializer.Serialize(new
             {
                 id = Guid.NewGuid().ToString(),
                 eventType = "Microsoft.Storage.BlobCreated",
                 subject = $"/blobServices/default/containers/raw/blobs/lab/{experiment}/POL.txt",
                 eventTime = DateTimeOffset.UtcNow,
+                dataVersion = "1",
                 data = new { api = "PutBlob", url = blob.Uri.AbsoluteUri, eTag = props.ETag.ToString(), contentLength = props.ContentLength },
             });
             for (int i = 0; i < 4; i++)
@@ -147,7 +165,9 @@ public sealed class PipelineEndToEndTests
             }
             var again = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "upload", Path.Combine(folder.FullName, "sim-0001"), "--site", "lab", "--experiment", experiment);
             Assert.Contains("0 uploaded, 8 unchanged", again.Output, StringComparison.Ordinal);
-            await Task.Delay(3000);
+            // Every event has been taken when the queue is empty: only then are the counts below final.
+            await WaitForAsync(async () => (await events.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, TimeSpan.FromSeconds(30), "blob-events to drain");
+            await WaitForAsync(async () => (await events.PeekMessagesAsync(1)).Value.Length, n => n == 0, TimeSpan.FromSeconds(30), "blob-events to drain");
 
             var datasets = await GetAsync(host, $"api/datasets?site=lab&experiment={experiment}");
             Assert.Equal(8, datasets.Length); // 6 profiles, POL.txt, experiment.json
@@ -194,7 +214,7 @@ public sealed class PipelineEndToEndTests
 
         foreach (var (name, content) in files)
         {
-            var stored = (await raw.GetBlobClient($"lab/{experiment}/{name}").DownloadContentAsync()).Value.ToArray();
+            var stored = (await raw.GetBlobClient($"lab/{experiment}/{name}").DownloadContentAsync()).Value.Content.ToArray();
             Assert.Equal(SHA256.HashData(content), SHA256.HashData(stored));
         }
 
@@ -238,13 +258,15 @@ public sealed class PipelineEndToEndTests
 
             string prefix = results.First().GetProperty("artifactPrefix").GetString()!;
             var names = new List<string>();
-            await foreach (var blob in new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobsAsync(prefix))
+            await foreach (var blob in new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix))
             {
                 names.Add(blob.Name[prefix.Length..]);
             }
             Assert.Equal(["bode-modulus.svg", "bode-phase.svg", "drt.svg", "eis.json", "nyquist.svg"], names.Order());
             var series = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobClient($"lab/{experiment}/eis/eis-series.csv");
-            Assert.StartsWith("spectrum,time_s,interphase_resistance_ohm", (await series.DownloadContentAsync()).Value.ToString(), StringComparison.Ordinal);
+            var header = await WaitForAsync(async () => (await series.ExistsAsync()).Value ? (await series.DownloadContentAsync()).Value.Content.ToString() : "",
+                text => text.Length > 0, TimeSpan.FromSeconds(30), "the experiment's series");
+            Assert.StartsWith("spectrum,time_s,interphase_resistance_ohm", header, StringComparison.Ordinal);
         }
         finally
         {
@@ -277,7 +299,9 @@ public sealed class PipelineEndToEndTests
             Assert.True(code == 0, output);
             await WaitForDatasetsAsync(host, "lab", experiment, 6, TimeSpan.FromMinutes(2));
 
-            var csv = (await new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobClient($"lab/{experiment}/eis/eis-series.csv").DownloadContentAsync()).Value.ToString();
+            var seriesBlob = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobClient($"lab/{experiment}/eis/eis-series.csv");
+            var csv = await WaitForAsync(async () => (await seriesBlob.ExistsAsync()).Value ? (await seriesBlob.DownloadContentAsync()).Value.Content.ToString() : "",
+                text => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 7, TimeSpan.FromSeconds(30), "the series to hold all six spectra");
             var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
             Assert.Equal(Enumerable.Range(0, 6).Select(k => $"spectrum-{k}.csv"), rows.Select(r => r[0]));
             var rint = rows.Select(r => double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)).ToList();

@@ -1,5 +1,5 @@
 using System.Text;
-using CloudPipeline.Storage.Blobs;
+using Azure.Storage.Blobs;
 using CloudPipeline.Testing;
 using Xunit;
 
@@ -41,7 +41,7 @@ public sealed class WatchCommandTests
                     Assert.True(DateTimeOffset.UtcNow < deadline, $"never uploaded\n{output}");
                     await Task.Delay(200);
                 }
-                Assert.Equal(File.ReadAllBytes(path), (await blob.DownloadContentAsync()).Value.ToArray());
+                Assert.Equal(File.ReadAllBytes(path), (await blob.DownloadContentAsync()).Value.Content.ToArray());
                 // Stop it once it has recorded the upload. (Killed earlier, the restart finds identical content
                 // in the blob and skips it as "unchanged": still no second upload.)
                 string state = Path.Combine(folder.FullName, ".cloudpipeline-watch.json");

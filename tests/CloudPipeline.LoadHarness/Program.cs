@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using CloudPipeline.Storage.Blobs;
-using CloudPipeline.Storage.Emulator;
-using CloudPipeline.Storage.Events;
-using CloudPipeline.Storage.Queues;
-using CloudPipeline.Storage.Tables;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CloudPipeline.Azurite;
+using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Testing;
 
 // Usage: dotnet run -c Release --project tests/CloudPipeline.LoadHarness [-- --datasets 1000 --latency-samples 30 --scan-blobs 100000]
@@ -59,9 +59,10 @@ foreach (int hosts in new[] { 1, 3 })
 {
     await using var azurite = await StartAzuriteAsync();
     var processes = new List<HostProcess>();
+    string taskHub = HostProcess.NewTaskHub();
     for (int h = 0; h < hosts; h++)
     {
-        processes.Add(await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false));
+        processes.Add(await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false, taskHub: taskHub));
     }
     try
     {
@@ -97,8 +98,8 @@ static async Task UploadAsync(string connection, string site, string experiment,
     var raw = new BlobServiceClient(connection).GetBlobContainerClient("raw");
     var blob = raw.GetBlobClient($"{site}/{experiment}/{file}");
     var info = (await blob.UploadAsync(BinaryData.FromString(content))).Value;
-    var blobEvent = BlobCreatedEvent.For("raw", blob.Name, blob.Uri, info.ETag.ToString(), content.Length, "text/plain", DateTimeOffset.UtcNow);
-    await new QueueClient(connection, "blob-events").SendMessageAsync(blobEvent.ToJson());
+    var message = new BlobCreated("raw", blob.Name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow);
+    await new QueueClient(connection, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }).SendMessageAsync(message);
 }
 
 static async Task WaitCompletedAsync(string connection, string site, int expected, TimeSpan timeout)
@@ -108,7 +109,7 @@ static async Task WaitCompletedAsync(string connection, string site, int expecte
     while (true)
     {
         int completed = 0;
-        await foreach (var row in table.QueryAsync(TableClient.CreateQueryFilter($"Site eq {site} and Status eq {"Completed"}"), select: ["RowKey"]))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Site eq {site} and Status eq {"Completed"}"), select: ["RowKey"]))
         {
             completed++;
         }

@@ -1,4 +1,4 @@
-using CloudPipeline.Storage.Emulator;
+using CloudPipeline.Azurite;
 using Xunit;
 
 namespace CloudPipeline.Testing;

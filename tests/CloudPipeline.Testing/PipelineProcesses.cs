@@ -10,7 +10,10 @@ public static class Processes
 {
     private static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
-    public static string HostDll => Path.Combine(SharedData.RepositoryRoot, "functions", "CloudPipeline.Functions", "bin", Configuration, "net10.0", "CloudPipeline.Functions.dll");
+    public static string HostDll => Path.Combine(SharedData.RepositoryRoot, "functions", "CloudPipeline.LocalHost", "bin", Configuration, "net10.0", "CloudPipeline.LocalHost.dll");
+
+    /// <summary>The Functions app's build output folder (with functions.metadata).</summary>
+    public static string FunctionsAppFolder => Path.Combine(SharedData.RepositoryRoot, "functions", "CloudPipeline.Functions", "bin", Configuration, "net10.0");
 
     public static string CliDll => Path.Combine(SharedData.RepositoryRoot, "functions", "CloudPipeline.Cli", "bin", Configuration, "net10.0", "cloudpipeline.dll");
 
@@ -61,7 +64,7 @@ public static class Processes
     }
 }
 
-/// <summary>A real CloudPipeline.Functions host process against the test's Azurite, on a free loopback port.</summary>
+/// <summary>A real local host process (CloudPipeline.LocalHost) against the test's Azurite, on a free loopback port.</summary>
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -91,7 +94,11 @@ public sealed class HostProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a host and waits until its health endpoint answers.</summary>
-    public static async Task<HostProcess> StartAsync(string connectionString, bool changeDetector = true, int maxConcurrentWorkItems = 8)
+    /// <param name="connectionString">The test's Azurite.</param>
+    /// <param name="changeDetector">Run the change detector (every second).</param>
+    /// <param name="taskHub">The Durable Task hub; hosts that share work pass the same one. Default: a fresh one, so no test sees another's work.</param>
+    /// <param name="maxConcurrentWorkItems">Activities at once.</param>
+    public static async Task<HostProcess> StartAsync(string connectionString, bool changeDetector = true, string? taskHub = null, int maxConcurrentWorkItems = 8)
     {
         var api = new Uri($"http://127.0.0.1:{Processes.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
@@ -105,7 +112,8 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["CloudPipeline__Storage__ConnectionString"] = connectionString;
         start.Environment["CloudPipeline__ChangeDetectorEnabled"] = changeDetector ? "true" : "false";
         start.Environment["CloudPipeline__ChangeDetectorSchedule"] = "* * * * * *";
-        start.Environment["CloudPipeline__MaxConcurrentWorkItems"] = maxConcurrentWorkItems.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["CloudPipeline__LocalHost__MaxConcurrentActivities"] = maxConcurrentWorkItems.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["CloudPipeline__LocalHost__TaskHub"] = taskHub ?? NewTaskHub();
         start.Environment["Urls"] = api.AbsoluteUri;
         var host = new HostProcess(Process.Start(start)!, api);
         host._process.OutputDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };
@@ -136,12 +144,35 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A task hub name of its own (letters and digits, as Durable Task requires).</summary>
+    public static string NewTaskHub() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Kills the host at once with SIGKILL, as a crash would: nothing is released or flushed.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Stops the host with SIGTERM (a graceful stop that releases its partition leases), SIGKILL after 30 s.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
         _process.Dispose();
     }
