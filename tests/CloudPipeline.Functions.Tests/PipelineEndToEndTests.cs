@@ -104,7 +104,7 @@ public sealed class PipelineEndToEndTests
             string prefix = results.First(r => r.GetProperty("version").GetString() == "1.0.0").GetProperty("artifactPrefix").GetString()!;
             var artifacts = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts");
             var names = new List<string>();
-            await foreach (var blob in artifacts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix))
+            await foreach (var blob in artifacts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, default))
             {
                 names.Add(blob.Name[prefix.Length..]);
             }
@@ -258,7 +258,7 @@ public sealed class PipelineEndToEndTests
 
             string prefix = results.First().GetProperty("artifactPrefix").GetString()!;
             var names = new List<string>();
-            await foreach (var blob in new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix))
+            await foreach (var blob in new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, prefix, default))
             {
                 names.Add(blob.Name[prefix.Length..]);
             }
