@@ -103,7 +103,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
                  {
-                     entry, "--silent", "--location", data,
+                     entry, "--silent", "--skipApiVersionCheck", "--location", data,
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -6,7 +6,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 data="${AZURITE_DATA:-$here/../../.azurite}"
 mkdir -p "$data"
 [ -f "$here/node_modules/azurite/dist/src/azurite.js" ] || (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-node "$here/node_modules/azurite/dist/src/azurite.js" --silent --location "$data" \
+node "$here/node_modules/azurite/dist/src/azurite.js" --silent --skipApiVersionCheck --location "$data" \
   --blobHost 127.0.0.1 --blobPort "${AZURITE_BLOB_PORT:-10000}" \
   --queueHost 127.0.0.1 --queuePort "${AZURITE_QUEUE_PORT:-10001}" \
   --tableHost 127.0.0.1 --tablePort "${AZURITE_TABLE_PORT:-10002}" &

@@ -141,7 +141,7 @@ public sealed class PipelineEndToEndTests
                 var instance = await WaitForAsync(() => http.GetFromJsonAsync<JsonElement>($"api/instances/{instanceId}"),
                     i => i.GetProperty("status").GetString() == "Completed", TimeSpan.FromSeconds(30), "the experiment's instance to complete");
                 Assert.Equal("MriExperimentV1", instance.GetProperty("name").GetString());
-                Assert.Equal(["1.0.0", "2.0.0"], instance.GetProperty("output").EnumerateArray().Select(o => o.GetProperty("version").GetString()).Order());
+                Assert.Equal(["1.0.0", "2.0.0"], instance.GetProperty("output").EnumerateArray().Select(o => o.EnumerateObject().Single(p => p.Name.Equals("version", StringComparison.OrdinalIgnoreCase)).Value.GetString()).Order());
                 Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("api/instances/no-such-instance")).StatusCode);
             }
 
