@@ -11,8 +11,8 @@ namespace CloudPipeline.LocalHost.Hosting;
 
 /// <summary>
 /// The local host's queue trigger on <c>blob-events</c> (the Functions app binds the same queue): each message is
-/// a BlobCreated event in Event Grid schema. A message is deleted once ingested; on an error it reappears after its
-/// visibility timeout, and after <see cref="LocalHostOptions.MaxEventDeliveries"/> deliveries, or at once when it is
+/// a BlobCreated event in Event Grid schema. A message is deleted once ingested; on an error, or when the host dies
+/// while ingesting it, it reappears after <see cref="LocalHostOptions.VisibilityTimeout"/>, and after <see cref="LocalHostOptions.MaxEventDeliveries"/> deliveries, or at once when it is
 /// not an Event Grid event at all, it moves to <c>blob-events-poison</c> with the error, so a bad event never blocks
 /// the queue and the host goes on.
 /// </summary>
@@ -30,7 +30,7 @@ internal sealed partial class BlobEventsListener(
         {
             try
             {
-                var messages = (await _events.ReceiveMessagesAsync(16, TimeSpan.FromSeconds(120), stoppingToken)).Value;
+                var messages = (await _events.ReceiveMessagesAsync(16, options.Value.VisibilityTimeout, stoppingToken)).Value;
                 if (messages.Length == 0)
                 {
                     await Task.Delay(idle, time, stoppingToken);

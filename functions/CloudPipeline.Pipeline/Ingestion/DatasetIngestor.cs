@@ -88,12 +88,14 @@ public sealed partial class DatasetIngestor
         if (!await _catalog.TryAddAsync(dataset, ct))
         {
             var existing = await _catalog.GetAsync(site, experiment, dataset.RowKey, ct);
-            if (existing is not null && existing.Status != DatasetStatus.Received)
+            if (existing is not null && existing.Status is not (DatasetStatus.Received or DatasetStatus.Processing))
             {
                 await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct); // same content again: no new work
                 return;
             }
-            dataset = existing ?? dataset; // an earlier attempt stopped after recording it: carry on
+            // An earlier attempt stopped after recording it (a host died mid-ingestion): carry on. Starting the
+            // orchestration again is harmless, as its id is deterministic and an existing instance is kept.
+            dataset = existing ?? dataset;
         }
 
         if (segments.Length != 3)
