@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using CloudPipeline.Pipeline.Ingestion;
+using CloudPipeline.Pipeline.Storage;
 using CloudPipeline.Testing;
 using Xunit;
 using static CloudPipeline.Functions.Tests.PipelineEndToEndTests;
@@ -77,6 +81,59 @@ public sealed class FaultTests
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_transient_storage_fault_in_an_activity_is_retried_with_backoff_and_the_dataset_completes()
+    {
+        // The host reaches blobs through a proxy that answers the validation's reads of one upload with 503: the
+        // ingestion's read passes, then 8 reads fail. The pipeline's storage clients retry each call 3 times (4 reads),
+        // so the activity fails twice and Durable Task's retry policy runs it again after 2 s, then 4 s.
+        await using var proxy = await BlobFaultProxy.StartAsync(_azurite.Azurite.BlobEndpoint);
+        string taskHub = HostProcess.NewTaskHub();
+        string experiment = "busy-" + Guid.NewGuid().ToString("N")[..8];
+        string name = $"lab/{experiment}/MRI(005).txt";
+        proxy.FailReads("raw/" + name, passFirst: 1, failNext: 2 * (PipelineStorage.SdkRetries + 1));
+        await using var host = await HostProcess.StartAsync(proxy.Rewrite(_azurite.ConnectionString), changeDetector: false, taskHub: taskHub);
+
+        string content = "# Data set = BUSY  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n1000\n1001\n0\n";
+        var blob = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw").GetBlobClient(name);
+        var info = (await blob.UploadAsync(BinaryData.FromString(content))).Value;
+        await new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow));
+
+        var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(2))).Single();
+        Assert.Equal("Completed", dataset.GetProperty("status").GetString());
+        var reads = proxy.Reads;
+        Assert.Equal(2 * (PipelineStorage.SdkRetries + 1), reads.Count(r => r.Status == HttpStatusCode.ServiceUnavailable));
+        Assert.Equal(2, reads.Count(r => r.Status == 0)); // the ingestion's read and the successful validation
+
+        // The orchestration's history shows each failure followed by a retry timer: 2 s, then 4 s.
+        string instanceId = dataset.GetProperty("instanceId").GetString()!;
+        var history = await new TableClient(_azurite.ConnectionString, taskHub + "History")
+            .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}")).ToListAsync();
+        // Rows in sequence order; a retry timer is due its delay after the orchestrator's current time (the
+        // OrchestratorStarted event of the episode that created it).
+        var events = history.Where(e => e.GetString("EventType") is not null).OrderBy(e => e.RowKey, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, events.Count(e => e.GetString("EventType") == "TaskFailed"));
+        var delays = new List<double>();
+        DateTimeOffset now = default;
+        foreach (var e in events)
+        {
+            switch (e.GetString("EventType"))
+            {
+                case "OrchestratorStarted":
+                    now = e.GetDateTimeOffset("_Timestamp")!.Value;
+                    break;
+                case "TimerCreated":
+                    delays.Add((e.GetDateTimeOffset("FireAt")!.Value - now).TotalSeconds);
+                    break;
+            }
+        }
+        Assert.Equal(2, delays.Count);
+        Assert.Equal(2.0, delays[0], 0.01);
+        Assert.Equal(4.0, delays[1], 0.01);
+        Assert.Single(events, e => e.GetString("EventType") == "TaskCompleted");
     }
 
     [Fact]

@@ -26,7 +26,12 @@ public sealed class WatchCommandTests
             using (var watcher = Processes.StartCli(_azurite.ConnectionString, output, "watch", folder.FullName, "--site", "lab", "--experiment", experiment,
                        "--stable-seconds", "2", "--poll-seconds", "0.25"))
             {
-                await Task.Delay(2000); // let it start
+                var started = DateTimeOffset.UtcNow.AddSeconds(30);
+                while (!Contains(output, "Watching "))
+                {
+                    Assert.True(DateTimeOffset.UtcNow < started, $"the watcher never said it was watching\n{output}");
+                    await Task.Delay(50);
+                }
                 // The instrument writes the record in pieces, 0.5 s apart, for 4 s: never still for 2 s.
                 string path = Path.Combine(folder.FullName, "POL.txt");
                 for (int i = 0; i < 8; i++)
@@ -66,6 +71,14 @@ public sealed class WatchCommandTests
         finally
         {
             folder.Delete(recursive: true);
+        }
+    }
+
+    private static bool Contains(StringBuilder output, string text)
+    {
+        lock (output)
+        {
+            return output.ToString().Contains(text, StringComparison.Ordinal);
         }
     }
 }

@@ -4,6 +4,7 @@ using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
 using CloudPipeline.Pipeline.Storage;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 
 namespace CloudPipeline.Pipeline.Activities;
 
@@ -11,7 +12,7 @@ namespace CloudPipeline.Pipeline.Activities;
 /// Reads a dataset's raw blob with its reader (full validation) and marks the dataset Completed. Idempotent: a
 /// rerun reads the same blob and writes the same row.
 /// </summary>
-public sealed class ValidateDatasetActivity : TaskActivity<DatasetInput, DatasetSummary>
+public sealed partial class ValidateDatasetActivity : TaskActivity<DatasetInput, DatasetSummary>
 {
     /// <summary>The activity name.</summary>
     public const string Name = "ValidateDatasetV1";
@@ -20,10 +21,12 @@ public sealed class ValidateDatasetActivity : TaskActivity<DatasetInput, Dataset
     private readonly DatasetCatalog _catalog;
     private readonly FormatRegistry _formats;
     private readonly TimeProvider _time;
+    private readonly ILogger<ValidateDatasetActivity> _logger;
 
     /// <summary>Creates the activity.</summary>
-    public ValidateDatasetActivity(BlobServiceClient blobs, DatasetCatalog catalog, FormatRegistry formats, TimeProvider time)
+    public ValidateDatasetActivity(BlobServiceClient blobs, DatasetCatalog catalog, FormatRegistry formats, TimeProvider time, ILogger<ValidateDatasetActivity> logger)
     {
+        _logger = logger;
         _raw = blobs.GetBlobContainerClient(StorageLayout.RawContainer);
         _catalog = catalog;
         _formats = formats;
@@ -43,6 +46,10 @@ public sealed class ValidateDatasetActivity : TaskActivity<DatasetInput, Dataset
             Reader = identified.Reader,
             UpdatedAt = _time.GetUtcNow(),
         }, CancellationToken.None);
+        LogValidated(dataset.Site, dataset.Experiment, dataset.Path, identified.FormatId, context.InstanceId);
         return new DatasetSummary(identified.FormatId, identified.Summary);
     }
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Dataset {Site}/{Experiment}/{Path} validated as {Format} and Completed (instance {InstanceId}).")]
+    private partial void LogValidated(string site, string experiment, string path, string format, string instanceId);
 }

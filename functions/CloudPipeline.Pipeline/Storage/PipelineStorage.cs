@@ -15,8 +15,13 @@ public static class PipelineStorage
     /// Registers <see cref="BlobServiceClient"/>, <see cref="QueueServiceClient"/> and <see cref="TableServiceClient"/>
     /// with Microsoft.Extensions.Azure: from the connection string, or, when <see cref="StorageSettings.AccountName"/>
     /// is set, identity-based (the account's public endpoints with <c>DefaultAzureCredential</c>). Queue messages are
-    /// Base64, as the Functions queue trigger expects. Transient failures are retried by the SDK (exponential, 3 retries
-    /// from 0.8 s, by default).
+    /// Base64, as the Functions queue trigger expects.
+    /// Transient failures (408, 429, 5xx, connection faults) are retried by the SDK briefly: <see cref="SdkRetries"/>
+    /// retries, exponential from <see cref="SdkRetryDelay"/> with jitter, so one call gives up within a few seconds.
+    /// Longer outages are the callers' business: an activity fails and Durable Task's retry policy runs it again
+    /// after a durable timer (which holds no worker), the event listener leaves the message for redelivery.
+    /// (The storage SDK's own default is 5 retries with up to 30 s between them: about half a minute of one
+    /// activity blocking a worker slot before the orchestration even learns of the fault.)
     /// </summary>
     public static IServiceCollection AddPipelineStorage(this IServiceCollection services, StorageSettings settings)
     {
@@ -36,10 +41,22 @@ public static class PipelineStorage
                 clients.AddQueueServiceClient(settings.ConnectionString).ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
                 clients.AddTableServiceClient(settings.ConnectionString);
             }
-            clients.ConfigureDefaults(o => o.Retry.Mode = RetryMode.Exponential);
+            clients.ConfigureDefaults(o =>
+            {
+                o.Retry.Mode = RetryMode.Exponential;
+                o.Retry.MaxRetries = SdkRetries;
+                o.Retry.Delay = SdkRetryDelay;
+                o.Retry.MaxDelay = TimeSpan.FromSeconds(4);
+            });
         });
         return services;
     }
+
+    /// <summary>Retries of one storage call by the SDK: 3.</summary>
+    public const int SdkRetries = 3;
+
+    /// <summary>The SDK's first retry delay (doubling, with jitter, at most 4 s): 0.5 s.</summary>
+    public static readonly TimeSpan SdkRetryDelay = TimeSpan.FromSeconds(0.5);
 
     /// <summary>Creates the pipeline's containers, queues and tables where they are missing.</summary>
     public static async Task EnsureLayoutAsync(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, CancellationToken ct)

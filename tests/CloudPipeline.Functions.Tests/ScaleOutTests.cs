@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CloudPipeline.Pipeline.Ingestion;
+using CloudPipeline.Testing;
+using Xunit;
+
+namespace CloudPipeline.Functions.Tests;
+
+/// <summary>Several local host processes sharing one storage account and one task hub, as a scaled-out app does.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class ScaleOutTests
+{
+    private const int Datasets = 300;
+    private readonly AzuriteFixture _azurite;
+
+    public ScaleOutTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    [Fact]
+    public async Task Three_hosts_on_one_account_complete_300_datasets_once_each_and_share_the_work()
+    {
+        string taskHub = HostProcess.NewTaskHub();
+        string site = "scale" + Guid.NewGuid().ToString("N")[..6];
+        var hosts = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: false, taskHub: taskHub)));
+        try
+        {
+            var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");
+            var events = new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+            // 30 experiments of 10 profiles each.
+            await Parallel.ForEachAsync(Enumerable.Range(0, Datasets), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            {
+                string content = Profile(i);
+                var blob = raw.GetBlobClient($"{site}/exp-{i / 10:D2}/MRI({i % 10 + 5:D3}).txt");
+                var info = (await blob.UploadAsync(BinaryData.FromString(content), cancellationToken: ct)).Value;
+                await events.SendMessageAsync(new BlobCreated("raw", blob.Name, info.ETag.ToString())
+                    .ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow), cancellationToken: ct);
+            });
+
+            // Every dataset has one catalog row, Completed.
+            var datasets = new TableClient(_azurite.ConnectionString, "Datasets");
+            var rows = await PipelineEndToEndTests.WaitForAsync(
+                async () => await datasets.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Site eq {site}"), select: ["Path", "Status", "InstanceId"]).ToListAsync(),
+                r => r.Count(e => e.GetString("Status") == "Completed") == Datasets, TimeSpan.FromMinutes(4), $"{Datasets} Completed datasets");
+            Assert.Equal(Datasets, rows.Count);
+
+            // Each dataset's orchestration exists once and Completed (Durable Task's own instance table).
+            var instances = new TableClient(_azurite.ConnectionString, taskHub + "Instances");
+            var expected = rows.Select(r => r.GetString("InstanceId")).ToHashSet();
+            var done = await PipelineEndToEndTests.WaitForAsync(
+                async () => await instances.QueryAsync<TableEntity>(select: ["PartitionKey", "RuntimeStatus"]).Where(i => expected.Contains(i.PartitionKey)).ToListAsync(),
+                r => r.Count(i => i.GetString("RuntimeStatus") == "Completed") == Datasets, TimeSpan.FromMinutes(1), $"{Datasets} Completed instances");
+            Assert.Equal(Datasets, done.Count);
+
+            // Which process ran each validation: every dataset was validated, and by more than one host.
+            var byHost = hosts.Select(h => Validated().Matches(h.Log).Select(m => m.Groups["path"].Value).Where(p => p.StartsWith(site + "/", StringComparison.Ordinal)).ToList()).ToList();
+            Assert.Equal(Datasets, byHost.SelectMany(p => p).Distinct().Count());
+            int working = byHost.Count(p => p.Count > 0);
+            Assert.True(working >= 2, $"only {working} host(s) took work: {string.Join(", ", byHost.Select(p => p.Count))}");
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The local host's log line of a validation (event 1301).</summary>
+    [GeneratedRegex(@"Dataset (?<path>\S+) validated as ")]
+    private static partial Regex Validated();
+
+    private static string Profile(int seed)
+    {
+        var text = new StringBuilder("# Data set = SCALE  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 64 ( = number of points)\n");
+        for (int j = 0; j < 64; j++)
+        {
+            text.Append((j is >= 15 and <= 48 ? 1000 + seed + j : 0).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return text.ToString();
+    }
+}
