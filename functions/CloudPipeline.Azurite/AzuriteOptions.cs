@@ -12,6 +12,13 @@ public sealed class AzuriteOptions
     /// <summary>Blob port; 0 picks a free port. Default 10000 (the well-known development port).</summary>
     public int BlobPort { get; set; } = 10000;
 
+    /// <summary>
+    /// Keep everything in memory (Azurite's <c>--inMemoryPersistence</c>): nothing survives a stop, and Azurite skips
+    /// writing its metadata databases to disk, which is most of its work under load. For tests and benchmarks.
+    /// Default false.
+    /// </summary>
+    public bool InMemory { get; set; }
+
     /// <summary>Queue port; 0 picks a free port. Default 10001.</summary>
     public int QueuePort { get; set; } = 10001;
 

@@ -103,13 +103,18 @@ public sealed class AzuriteProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
                  {
-                     entry, "--silent", "--skipApiVersionCheck", "--location", data,
+                     entry, "--silent", "--skipApiVersionCheck",
                      "--blobHost", "127.0.0.1", "--blobPort", blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--queueHost", "127.0.0.1", "--queuePort", queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--tableHost", "127.0.0.1", "--tablePort", table.ToString(System.Globalization.CultureInfo.InvariantCulture),
                  })
         {
             start.ArgumentList.Add(arg);
+        }
+        start.ArgumentList.Add(options.InMemory ? "--inMemoryPersistence" : "--location");
+        if (!options.InMemory)
+        {
+            start.ArgumentList.Add(data);
         }
 
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -144,12 +149,13 @@ public sealed class AzuriteProcess : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (!await IsListeningAsync(blob, queue, table, cancellationToken).ConfigureAwait(false))
         {
-            if (process.HasExited || deadline.Elapsed > options.StartupTimeout)
+            bool exited = process.HasExited;
+            if (exited || deadline.Elapsed > options.StartupTimeout)
             {
                 await azurite.DisposeAsync().ConfigureAwait(false);
                 throw new InvalidOperationException(
                     $"Azurite did not start on ports {blob}/{queue}/{table} within {options.StartupTimeout.TotalSeconds:0} s " +
-                    $"(exited: {process.HasExited}). Last output:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
+                    $"(exited: {exited}). Last output:{Environment.NewLine}{string.Join(Environment.NewLine, output)}");
             }
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }

@@ -10,6 +10,8 @@ var builder = WebApplication.CreateBuilder(args);
 var services = builder.Services;
 services.Configure<LocalHostOptions>(builder.Configuration.GetSection(LocalHostOptions.Section));
 services.Configure<AzuriteSettings>(builder.Configuration.GetSection(AzuriteSettings.Section));
+// A stop (Ctrl+C, SIGTERM) waits at most this long for work in hand; unfinished work reappears on the queues.
+services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 services.ConfigureHttpJsonOptions(o =>
 {
     // Results may hold NaN (text-only rows); write it as a JSON string rather than failing the response.

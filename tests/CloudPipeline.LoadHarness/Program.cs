@@ -8,11 +8,21 @@ using CloudPipeline.Azurite;
 using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Testing;
 
-// Usage: dotnet run -c Release --project tests/CloudPipeline.LoadHarness [-- --datasets 1000 --latency-samples 30 --scan-blobs 100000]
+// Usage: dotnet run -c Release --project tests/CloudPipeline.LoadHarness [-- --datasets 1000 --latency-samples 30 --in-memory]
+//        ... -- --fan-out 5000 [--in-memory]     (a fan-out/fan-in of 5,000 activities on the local host's engine)
+//        ... -- --scan-blobs 100000             (the change detector's listing cost)
 // Each phase runs against its own fresh Azurite on free loopback ports, with real host processes.
 int datasets = Arg("--datasets", 1000);
 int samples = Arg("--latency-samples", 30);
 int scanBlobs = Arg("--scan-blobs", 0);
+int fanOut = Arg("--fan-out", 0);
+
+if (fanOut > 0)
+{
+    await using var azurite = await StartAzuriteAsync();
+    await FanOut.RunAsync(azurite, fanOut, extendedSessions: !args.Contains("--no-extended-sessions"));
+    return;
+}
 
 if (scanBlobs > 0)
 {
@@ -85,12 +95,13 @@ foreach (int hosts in new[] { 1, 3 })
     }
 }
 
-static async Task<AzuriteProcess> StartAzuriteAsync() => await AzuriteProcess.StartAsync(new AzuriteOptions
+async Task<AzuriteProcess> StartAzuriteAsync() => await AzuriteProcess.StartAsync(new AzuriteOptions
 {
     DataDirectory = Path.Combine(Path.GetTempPath(), "cloudpipeline-load-" + Guid.NewGuid().ToString("N")[..8]),
     BlobPort = 0,
     QueuePort = 0,
     TablePort = 0,
+    InMemory = args.Contains("--in-memory"),
 });
 
 static async Task UploadAsync(string connection, string site, string experiment, string file, string content)

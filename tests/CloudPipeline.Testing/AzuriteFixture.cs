@@ -28,6 +28,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
             QueuePort = 0,
             TablePort = 0,
             StartupTimeout = TimeSpan.FromMinutes(3),
+            InMemory = true, // nothing needs to outlive the run, and disk persistence is most of Azurite's work
+
         });
     }
 

@@ -49,6 +49,8 @@ internal static partial class DurableTaskHosting
                 ControlQueueVisibilityTimeout = host.VisibilityTimeout,
                 LeaseInterval = host.LeaseInterval,
                 LeaseRenewInterval = host.LeaseInterval / 3,
+                ExtendedSessionsEnabled = host.ExtendedSessionIdleTimeout > TimeSpan.Zero,
+                ExtendedSessionIdleTimeout = host.ExtendedSessionIdleTimeout > TimeSpan.Zero ? host.ExtendedSessionIdleTimeout : TimeSpan.FromSeconds(30),
                 LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             });
         });
@@ -104,7 +106,16 @@ internal static partial class DurableTaskHosting
             if (_worker is { } worker)
             {
                 _worker = null;
-                await worker.StopAsync(isForced: false);
+                // A graceful stop waits for the work in hand; the host's shutdown timeout bounds that wait (with
+                // storage unreachable the worker would otherwise wait for ever).
+                try
+                {
+                    await worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    await worker.StopAsync(isForced: true).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
 

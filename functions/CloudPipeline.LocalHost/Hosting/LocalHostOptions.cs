@@ -33,6 +33,13 @@ public sealed class LocalHostOptions
     /// <summary>How long a partition lease lasts without renewal: a dead host's partitions move after this. Default 20 s.</summary>
     public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long an orchestration's history stays in memory after an episode (Durable Task's extended sessions), so
+    /// the next episode of an orchestration that waits for events (an experiment's) does not read its history
+    /// again. Zero turns extended sessions off. Default 30 s.
+    /// </summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Deliveries of a blob event before it moves to the poison queue. Default 5.</summary>
     public int MaxEventDeliveries { get; set; } = 5;
 }
