@@ -2,6 +2,9 @@ using System.Net;
 using CloudPipeline.LocalHost.Hosting;
 using CloudPipeline.Pipeline;
 using CloudPipeline.Pipeline.Api;
+using CloudPipeline.Pipeline.Telemetry;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 
 // The local host: the same orchestrations, activities, triggers and HTTP routes as the Functions app, on the
@@ -18,6 +21,23 @@ services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
     o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
 });
+
+// Traces: one per upload (docs/ARCHITECTURE.md, "Tracing"); to the console with CloudPipeline:Telemetry:Console=true,
+// to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+services.AddOpenTelemetry()
+    .ConfigureResource(r => r.AddService("cloudpipeline-localhost"))
+    .WithTracing(tracing =>
+    {
+        tracing.AddSource([.. PipelineTelemetry.Sources]);
+        if (builder.Configuration.GetValue("CloudPipeline:Telemetry:Console", false))
+        {
+            tracing.AddConsoleExporter();
+        }
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            tracing.AddOtlpExporter();
+        }
+    });
 
 // Hosted services start in registration order: Azurite, then the storage layout, then the engine and the triggers.
 services.AddHostedService<EmbeddedAzuriteService>();

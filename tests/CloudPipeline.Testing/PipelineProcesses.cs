@@ -98,7 +98,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <param name="changeDetector">Run the change detector (every second).</param>
     /// <param name="taskHub">The Durable Task hub; hosts that share work pass the same one. Default: a fresh one, so no test sees another's work.</param>
     /// <param name="maxConcurrentWorkItems">Activities at once.</param>
-    public static async Task<HostProcess> StartAsync(string connectionString, bool changeDetector = true, string? taskHub = null, int maxConcurrentWorkItems = 8)
+    /// <param name="settings">More configuration, as environment variables (e.g. <c>CloudPipeline__Telemetry__Console</c>).</param>
+    public static async Task<HostProcess> StartAsync(string connectionString, bool changeDetector = true, string? taskHub = null, int maxConcurrentWorkItems = 8,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var api = new Uri($"http://127.0.0.1:{Processes.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
@@ -115,6 +117,10 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["CloudPipeline__LocalHost__MaxConcurrentActivities"] = maxConcurrentWorkItems.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["CloudPipeline__LocalHost__TaskHub"] = taskHub ?? NewTaskHub();
         start.Environment["Urls"] = api.AbsoluteUri;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var host = new HostProcess(Process.Start(start)!, api);
         host._process.OutputDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };
         host._process.ErrorDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };

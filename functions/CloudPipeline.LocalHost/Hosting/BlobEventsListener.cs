@@ -4,6 +4,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Pipeline.Storage;
+using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
@@ -56,9 +57,16 @@ internal sealed partial class BlobEventsListener(
     {
         try
         {
+            // The trace of an upload starts where the event is received (the Functions host does the same for its triggers).
+            using var span = PipelineTelemetry.Source.StartActivity("blob-event " + StorageLayout.BlobEventsQueue, System.Diagnostics.ActivityKind.Consumer);
+            span?.SetTag("messaging.message.id", message.MessageId);
             foreach (var blob in BlobCreated.Parse(message.Body))
             {
-                await ingestor.IngestAsync(blob, durable, ct);
+                span?.SetTag(PipelineTelemetry.BlobTag, blob.BlobName);
+                if (await ingestor.IngestAsync(blob, durable, ct) is { } instanceId)
+                {
+                    span?.SetTag(PipelineTelemetry.InstanceIdTag, instanceId);
+                }
             }
             await _events.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
         }

@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
+using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace CloudPipeline.Pipeline.Activities;
@@ -20,6 +21,7 @@ public sealed class CheckMriReadinessActivity(DatasetCatalog catalog, BlobServic
     /// <inheritdoc/>
     public override async Task<MriReadiness> RunAsync(TaskActivityContext context, MriReadinessRequest input)
     {
+        using var span = PipelineTelemetry.StartWork("check-mri-readiness", context.InstanceId, $"{input.Site}/{input.Experiment}");
         var ct = CancellationToken.None;
         var files = await ExperimentFiles.FindAsync(catalog, blobs, input.Site, input.Experiment, ct);
         MriReadiness readiness;

@@ -3,6 +3,7 @@ using CloudPipeline.Core.Analysis.Eis;
 using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
+using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace CloudPipeline.Pipeline.Activities;
@@ -21,6 +22,7 @@ public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient 
     /// <inheritdoc/>
     public override async Task<int> RunAsync(TaskActivityContext context, ExperimentInput input)
     {
+        using var span = PipelineTelemetry.StartWork("eis-series", context.InstanceId, $"{input.Site}/{input.Experiment}");
         var ct = CancellationToken.None;
         var files = await ExperimentFiles.FindAsync(catalog, blobs, input.Site, input.Experiment, ct);
         var settings = (await files.ReadManifestAsync(ct)).Eis ?? new EisSettings();

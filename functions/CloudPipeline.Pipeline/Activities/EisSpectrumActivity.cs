@@ -6,6 +6,7 @@ using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
 using CloudPipeline.Pipeline.Storage;
+using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace CloudPipeline.Pipeline.Activities;
@@ -41,6 +42,7 @@ public sealed class EisSpectrumActivity : TaskActivity<DatasetInput, IReadOnlyLi
     /// <inheritdoc/>
     public override async Task<IReadOnlyList<EisSpectrumSummary>> RunAsync(TaskActivityContext context, DatasetInput request)
     {
+        using var span = PipelineTelemetry.StartWork("eis-spectrum", context.InstanceId, $"{request.Site}/{request.Experiment}/{request.DatasetRowKey}");
         var cancellationToken = CancellationToken.None;
         var dataset = await _catalog.RequireAsync(request, cancellationToken);
         var manifest = await (await ExperimentFiles.FindAsync(_catalog, _blobs, request.Site, request.Experiment, cancellationToken)).ReadManifestAsync(cancellationToken);

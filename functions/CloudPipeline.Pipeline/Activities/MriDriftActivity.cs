@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
+using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace CloudPipeline.Pipeline.Activities;
@@ -37,6 +38,7 @@ public sealed class MriDriftActivity : TaskActivity<ExperimentInput, IReadOnlyLi
     /// <inheritdoc/>
     public override async Task<IReadOnlyList<MriDriftSummary>> RunAsync(TaskActivityContext context, ExperimentInput request)
     {
+        using var span = PipelineTelemetry.StartWork("mri-drift", context.InstanceId, $"{request.Site}/{request.Experiment}");
         var cancellationToken = CancellationToken.None;
         await _catalog.SetExperimentAsync(new ExperimentRecord(request.Site, request.Experiment, "Processing", context.InstanceId, "analysing", _time.GetUtcNow()), cancellationToken);
 

@@ -1,5 +1,6 @@
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
+using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace CloudPipeline.Pipeline.Activities;
@@ -13,6 +14,7 @@ public sealed class RecordDatasetOutcomeActivity(DatasetCatalog catalog, TimePro
     /// <inheritdoc/>
     public override async Task<bool> RunAsync(TaskActivityContext context, DatasetOutcome input)
     {
+        using var span = PipelineTelemetry.StartWork("record-dataset-outcome", context.InstanceId, $"{input.Dataset.Site}/{input.Dataset.Experiment}/{input.Dataset.DatasetRowKey}");
         var dataset = await catalog.GetAsync(input.Dataset.Site, input.Dataset.Experiment, input.Dataset.DatasetRowKey, CancellationToken.None);
         if (dataset is null)
         {
@@ -32,6 +34,7 @@ public sealed class RecordExperimentOutcomeActivity(DatasetCatalog catalog, Time
     /// <inheritdoc/>
     public override async Task<bool> RunAsync(TaskActivityContext context, ExperimentOutcome input)
     {
+        using var span = PipelineTelemetry.StartWork("record-experiment-outcome", context.InstanceId, $"{input.Site}/{input.Experiment}");
         await catalog.SetExperimentAsync(new ExperimentRecord(input.Site, input.Experiment, input.Status, input.InstanceId, input.Detail, time.GetUtcNow()), CancellationToken.None);
         return true;
     }

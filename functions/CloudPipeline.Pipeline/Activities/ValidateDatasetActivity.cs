@@ -3,6 +3,7 @@ using CloudPipeline.Core.Formats;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
 using CloudPipeline.Pipeline.Storage;
+using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -36,6 +37,7 @@ public sealed partial class ValidateDatasetActivity : TaskActivity<DatasetInput,
     /// <inheritdoc/>
     public override async Task<DatasetSummary> RunAsync(TaskActivityContext context, DatasetInput input)
     {
+        using var span = PipelineTelemetry.StartWork("validate", context.InstanceId, $"{input.Site}/{input.Experiment}/{input.DatasetRowKey}");
         var dataset = await _catalog.RequireAsync(input, CancellationToken.None);
         var content = (await _raw.GetBlobClient(dataset.BlobName).DownloadContentAsync()).Value.Content.ToArray();
         var identified = _formats.Identify(dataset.Path, content);

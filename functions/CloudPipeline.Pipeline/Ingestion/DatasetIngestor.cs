@@ -5,6 +5,8 @@ using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
 using CloudPipeline.Pipeline.Storage;
+using CloudPipeline.Pipeline.Telemetry;
+using System.Diagnostics;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -42,19 +44,22 @@ public sealed partial class DatasetIngestor
     /// <param name="blob">The written blob.</param>
     /// <param name="durable">The Durable Task client of the host that calls (each host has its own).</param>
     /// <param name="ct">Cancellation.</param>
-    public async Task IngestAsync(BlobCreated blob, DurableTaskClient durable, CancellationToken ct)
+    /// <returns>The orchestration instance that processes the dataset, or null when nothing was started (a duplicate, a rejection, a vanished blob).</returns>
+    public async Task<string?> IngestAsync(BlobCreated blob, DurableTaskClient durable, CancellationToken ct)
     {
         if (blob.Container != StorageLayout.RawContainer)
         {
-            return;
+            return null;
         }
+        using var span = PipelineTelemetry.Source.StartActivity("ingest", ActivityKind.Internal);
+        span?.SetTag(PipelineTelemetry.BlobTag, blob.BlobName);
         var segments = blob.BlobName.Split('/', 3);
         string site = segments.Length == 3 ? segments[0] : "(unsorted)";
         string experiment = segments.Length == 3 ? segments[1] : "(unsorted)";
         string path = segments.Length == 3 ? segments[2] : blob.BlobName;
         if (blob.ETag is { } seenETag && await _catalog.SeenAsync(site, experiment, path, seenETag, ct))
         {
-            return; // duplicate event
+            return null; // duplicate event
         }
 
         byte[] content;
@@ -68,7 +73,7 @@ public sealed partial class DatasetIngestor
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             LogBlobGone(blob.BlobName);
-            return;
+            return null;
         }
 
         var now = _time.GetUtcNow();
@@ -91,7 +96,7 @@ public sealed partial class DatasetIngestor
             if (existing is not null && existing.Status is not (DatasetStatus.Received or DatasetStatus.Processing))
             {
                 await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct); // same content again: no new work
-                return;
+                return null;
             }
             // An earlier attempt stopped after recording it (a host died mid-ingestion): carry on. Starting the
             // orchestration again is harmless, as its id is deterministic and an existing instance is kept.
@@ -102,7 +107,7 @@ public sealed partial class DatasetIngestor
         {
             await RejectAsync(dataset, $"{blob.BlobName}: the blob name must be {{site}}/{{experiment}}/{{file}} so the dataset can be grouped; move it under a site and experiment folder.", ct);
             await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
-            return;
+            return null;
         }
 
         IdentifiedFile identified;
@@ -114,11 +119,13 @@ public sealed partial class DatasetIngestor
         {
             await RejectAsync(dataset, ex.Message, ct);
             await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
-            return;
+            return null;
         }
 
         bool eis = identified.Technique == "eis";
         string instanceId = eis ? PipelineTasks.EisInstanceId(site, experiment) : PipelineTasks.DatasetInstanceId(site, experiment, dataset.RowKey);
+        span?.SetTag(PipelineTelemetry.InstanceIdTag, instanceId);
+        span?.SetTag(PipelineTelemetry.DatasetTag, $"{site}/{experiment}/{dataset.RowKey}");
         dataset = dataset with
         {
             Status = DatasetStatus.Processing,
@@ -145,6 +152,7 @@ public sealed partial class DatasetIngestor
         }
         await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
         LogIdentified(site, experiment, path, identified.FormatId, identified.Summary);
+        return instanceId;
     }
 
     /// <summary>
