@@ -54,6 +54,13 @@ public sealed partial class ScaleOutTests
                 r => r.Count(i => i.GetString("RuntimeStatus") == "Completed") == Datasets, TimeSpan.FromMinutes(1), $"{Datasets} Completed instances");
             Assert.Equal(Datasets, done.Count);
 
+            // Each experiment has one MRI orchestration that saw all ten profiles arrive, though the ten events came
+            // through three hosts at once (two starts of one instance would leave it stuck between them).
+            var experiments = await PipelineEndToEndTests.WaitForAsync(() => PipelineEndToEndTests.GetAsync(hosts[0], $"api/experiments?site={site}"),
+                rows => rows.Length == Datasets / 10 && rows.All(r => r.GetProperty("detail").GetString()!.StartsWith("10 profile(s)", StringComparison.Ordinal)),
+                TimeSpan.FromMinutes(2), "every experiment's orchestration to count its 10 profiles");
+            Assert.All(experiments, e => Assert.Equal("WaitingForInputs", e.GetProperty("status").GetString()));
+
             // Which process ran each validation: every dataset was validated, and by more than one host.
             var byHost = hosts.Select(h => Validated().Matches(h.Log).Select(m => m.Groups["path"].Value).Where(p => p.StartsWith(site + "/", StringComparison.Ordinal)).ToList()).ToList();
             Assert.Equal(Datasets, byHost.SelectMany(p => p).Distinct().Count());

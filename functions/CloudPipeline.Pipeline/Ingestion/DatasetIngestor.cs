@@ -186,7 +186,11 @@ public sealed partial class DatasetIngestor
         }
         try
         {
-            await durable.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), ct);
+            // Dedupe statuses make the storage provider refuse a second start of a live instance atomically: several
+            // hosts (or parallel events of one experiment) can pass the look-up above at once, and two start
+            // messages for one instance would leave it stuck between them.
+            var options = new StartOrchestrationOptions(instanceId).WithDedupeStatuses(restartIfEnded ? LiveStatuses : AllStatuses);
+            await durable.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, options, ct);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
@@ -197,6 +201,12 @@ public sealed partial class DatasetIngestor
             }
         }
     }
+
+    private static readonly OrchestrationRuntimeStatus[] LiveStatuses =
+        [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
+
+    private static readonly OrchestrationRuntimeStatus[] AllStatuses =
+        [.. LiveStatuses, OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
 
     private async Task RejectAsync(DatasetRecord dataset, string reason, CancellationToken ct)
     {
