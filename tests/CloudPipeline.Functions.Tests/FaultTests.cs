@@ -137,6 +137,38 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task An_activity_that_fails_permanently_is_not_retried_and_the_dataset_is_Failed_with_its_message()
+    {
+        // The validation reads other content than the ingestion saw (the file was overwritten in between): the
+        // reader's error is permanent, so Durable Task does not retry it and the dataset carries the message.
+        await using var proxy = await BlobFaultProxy.StartAsync(_azurite.Azurite.BlobEndpoint);
+        string taskHub = HostProcess.NewTaskHub();
+        string experiment = "overwritten-" + Guid.NewGuid().ToString("N")[..8];
+        string name = $"lab/{experiment}/MRI(005).txt";
+        proxy.ReplaceReads("raw/" + name, passFirst: 1, "# Data set = CUT  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n10"u8.ToArray());
+        await using var host = await HostProcess.StartAsync(proxy.Rewrite(_azurite.ConnectionString), changeDetector: false, taskHub: taskHub);
+
+        string content = "# Data set = CUT  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n1000\n1001\n0\n";
+        var blob = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw").GetBlobClient(name);
+        var info = (await blob.UploadAsync(BinaryData.FromString(content))).Value;
+        await new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow));
+
+        var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(1))).Single();
+        Assert.Equal("Failed", dataset.GetProperty("status").GetString());
+        string reason = dataset.GetProperty("reason").GetString()!;
+        Assert.Contains("MRI(005).txt", reason, StringComparison.Ordinal); // the reader's message names the file
+        Assert.Contains("has 2 values but its header says SIZE = 4", reason, StringComparison.Ordinal); // the cut file: 2 of 4 points
+        Assert.Equal(2, proxy.Reads.Count); // the ingestion's read and one validation: no retry
+
+        string instanceId = dataset.GetProperty("instanceId").GetString()!;
+        var history = await new TableClient(_azurite.ConnectionString, taskHub + "History")
+            .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}")).ToListAsync();
+        Assert.Single(history, e => e.GetString("EventType") == "TaskFailed");
+        Assert.DoesNotContain(history, e => e.GetString("EventType") == "TimerCreated");
+    }
+
+    [Fact]
     public async Task Upload_with_storage_unreachable_prints_one_line_with_a_hint_within_ten_seconds()
     {
         var folder = Directory.CreateTempSubdirectory("cp-offline-");

@@ -10,8 +10,8 @@ namespace CloudPipeline.Testing;
 
 /// <summary>
 /// A real HTTP reverse proxy (YARP's forwarder on Kestrel, loopback) in front of Azurite's blob service that
-/// answers chosen reads of one blob with 503 Server Busy, as a storage account under load does, and records
-/// when each read of that blob arrived. Everything else passes through unchanged.
+/// answers chosen reads of one blob with 503 Server Busy, as a storage account under load does, or with other
+/// content, and records when each read of that blob arrived. Everything else passes through unchanged.
 /// </summary>
 public sealed class BlobFaultProxy : IAsyncDisposable
 {
@@ -22,6 +22,7 @@ public sealed class BlobFaultProxy : IAsyncDisposable
     private string? _faultPath;
     private int _passFirst;
     private int _failNext;
+    private byte[]? _replacement;
 
     private BlobFaultProxy(WebApplication app, HttpMessageInvoker client, Uri endpoint)
     {
@@ -53,8 +54,19 @@ public sealed class BlobFaultProxy : IAsyncDisposable
         string destination = blobEndpoint.GetLeftPart(UriPartial.Authority) + "/";
         app.Map("/{**path}", async (HttpContext context, IHttpForwarder forwarder) =>
         {
-            if (proxy.ShouldFail(context.Request))
+            if (proxy.ShouldFail(context.Request, out byte[]? replacement))
             {
+                if (replacement is not null)
+                {
+                    // Another body under the same name, as if the instrument had overwritten the file.
+                    context.Response.StatusCode = (int)HttpStatusCode.OK;
+                    context.Response.ContentType = "application/octet-stream";
+                    context.Response.ContentLength = replacement.Length;
+                    context.Response.Headers["x-ms-blob-type"] = "BlockBlob";
+                    context.Response.Headers.ETag = "\"0x8DDREPLACED\"";
+                    await context.Response.Body.WriteAsync(replacement);
+                    return;
+                }
                 context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
                 context.Response.Headers["x-ms-error-code"] = "ServerBusy";
                 await context.Response.WriteAsync("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>ServerBusy</Code><Message>Injected by the test's fault proxy.</Message></Error>");
@@ -80,11 +92,26 @@ public sealed class BlobFaultProxy : IAsyncDisposable
             _faultPath = Endpoint.AbsolutePath.TrimEnd('/') + "/" + blobPath;
             _passFirst = passFirst;
             _failNext = failNext;
+            _replacement = null;
             _reads.Clear();
         }
     }
 
-    /// <summary>When each read of the faulted blob arrived, and what it was answered (503, or 0 when forwarded).</summary>
+    /// <summary>Lets the first <paramref name="passFirst"/> reads of <paramref name="blobPath"/> through, then answers every later read with <paramref name="content"/>.</summary>
+    /// <param name="blobPath">Container and blob name, e.g. <c>raw/site/experiment/file.txt</c>.</param>
+    public void ReplaceReads(string blobPath, int passFirst, byte[] content)
+    {
+        lock (_gate)
+        {
+            _faultPath = Endpoint.AbsolutePath.TrimEnd('/') + "/" + blobPath;
+            _passFirst = passFirst;
+            _failNext = int.MaxValue;
+            _replacement = content;
+            _reads.Clear();
+        }
+    }
+
+    /// <summary>When each read of the faulted blob arrived, and what the proxy answered itself (503, or 200 with the replacement; 0 when forwarded).</summary>
     public IReadOnlyList<(DateTimeOffset At, HttpStatusCode Status)> Reads
     {
         get
@@ -96,8 +123,9 @@ public sealed class BlobFaultProxy : IAsyncDisposable
         }
     }
 
-    private bool ShouldFail(HttpRequest request)
+    private bool ShouldFail(HttpRequest request, out byte[]? replacement)
     {
+        replacement = null;
         if (!HttpMethods.IsGet(request.Method) || request.QueryString.HasValue)
         {
             return false;
@@ -118,7 +146,8 @@ public sealed class BlobFaultProxy : IAsyncDisposable
             {
                 _failNext--;
             }
-            _reads.Add((DateTimeOffset.UtcNow, fail ? HttpStatusCode.ServiceUnavailable : 0));
+            replacement = fail ? _replacement : null;
+            _reads.Add((DateTimeOffset.UtcNow, !fail ? 0 : replacement is null ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK));
             return fail;
         }
     }
