@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Pipeline.Storage;
 using CloudPipeline.Testing;
 using Xunit;
@@ -96,11 +94,7 @@ public sealed class FaultTests
         proxy.FailReads("raw/" + name, passFirst: 1, failNext: 2 * (PipelineStorage.SdkRetries + 1));
         await using var host = await HostProcess.StartAsync(proxy.Rewrite(_azurite.ConnectionString), changeDetector: false, taskHub: taskHub);
 
-        string content = "# Data set = BUSY  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n1000\n1001\n0\n";
-        var blob = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw").GetBlobClient(name);
-        var info = (await blob.UploadAsync(BinaryData.FromString(content))).Value;
-        await new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
-            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow));
+        await UploadWithEventAsync(_azurite.ConnectionString, name, SmallProfile("BUSY"));
 
         var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(2))).Single();
         Assert.Equal("Completed", dataset.GetProperty("status").GetString());
@@ -148,11 +142,7 @@ public sealed class FaultTests
         proxy.ReplaceReads("raw/" + name, passFirst: 1, "# Data set = CUT  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n10"u8.ToArray());
         await using var host = await HostProcess.StartAsync(proxy.Rewrite(_azurite.ConnectionString), changeDetector: false, taskHub: taskHub);
 
-        string content = "# Data set = CUT  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n1000\n1001\n0\n";
-        var blob = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw").GetBlobClient(name);
-        var info = (await blob.UploadAsync(BinaryData.FromString(content))).Value;
-        await new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
-            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow));
+        await UploadWithEventAsync(_azurite.ConnectionString, name, SmallProfile("CUT"));
 
         var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(1))).Single();
         Assert.Equal("Failed", dataset.GetProperty("status").GetString());

@@ -54,6 +54,19 @@ public sealed class PipelineEndToEndTests
         }
     }
 
+    /// <summary>Uploads <paramref name="content"/> to <c>raw/</c><paramref name="name"/> and sends its BlobCreated event (Event Grid schema) to <c>blob-events</c>, as the CLI does.</summary>
+    internal static async Task UploadWithEventAsync(string connectionString, string name, string content, CancellationToken ct = default)
+    {
+        var blob = new BlobServiceClient(connectionString).GetBlobContainerClient("raw").GetBlobClient(name);
+        var info = (await blob.UploadAsync(BinaryData.FromString(content), cancellationToken: ct)).Value;
+        await new QueueClient(connectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
+            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow), cancellationToken: ct);
+    }
+
+    /// <summary>A valid four-point TopSpin profile export (the smallest MRI dataset).</summary>
+    internal static string SmallProfile(string label) =>
+        $"# Data set = {label}  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n1000\n1001\n0\n";
+
     /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds; fails with <paramref name="what"/> at the deadline.</summary>
     internal static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout, string what)
     {

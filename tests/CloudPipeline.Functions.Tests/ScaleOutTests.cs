@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
-using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Testing;
 using Xunit;
 
@@ -27,17 +24,9 @@ public sealed partial class ScaleOutTests
         var hosts = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: false, taskHub: taskHub)));
         try
         {
-            var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");
-            var events = new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
             // 30 experiments of 10 profiles each.
             await Parallel.ForEachAsync(Enumerable.Range(0, Datasets), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-            {
-                string content = Profile(i);
-                var blob = raw.GetBlobClient($"{site}/exp-{i / 10:D2}/MRI({i % 10 + 5:D3}).txt");
-                var info = (await blob.UploadAsync(BinaryData.FromString(content), cancellationToken: ct)).Value;
-                await events.SendMessageAsync(new BlobCreated("raw", blob.Name, info.ETag.ToString())
-                    .ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow), cancellationToken: ct);
-            });
+                await PipelineEndToEndTests.UploadWithEventAsync(_azurite.ConnectionString, $"{site}/exp-{i / 10:D2}/MRI({i % 10 + 5:D3}).txt", Profile(i), ct));
 
             // Every dataset has one catalog row, Completed.
             var datasets = new TableClient(_azurite.ConnectionString, "Datasets");

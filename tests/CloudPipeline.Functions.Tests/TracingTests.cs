@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
-using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Testing;
 using Xunit;
 using static CloudPipeline.Functions.Tests.PipelineEndToEndTests;
@@ -23,11 +20,7 @@ public sealed partial class TracingTests
             settings: new Dictionary<string, string> { ["CloudPipeline__Telemetry__Console"] = "true" });
         string experiment = "trace-" + Guid.NewGuid().ToString("N")[..8];
         string name = $"lab/{experiment}/MRI(005).txt";
-        string content = "# Data set = TRACE  5  1  test\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 4 ( = number of points)\n0\n1000\n1001\n0\n";
-        var blob = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw").GetBlobClient(name);
-        var info = (await blob.UploadAsync(BinaryData.FromString(content))).Value;
-        await new QueueClient(_azurite.ConnectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
-            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow));
+        await UploadWithEventAsync(_azurite.ConnectionString, name, SmallProfile("TRACE"));
         var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(1))).Single();
         Assert.Equal("Completed", dataset.GetProperty("status").GetString());
         string instanceId = dataset.GetProperty("instanceId").GetString()!;
