@@ -102,8 +102,10 @@ public sealed class FaultTests
         Assert.Equal(2 * (PipelineStorage.SdkRetries + 1), reads.Count(r => r.Status == HttpStatusCode.ServiceUnavailable));
         Assert.Equal(2, reads.Count(r => r.Status == 0)); // the ingestion's read and the successful validation
 
-        // The orchestration's history shows each failure followed by a retry timer: 2 s, then 4 s.
+        // The orchestration's history shows each failure followed by a retry timer: 2 s, then 4 s. The activity marks
+        // the dataset Completed before the orchestrator has recorded its TaskCompleted, so wait for the instance.
         string instanceId = dataset.GetProperty("instanceId").GetString()!;
+        await WaitForInstanceAsync(_azurite.ConnectionString, taskHub, instanceId, "Completed");
         var history = await new TableClient(_azurite.ConnectionString, taskHub + "History")
             .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}")).ToListAsync();
         // Rows in sequence order; a retry timer is due its delay after the orchestrator's current time (the
@@ -152,6 +154,7 @@ public sealed class FaultTests
         Assert.Equal(2, proxy.Reads.Count); // the ingestion's read and one validation: no retry
 
         string instanceId = dataset.GetProperty("instanceId").GetString()!;
+        await WaitForInstanceAsync(_azurite.ConnectionString, taskHub, instanceId, "Completed");
         var history = await new TableClient(_azurite.ConnectionString, taskHub + "History")
             .QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {instanceId}")).ToListAsync();
         Assert.Single(history, e => e.GetString("EventType") == "TaskFailed");

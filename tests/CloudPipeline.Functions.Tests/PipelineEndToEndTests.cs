@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CloudPipeline.Pipeline.Ingestion;
@@ -81,6 +82,15 @@ public sealed class PipelineEndToEndTests
             Assert.True(DateTimeOffset.UtcNow < deadline, $"timed out after {timeout} waiting for {what}; last value: {value}");
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>Waits until Durable Task's own instance table gives the orchestration instance this runtime status.</summary>
+    internal static Task<string?> WaitForInstanceAsync(string connectionString, string taskHub, string instanceId, string status)
+    {
+        var instances = new TableClient(connectionString, taskHub + "Instances");
+        return WaitForAsync(
+            async () => (await instances.GetEntityIfExistsAsync<TableEntity>(instanceId, "", select: ["RuntimeStatus"])).Value?.GetString("RuntimeStatus"),
+            s => s == status, TimeSpan.FromSeconds(30), $"instance {instanceId} to be {status}");
     }
 
     private static double Result(JsonElement[] results, string quantity, string version) =>
