@@ -1,0 +1,208 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
+
+namespace CloudPipeline.Core.Analysis.Nmr;
+
+/// <summary>
+/// Phase correction (spec §0, §2 step 7): <c>S'[k] = S[k]·exp(i·π/180·(p0 + p1·k/N))</c>, pivot at index 0 (Bruker's
+/// PHC0/PHC1 convention), and automatic phasing by ACME entropy minimisation or by zero order alone.
+/// </summary>
+public static class Phasing
+{
+    /// <summary>The ACME penalty weight γ.</summary>
+    public const double AcmePenalty = 1000;
+
+    /// <summary>Points the ACME grid search works on (the spectrum is block-averaged down to this; the phase is linear, so averaging commutes with it).</summary>
+    public const int GridPoints = 4096;
+
+    /// <summary>Points the refinement works on.</summary>
+    public const int RefinePoints = 16384;
+
+    /// <summary>Applies the phase in place.</summary>
+    public static void Apply(Complex[] spectrum, double p0, double p1)
+    {
+        ArgumentNullException.ThrowIfNull(spectrum);
+        int n = spectrum.Length;
+        if (p0 == 0 && p1 == 0)
+        {
+            return;
+        }
+        // A rotating factor instead of a sin/cos per point, renormalised every 1024 points against rounding drift.
+        var factor = Complex.FromPolarCoordinates(1, Math.PI / 180 * p0);
+        var step = Complex.FromPolarCoordinates(1, Math.PI / 180 * p1 / n);
+        for (int k = 0; k < n; k++)
+        {
+            if ((k & 1023) == 0)
+            {
+                factor = Complex.FromPolarCoordinates(1, Math.PI / 180 * (p0 + p1 * k / n));
+            }
+            spectrum[k] *= factor;
+            factor *= step;
+        }
+    }
+
+    /// <summary>ACME (spec §2 step 7): a 10° grid over p0 ∈ [0, 360), p1 ∈ [−180, 180], then Nelder–Mead; p1 clipped to ±180°; p0 turned by 180° if the real part integrates negative.</summary>
+    public static (double P0, double P1) Acme(Complex[] spectrum)
+    {
+        ArgumentNullException.ThrowIfNull(spectrum);
+        var coarse = Decimate(spectrum, GridPoints, out int coarseFactor);
+        double best = double.PositiveInfinity, bestP0 = 0, bestP1 = 0;
+        for (int p1 = -180; p1 <= 180; p1 += 10)
+        {
+            for (int p0 = 0; p0 < 360; p0 += 10)
+            {
+                double score = AcmeScore(coarse, p0 + PivotCorrection(p1, coarseFactor, spectrum.Length), p1);
+                if (score < best)
+                {
+                    (best, bestP0, bestP1) = (score, p0, p1);
+                }
+            }
+        }
+        var fine = Decimate(spectrum, RefinePoints, out int fineFactor);
+        var objective = ObjectiveFunction.Value(v =>
+        {
+            double q = Math.Clamp(v[1], -180, 180);
+            return AcmeScore(fine, v[0] + PivotCorrection(q, fineFactor, spectrum.Length), q);
+        });
+        var result = NelderMeadSimplex.Minimum(objective, MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([bestP0, bestP1]), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([5.0, 5.0]), 1e-10, 2000);
+        double q0 = result.MinimizingPoint[0], q1 = Math.Clamp(result.MinimizingPoint[1], -180, 180);
+        return (Normalise(q0 + (RealSum(spectrum, q0, q1) < 0 ? 180 : 0)), q1);
+    }
+
+    /// <summary>p0 only, with p1 fixed (spec §2 step 7): a 5° grid of the ACME score, then successively finer grids to 0.005°; turned by 180° if the real part integrates negative.</summary>
+    public static double AutoZeroOrder(Complex[] spectrum, double p1 = 0)
+    {
+        ArgumentNullException.ThrowIfNull(spectrum);
+        var fine = Decimate(spectrum, RefinePoints, out int factor);
+        double shift = PivotCorrection(p1, factor, spectrum.Length);
+        double best = double.PositiveInfinity, bestP0 = 0;
+        for (int p0 = 0; p0 < 360; p0 += 5)
+        {
+            double score = AcmeScore(fine, p0 + shift, p1);
+            if (score < best)
+            {
+                (best, bestP0) = (score, p0);
+            }
+        }
+        // Refinement: successively finer grids (0.5°, 0.05°, 0.005°) around the best point.
+        double q0 = bestP0;
+        for (double step = 0.5; step >= 0.005; step /= 10)
+        {
+            double centre = q0;
+            for (int i = -10; i <= 10; i++)
+            {
+                double candidate = centre + i * step;
+                double score = AcmeScore(fine, candidate + shift, p1);
+                if (score < best)
+                {
+                    (best, q0) = (score, candidate);
+                }
+            }
+        }
+        return Normalise(q0 + (RealSum(spectrum, q0, p1) < 0 ? 180 : 0));
+    }
+
+    /// <summary>The ACME score of a phase: entropy of the normalised first derivative of the real part plus γ·Σ min(R, 0)².</summary>
+    public static double AcmeScore(Complex[] spectrum, double p0, double p1)
+    {
+        ArgumentNullException.ThrowIfNull(spectrum);
+        int n = spectrum.Length;
+        double maxAbs = 0;
+        for (int k = 0; k < n; k++)
+        {
+            maxAbs = Math.Max(maxAbs, spectrum[k].Magnitude);
+        }
+        if (maxAbs == 0)
+        {
+            return 0;
+        }
+        var r = new double[n];
+        var factor = Complex.FromPolarCoordinates(1 / maxAbs, Math.PI / 180 * p0);
+        var step = Complex.FromPolarCoordinates(1, Math.PI / 180 * p1 / n);
+        double penalty = 0;
+        for (int k = 0; k < n; k++)
+        {
+            if ((k & 1023) == 0)
+            {
+                factor = Complex.FromPolarCoordinates(1 / maxAbs, Math.PI / 180 * (p0 + p1 * k / n));
+            }
+            var s = spectrum[k];
+            double re = s.Real * factor.Real - s.Imaginary * factor.Imaginary;
+            r[k] = re;
+            if (re < 0)
+            {
+                penalty += re * re;
+            }
+            factor *= step;
+        }
+        double total = 0;
+        for (int k = 0; k + 1 < n; k++)
+        {
+            total += Math.Abs(r[k + 1] - r[k]);
+        }
+        if (total == 0)
+        {
+            return AcmePenalty * penalty;
+        }
+        double entropy = 0;
+        for (int k = 0; k + 1 < n; k++)
+        {
+            double h = Math.Abs(r[k + 1] - r[k]) / total;
+            if (h > 0)
+            {
+                entropy -= h * Math.Log(h);
+            }
+        }
+        return entropy + AcmePenalty * penalty;
+    }
+
+    /// <summary>Σ|min(R, 0)| / Σ|R|: above 0.05 the phase is suspect (spec §2 step 7, QC).</summary>
+    public static double NegativeAreaFraction(IReadOnlyList<double> real)
+    {
+        ArgumentNullException.ThrowIfNull(real);
+        double negative = 0, total = 0;
+        foreach (double v in real)
+        {
+            total += Math.Abs(v);
+            if (v < 0)
+            {
+                negative -= v;
+            }
+        }
+        return total == 0 ? 0 : negative / total;
+    }
+
+    private static double RealSum(Complex[] spectrum, double p0, double p1)
+    {
+        var copy = (Complex[])spectrum.Clone();
+        Apply(copy, p0, p1);
+        return copy.Sum(c => c.Real);
+    }
+
+    private static double Normalise(double degrees) => ((degrees % 360) + 360) % 360;
+
+    // Block averages of `factor` points: point j of the result sits at original index j·factor + (factor−1)/2, so a
+    // first-order phase p1 over the original N points is p1 over the coarse points with p0 raised by p1·(factor−1)/(2N).
+    private static double PivotCorrection(double p1, int factor, int n) => p1 * (factor - 1) / (2.0 * n);
+
+    private static Complex[] Decimate(Complex[] spectrum, int target, out int factor)
+    {
+        factor = Math.Max(1, spectrum.Length / target);
+        if (factor == 1)
+        {
+            return spectrum;
+        }
+        var result = new Complex[spectrum.Length / factor];
+        for (int j = 0; j < result.Length; j++)
+        {
+            Complex sum = Complex.Zero;
+            for (int i = 0; i < factor; i++)
+            {
+                sum += spectrum[j * factor + i];
+            }
+            result[j] = sum / factor;
+        }
+        return result;
+    }
+}

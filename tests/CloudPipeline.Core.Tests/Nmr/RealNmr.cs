@@ -1,0 +1,34 @@
+using CloudPipeline.Core.Formats.Nmr;
+using CloudPipeline.Testing;
+
+namespace CloudPipeline.Core.Tests.Nmr;
+
+/// <summary>Reads NMR datasets from ../shared/data/real, a folder's files keyed by their path under it.</summary>
+internal static class RealNmr
+{
+    public static Dictionary<string, byte[]> Files(string relative)
+    {
+        string path = SharedData.RealFile(relative.Split('/'));
+        if (File.Exists(path))
+        {
+            return new() { [Path.GetFileName(path)] = File.ReadAllBytes(path) };
+        }
+        return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(path, f).Replace('\\', '/'), File.ReadAllBytes);
+    }
+
+    public static NmrDataset Read(string relative) => NmrDatasetReader.Read(relative, Files(relative));
+
+    /// <summary>Pearson correlation.</summary>
+    public static double Correlation(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.Count; i++)
+        {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return sab / Math.Sqrt(saa * sbb);
+    }
+}
