@@ -1,3 +1,5 @@
+using CloudPipeline.Core.Analysis.Nmr;
+
 namespace CloudPipeline.Core.Analysis.Mri;
 
 /// <summary>The variable a D(·) polynomial is evaluated at.</summary>
@@ -61,16 +63,23 @@ public sealed record DiffusionModel
     /// <summary>The reference concentration (mol/L) at which EO:Li = <see cref="ReferenceRatio"/>; null means the bulk concentration of the analysis.</summary>
     public double? ReferenceConcentrationMolPerL { get; init; }
 
+    /// <summary>
+    /// A measured D(c) table (e.g. from PFG NMR, nmr spec §6) used in place of the polynomial, evaluated at c in mol/L
+    /// whatever <see cref="Variable"/> says; a concentration outside the table is an error. Null: the polynomial.
+    /// </summary>
+    public DiffusionTable? Table { get; init; }
+
     /// <summary>The model variable at concentration c (mol/L).</summary>
-    public double VariableAt(double concentrationMolPerL, double bulkConcentrationMolPerL) => Variable switch
+    public double VariableAt(double concentrationMolPerL, double bulkConcentrationMolPerL) => Table is not null ? concentrationMolPerL : Variable switch
     {
         DiffusionVariable.EoLiRatio => ReferenceRatio * (ReferenceConcentrationMolPerL ?? bulkConcentrationMolPerL) / concentrationMolPerL,
         _ => concentrationMolPerL,
     };
 
     /// <summary>D (m²/s) at the model variable x.</summary>
-    public double Evaluate(double x) => ((P3 * x + P2) * x + P1) * x + P0;
+    /// <exception cref="AnalysisException">A table is used and x lies outside it.</exception>
+    public double Evaluate(double x) => Table is { } table ? table.Evaluate(x) : ((P3 * x + P2) * x + P1) * x + P0;
 
     /// <summary>True if x lies inside the stated validity range (or no range is stated).</summary>
-    public bool IsValidAt(double x) => (ValidFrom is not { } lo || x >= lo) && (ValidTo is not { } hi || x <= hi);
+    public bool IsValidAt(double x) => Table is { } table ? x >= table.From && x <= table.To : (ValidFrom is not { } lo || x >= lo) && (ValidTo is not { } hi || x <= hi);
 }

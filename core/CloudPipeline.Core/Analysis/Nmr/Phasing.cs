@@ -46,24 +46,26 @@ public static class Phasing
     public static (double P0, double P1) Acme(Complex[] spectrum)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
-        var coarse = Decimate(spectrum, GridPoints, out int coarseFactor);
+        var coarseSpectrum = Decimate(spectrum, GridPoints, out int coarseFactor);
+        var coarse = new AcmeProblem(coarseSpectrum, SignalMask(coarseSpectrum));
         double best = double.PositiveInfinity, bestP0 = 0, bestP1 = 0;
         for (int p1 = -180; p1 <= 180; p1 += 10)
         {
             for (int p0 = 0; p0 < 360; p0 += 10)
             {
-                double score = AcmeScore(coarse, p0 + PivotCorrection(p1, coarseFactor, spectrum.Length), p1);
+                double score = coarse.Score(p0 + PivotCorrection(p1, coarseFactor, spectrum.Length), p1);
                 if (score < best)
                 {
                     (best, bestP0, bestP1) = (score, p0, p1);
                 }
             }
         }
-        var fine = Decimate(spectrum, RefinePoints, out int fineFactor);
+        var fineSpectrum = Decimate(spectrum, RefinePoints, out int fineFactor);
+        var fine = new AcmeProblem(fineSpectrum, SignalMask(fineSpectrum));
         var objective = ObjectiveFunction.Value(v =>
         {
             double q = Math.Clamp(v[1], -180, 180);
-            return AcmeScore(fine, v[0] + PivotCorrection(q, fineFactor, spectrum.Length), q);
+            return fine.Score(v[0] + PivotCorrection(q, fineFactor, spectrum.Length), q);
         });
         var result = NelderMeadSimplex.Minimum(objective, MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([bestP0, bestP1]), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([5.0, 5.0]), 1e-10, 2000);
         double q0 = result.MinimizingPoint[0], q1 = Math.Clamp(result.MinimizingPoint[1], -180, 180);
@@ -74,12 +76,13 @@ public static class Phasing
     public static double AutoZeroOrder(Complex[] spectrum, double p1 = 0)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
-        var fine = Decimate(spectrum, RefinePoints, out int factor);
+        var fineSpectrum = Decimate(spectrum, RefinePoints, out int factor);
+        var fine = new AcmeProblem(fineSpectrum, SignalMask(fineSpectrum));
         double shift = PivotCorrection(p1, factor, spectrum.Length);
         double best = double.PositiveInfinity, bestP0 = 0;
         for (int p0 = 0; p0 < 360; p0 += 5)
         {
-            double score = AcmeScore(fine, p0 + shift, p1);
+            double score = fine.Score(p0 + shift, p1);
             if (score < best)
             {
                 (best, bestP0) = (score, p0);
@@ -93,7 +96,7 @@ public static class Phasing
             for (int i = -10; i <= 10; i++)
             {
                 double candidate = centre + i * step;
-                double score = AcmeScore(fine, candidate + shift, p1);
+                double score = fine.Score(candidate + shift, p1);
                 if (score < best)
                 {
                     (best, q0) = (score, candidate);
@@ -103,58 +106,114 @@ public static class Phasing
         return Normalise(q0 + (RealSum(spectrum, q0, p1) < 0 ? 180 : 0));
     }
 
-    /// <summary>The ACME score of a phase: entropy of the normalised first derivative of the real part plus γ·Σ min(R, 0)².</summary>
-    public static double AcmeScore(Complex[] spectrum, double p0, double p1)
+    /// <summary>
+    /// The ACME score of a phase: entropy of the normalised first derivative of the real part R = Re(S')/max|S| plus
+    /// γ·Σ min(R, 0)², over the points of <paramref name="mask"/> (all points when null).
+    /// </summary>
+    public static double AcmeScore(Complex[] spectrum, double p0, double p1, bool[]? mask = null) => new AcmeProblem(spectrum, mask).Score(p0, p1);
+
+    /// <summary>
+    /// The points automatic phasing scores: those within <paramref name="margin"/> points of a point whose magnitude
+    /// exceeds 5σ (σ the robust noise of spec §3 over the real and imaginary parts). Baseline noise rotates with the
+    /// phase without being misphased, and on a wide, mostly empty spectrum its share of the entropy and the penalty
+    /// swamps the lines'; where there is no noise every point counts.
+    /// </summary>
+    public static bool[] SignalMask(Complex[] spectrum, int margin = 0)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
         int n = spectrum.Length;
-        double maxAbs = 0;
+        double sigma = 0.5 * (Peaks.Noise(spectrum.Select(c => c.Real).ToArray()) + Peaks.Noise(spectrum.Select(c => c.Imaginary).ToArray()));
+        double max = spectrum.Max(c => c.Magnitude);
+        double threshold = Math.Max(5 * sigma, 1e-9 * max);
+        int m = margin > 0 ? margin : Math.Max(8, n / 256);
+        var mask = new bool[n];
+        int last = int.MinValue;
         for (int k = 0; k < n; k++)
         {
-            maxAbs = Math.Max(maxAbs, spectrum[k].Magnitude);
-        }
-        if (maxAbs == 0)
-        {
-            return 0;
-        }
-        var r = new double[n];
-        var factor = Complex.FromPolarCoordinates(1 / maxAbs, Math.PI / 180 * p0);
-        var step = Complex.FromPolarCoordinates(1, Math.PI / 180 * p1 / n);
-        double penalty = 0;
-        for (int k = 0; k < n; k++)
-        {
-            if ((k & 1023) == 0)
+            if (spectrum[k].Magnitude > threshold)
             {
-                factor = Complex.FromPolarCoordinates(1 / maxAbs, Math.PI / 180 * (p0 + p1 * k / n));
-            }
-            var s = spectrum[k];
-            double re = s.Real * factor.Real - s.Imaginary * factor.Imaginary;
-            r[k] = re;
-            if (re < 0)
-            {
-                penalty += re * re;
-            }
-            factor *= step;
-        }
-        double total = 0;
-        for (int k = 0; k + 1 < n; k++)
-        {
-            total += Math.Abs(r[k + 1] - r[k]);
-        }
-        if (total == 0)
-        {
-            return AcmePenalty * penalty;
-        }
-        double entropy = 0;
-        for (int k = 0; k + 1 < n; k++)
-        {
-            double h = Math.Abs(r[k + 1] - r[k]) / total;
-            if (h > 0)
-            {
-                entropy -= h * Math.Log(h);
+                for (int j = Math.Max(Math.Max(0, k - m), last + 1); j <= Math.Min(n - 1, k + m); j++)
+                {
+                    mask[j] = true;
+                }
+                last = Math.Min(n - 1, k + m);
             }
         }
-        return entropy + AcmePenalty * penalty;
+        return mask;
+    }
+
+    private sealed class AcmeProblem
+    {
+        private readonly Complex[] _s;
+        private readonly double _scale;
+        private readonly bool[] _mask;
+        private readonly double[] _r;
+
+        public AcmeProblem(Complex[] spectrum, bool[]? mask)
+        {
+            ArgumentNullException.ThrowIfNull(spectrum);
+            _s = spectrum;
+            double max = 0;
+            foreach (var c in spectrum)
+            {
+                max = Math.Max(max, c.Magnitude);
+            }
+            _scale = max == 0 ? 0 : 1 / max;
+            _mask = mask ?? Enumerable.Repeat(true, spectrum.Length).ToArray();
+            _r = new double[spectrum.Length];
+        }
+
+        public double Score(double p0, double p1)
+        {
+            int n = _s.Length;
+            if (_scale == 0)
+            {
+                return 0;
+            }
+            var factor = Complex.Zero;
+            var step = Complex.FromPolarCoordinates(1, Math.PI / 180 * p1 / n);
+            double penalty = 0;
+            for (int k = 0; k < n; k++)
+            {
+                if ((k & 1023) == 0)
+                {
+                    factor = Complex.FromPolarCoordinates(_scale, Math.PI / 180 * (p0 + p1 * k / n));
+                }
+                var s = _s[k];
+                double re = s.Real * factor.Real - s.Imaginary * factor.Imaginary;
+                _r[k] = re;
+                if (re < 0 && _mask[k])
+                {
+                    penalty += re * re;
+                }
+                factor *= step;
+            }
+            double total = 0;
+            for (int k = 0; k + 1 < n; k++)
+            {
+                if (_mask[k] && _mask[k + 1])
+                {
+                    total += Math.Abs(_r[k + 1] - _r[k]);
+                }
+            }
+            if (total == 0)
+            {
+                return AcmePenalty * penalty;
+            }
+            double entropy = 0, inverse = 1 / total;
+            for (int k = 0; k + 1 < n; k++)
+            {
+                if (_mask[k] && _mask[k + 1])
+                {
+                    double h = Math.Abs(_r[k + 1] - _r[k]) * inverse;
+                    if (h > 0)
+                    {
+                        entropy -= h * Math.Log(h);
+                    }
+                }
+            }
+            return entropy + AcmePenalty * penalty;
+        }
     }
 
     /// <summary>Σ|min(R, 0)| / Σ|R|: above 0.05 the phase is suspect (spec §2 step 7, QC).</summary>

@@ -1,0 +1,210 @@
+using System.Numerics;
+using CloudPipeline.Core.Analysis;
+using CloudPipeline.Core.Analysis.Mri;
+using CloudPipeline.Core.Analysis.Nmr;
+using CloudPipeline.Core.Formats;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Nmr;
+
+/// <summary>Synthetic oracles of nmr spec §9 (items 16–24) and the acceptance values.</summary>
+public sealed class SyntheticNmrTests
+{
+    // Spec item 17: SF 77.8 MHz, carrier 255 ppm, SW 50 kHz, 4096 points.
+    private const double Sf = 77.8, Carrier = 255, Sw = 50_000;
+
+    // Time-domain noise σ per part; the DFT of N points multiplies it by √N: 1e-4 → σ ≈ 0.0064 of the bulk line's height.
+    private const double Noise = 1e-4;
+
+    private static ProcessedNmr Li7(double thirdPpm, int seed, double noise = Noise, PhaseMode phase = PhaseMode.ZeroOrder) =>
+        NmrProcessor.Process(NmrSimulation.Fid([new(245, 6, 1.0), new(250, 8, 0.35), new(thirdPpm, 12, 0.25)], Sf, Carrier, Sw, 4096, noise, seed),
+            new NmrProcessingOptions { Size = 4096, Phase = phase });
+
+    [Fact]
+    public void A_simulated_7Li_fid_processed_end_to_end_gives_245_250_263_ppm_and_R2_above_0_998()
+    {
+        var r = LiMetalAnalysis.Analyse(Li7(263, seed: 7).Spectrum);
+        Assert.Equal("ok", r.Status);
+        Assert.True(r.RSquared >= 0.998, $"R² {r.RSquared}");
+        Assert.Equal(3, r.Components.Count);
+        Assert.Equal(245, r.Components[0].CentrePpm, 0.5);
+        Assert.Equal(250, r.Components[1].CentrePpm, 0.5);
+        Assert.Equal(263, r.Components[2].CentrePpm, 0.5);
+        Assert.Equal("mossy / high-surface-area Li", r.Components[2].Label);
+        Assert.Equal("bulk Li metal", r.Components[0].Label);
+        Assert.Equal(LiMorphology.Version, r.LookupVersion);
+    }
+
+    [Fact]
+    public void The_same_with_the_third_line_at_268_ppm_is_labelled_more_dendritic()
+    {
+        var r = LiMetalAnalysis.Analyse(Li7(268, seed: 11).Spectrum);
+        Assert.True(r.RSquared >= 0.998, $"R² {r.RSquared}");
+        Assert.Equal(268, r.Components[2].CentrePpm, 0.5);
+        Assert.Equal(268, r.Components[2].RoundedPpm);
+        Assert.Equal("dendritic", r.Components[2].Label);
+    }
+
+    [Fact]
+    public void Frequency_domain_oracle_shifted_by_3_ppm_is_referenced_back_with_widths_within_ten_percent()
+    {
+        // Spec item 16: 4096 points 350→150 ppm, lines at 248/253/266 ppm (245/250/263 + 3), σ 0.005.
+        var s = NmrSimulation.Spectrum([new(248, 6, 1.0), new(253, 8, 0.35), new(266, 12, 0.25)], 350, 150, 4096, 0.005, seed: 3);
+        var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal(-3.0, r.ReferenceShiftPpm, 0.2);
+        Assert.Equal([245, 250, 263], r.Components.Select(c => c.RoundedPpm));
+        Assert.Equal(6, r.Components[0].FwhmPpm, 0.6);
+        Assert.Equal(8, r.Components[1].FwhmPpm, 0.8);
+        Assert.Equal(12, r.Components[2].FwhmPpm, 1.2);
+        Assert.Equal(["bulk Li metal", "dense deposit or bulk-line asymmetry (ambiguous)", "mossy / high-surface-area Li"], r.Components.Select(c => c.Label));
+        Assert.DoesNotContain("reference_offset_large", r.Flags);
+    }
+
+    [Fact]
+    public void Zero_order_auto_phase_recovers_a_37_degree_error()
+    {
+        var fid = NmrSimulation.Fid([new(245, 6, 1.0), new(250, 8, 0.35), new(263, 12, 0.25)], Sf, Carrier, Sw, 4096, Noise, 5);
+        var spectrum = NmrProcessor.Transform(fid, new NmrProcessingOptions { Size = 4096 }, out _);
+        Phasing.Apply(spectrum, -37, 0);
+        Assert.Equal(37, Phasing.AutoZeroOrder(spectrum), 3.0);
+    }
+
+    [Fact]
+    public void Acme_recovers_phi0_40_phi1_30_within_two_degrees_on_a_noisy_spectrum_with_lines_across_it()
+    {
+        // The acceptance: lines spread over the spectral width (so p1 is determined), σ ≈ 0.6 % of the line height.
+        double[] ppms = [0, 120, 255, 380, 500];
+        var fid = NmrSimulation.Fid(ppms.Select(p => new SimulatedLine(p, 2, 1)).ToList(), Sf, Carrier, Sw, 4096, Noise, 2);
+        AssertPhaseRecovered(fid, ppms, 40, 30, 2);
+    }
+
+    [Fact]
+    public void Acme_recovers_200_and_60_degrees_within_three_degrees_on_four_narrow_lines()
+    {
+        // Spec item 18 (noise-free, as stated): four 0.5 ppm lines at 230–275 ppm in the item 17 setup.
+        double[] ppms = [230, 245, 260, 275];
+        var fid = NmrSimulation.Fid(ppms.Select(p => new SimulatedLine(p, 0.5, 1)).ToList(), Sf, Carrier, Sw, 4096);
+        AssertPhaseRecovered(fid, ppms, 200, 60, 3);
+    }
+
+    private static void AssertPhaseRecovered(CloudPipeline.Core.Formats.Nmr.NmrFid fid, double[] ppms, double p0, double p1, double tolerance)
+    {
+        var spectrum = NmrProcessor.Transform(fid, new NmrProcessingOptions(), out _);
+        Phasing.Apply(spectrum, -p0, -p1);
+        var (q0, q1) = Phasing.Acme(spectrum);
+        int n = spectrum.Length;
+        foreach (double ppm in ppms)
+        {
+            double k = (Carrier + Sw / (2 * Sf) - ppm) / (Sw / (Sf * n));
+            double error = Math.IEEERemainder(q0 - p0 + (q1 - p1) * k / n, 360);
+            Assert.True(Math.Abs(error) <= tolerance, $"phase error {error:F2}° at {ppm} ppm (found p0 {q0:F2}, p1 {q1:F2})");
+        }
+    }
+
+    [Fact]
+    public void Baselines_recover_a_cubic_under_narrow_lines()
+    {
+        // Spec item 19.
+        var lines = new SimulatedLine[] { new(300, 0.5, 1), new(270, 0.5, 0.5), new(240, 0.5, 0.8), new(210, 0.5, 0.3), new(180, 0.5, 0.6) };
+        var s = NmrSimulation.Spectrum(lines, 350, 150, 4096, 0.005, seed: 2);
+        int n = s.Count;
+        var truth = Enumerable.Range(0, n).Select(i => { double u = 2.0 * i / (n - 1) - 1; return 0.05 + 0.02 * u - 0.03 * u * u + 0.02 * u * u * u; }).ToArray();
+        var y = s.Real.Select((v, i) => v + truth[i]).ToArray();
+        double Rms(double[] b) => Math.Sqrt(b.Select((v, i) => (v - truth[i]) * (v - truth[i])).Average());
+
+        var free = Enumerable.Range(0, n).Select(i => lines.All(l => Math.Abs(s.Ppm(i) - l.CentrePpm) > 5)).ToArray();
+        Assert.True(Rms(Baselines.RegionPolynomial(y, free, 3)) < 0.0025);
+        Assert.True(Rms(Baselines.IModPoly(y, 3)) < 0.0025);
+        Assert.True(Rms(Baselines.AsymmetricLeastSquares(y, 1e6, 0.001)) < 0.015);
+    }
+
+    [Fact]
+    public void Stejskal_Tanner_b_values_and_attenuation_match_the_spec()
+    {
+        // Spec item 20: g_j = 29.46 T/m·√(j/16), δ 1 ms, Δ 60 ms, ¹⁹F, D 1.3e-12 → b_j = j·0.20523e12 s/m², S16/S0 = 0.01400.
+        var g = Enumerable.Range(1, 16).Select(j => 29.46 * Math.Sqrt(j / 16.0)).ToArray();
+        for (int j = 1; j <= 16; j++)
+        {
+            Assert.Equal(j * 0.20523e12, StejskalTanner.B(g[j - 1], 1e-3, 60e-3, Gyromagnetic.F19), j * 0.20523e12 * 1e-4);
+        }
+        Assert.Equal(0.01400, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19)[^1], 0.00001);
+    }
+
+    [Fact]
+    public void Stejskal_Tanner_fit_returns_D_within_one_percent_of_1_3e_12()
+    {
+        // The acceptance: 16 steps to 2946 G/cm, Δ 60 ms, δ 1 ms; noise-free within 0.1 % (spec), noisy within 1 %.
+        var g = Enumerable.Range(1, 16).Select(j => 2946 * 0.01 * Math.Sqrt(j / 16.0)).ToArray();
+        var exact = StejskalTanner.Fit(g, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19), 1e-3, 60e-3, Gyromagnetic.F19);
+        Assert.Equal(1.3e-12, exact.DiffusionM2PerS, 1.3e-12 * 0.001);
+        Assert.Empty(exact.Flags);
+        var noisy = StejskalTanner.Fit(g, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19, 1, 0.002, seed: 4), 1e-3, 60e-3, Gyromagnetic.F19);
+        Assert.Equal(1.3e-12, noisy.DiffusionM2PerS, 1.3e-12 * 0.01);
+        Assert.True(noisy.DiffusionSe > 0 && noisy.DiffusionSe < 0.01 * 1.3e-12, $"SE {noisy.DiffusionSe}");
+        var spec = StejskalTanner.Fit(g, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19, 1, 0.01, seed: 8), 1e-3, 60e-3, Gyromagnetic.F19);
+        Assert.Equal(1.3e-12, spec.DiffusionM2PerS, 1.3e-12 * 0.06); // spec item 20: σ 0.01 → within 6 %
+    }
+
+    [Fact]
+    public void A_biexponential_decay_is_flagged_non_monoexponential()
+    {
+        var g = Enumerable.Range(1, 16).Select(j => 29.46 * Math.Sqrt(j / 16.0)).ToArray();
+        var fast = NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19);
+        var slow = NmrSimulation.Attenuation(g, 0.13e-12, 1e-3, 60e-3, Gyromagnetic.F19);
+        var fit = StejskalTanner.Fit(g, fast.Zip(slow, (a, b) => 0.7 * a + 0.3 * b).ToArray(), 1e-3, 60e-3, Gyromagnetic.F19);
+        Assert.Contains("non_monoexponential", fit.Flags);
+    }
+
+    [Fact]
+    public void Skin_depth_of_lithium_and_the_quantification_flag()
+    {
+        // Spec items 5 and 23: ⁷Li at 4.7 T → 17.4 µm, 11.7 T → 11.0 µm.
+        Assert.Equal(17.4e-6, SkinDepth.Depth(SkinDepth.Li7MHzPerTesla * 1e6 * 4.7), 0.1e-6);
+        Assert.Equal(11.0e-6, SkinDepth.Depth(SkinDepth.Li7MHzPerTesla * 1e6 * 11.7), 0.1e-6);
+        double f = SkinDepth.Li7MHzPerTesla * 1e6 * 4.7;
+        Assert.Equal("semi_quantitative", SkinDepth.Assess(f, 300e-6, 2e-6).Flag);
+        Assert.Equal("quantitative", SkinDepth.Assess(f, null, 2e-6).Flag);
+        Assert.Equal("semi_quantitative", SkinDepth.Assess(f, null, 10e-6).Flag);
+    }
+
+    [Fact]
+    public void Nernst_Einstein_mobility_at_1_3e_12_and_40_C()
+    {
+        Assert.Equal(4.817e-11, NernstEinstein.Mobility(1.3e-12, 313.15), 4.817e-11 * 0.001); // spec item 24
+    }
+
+    [Fact]
+    public void A_D_of_c_table_interpolates_linearly_and_refuses_concentrations_outside_it()
+    {
+        const string csv = "conc_value,conc_unit,T_K,D_m2_s,D_se,species,source\n1.0,mol/L,313.15,2.0e-12,,anion,pfg-1\n2000,mmol/L,313.15,1.0e-12,0.02e-12,anion,pfg-2\n";
+        var table = DiffusionTable.Parse(csv, "d.csv");
+        Assert.Equal(1.5e-12, table.Evaluate(1.5), 1e-24);
+        var ex = Assert.Throws<AnalysisException>(() => table.Evaluate(2.5));
+        Assert.Equal("D_OUTSIDE_TABLE", ex.Code);
+
+        // The MRI drift analysis evaluates D through its model; with a table the table answers, at c in mol/L.
+        var model = DiffusionModel.EoLiRatioCorrected with { Table = table };
+        Assert.Equal(1.25e-12, model.Evaluate(model.VariableAt(1.75, 1.666)), 1e-24);
+        Assert.False(model.IsValidAt(2.5));
+
+        var bad = Assert.Throws<InstrumentFileException>(() => DiffusionTable.Parse(csv.Replace("1.0e-12", "-1e-12", StringComparison.Ordinal), "d.csv"));
+        Assert.Equal(3, bad.Line);
+        Assert.Equal("D_m2_s", bad.Field);
+    }
+
+    [Fact]
+    public void Lineshape_areas_follow_their_closed_forms()
+    {
+        // Integrate each shape numerically over ±2000 widths and compare with the closed form of spec §3.
+        foreach (var (kind, eta) in new[] { (LineshapeKind.Lorentzian, 1.0), (LineshapeKind.Gaussian, 0.0), (LineshapeKind.PseudoVoigt, 0.3) })
+        {
+            double sum = 0, h = 0.001;
+            for (double x = -4000; x <= 4000; x += h * (Math.Abs(x) < 20 ? 1 : 100))
+            {
+                sum += LineshapeFitter.Evaluate(kind, 2, 0, 2, eta, x) * h * (Math.Abs(x) < 20 ? 1 : 100);
+            }
+            Assert.Equal(LineshapeFitter.Area(kind, 2, 2, eta), sum, LineshapeFitter.Area(kind, 2, 2, eta) * 2e-3);
+        }
+        Assert.Equal(1.06447 * 2 * 2, LineshapeFitter.Area(LineshapeKind.Gaussian, 2, 2, 0), 1e-4);
+    }
+}
