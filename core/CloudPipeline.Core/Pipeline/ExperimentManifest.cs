@@ -60,6 +60,34 @@ public sealed record EisSettings
     public bool SeriesIncludesKkFailures { get; init; }
 }
 
+/// <summary>Settings of the NMR chain (nmr spec §2–4).</summary>
+public sealed record NmrSettings
+{
+    /// <summary>Run the ⁷Li Li-metal analysis (reference to 245 ppm, three components, morphology labels). Default false.</summary>
+    public bool LiMetal { get; init; }
+
+    /// <summary>Exponential line broadening (Hz); null = the vendor's LB when its processing is present, else 0.</summary>
+    public double? LineBroadeningHz { get; init; }
+
+    /// <summary>Phasing: <c>acme</c>, <c>zeroOrder</c> or <c>manual</c> (with p0/p1); null = the vendor's PHC0/PHC1 when present, else zero order for Li metal and ACME otherwise.</summary>
+    public Analysis.Nmr.PhaseMode? Phase { get; init; }
+
+    /// <summary>Manual zero-order phase (degrees).</summary>
+    public double P0 { get; init; }
+
+    /// <summary>Manual first-order phase (degrees, pivot at the left edge).</summary>
+    public double P1 { get; init; }
+
+    /// <summary>Baseline correction. Default none (as in the Li-metal workflow).</summary>
+    public Analysis.Nmr.BaselineMode Baseline { get; init; } = Analysis.Nmr.BaselineMode.None;
+
+    /// <summary>Minimum separation of picked peaks (ppm); null = 1 ppm for Li metal, 0.01 ppm otherwise.</summary>
+    public double? MinPeakSeparationPpm { get; init; }
+
+    /// <summary>Electrode normal parallel to B₀ (the morphology lookup is valid only then). Default true.</summary>
+    public bool NormalParallelToField { get; init; } = true;
+}
+
 /// <summary>
 /// <c>experiment.json</c>: what instrument files cannot carry. Every field is optional; a stage that needs a
 /// missing value fails with a message naming it. Unknown fields are errors, so typos do not go unnoticed.
@@ -92,6 +120,9 @@ public sealed record ExperimentManifest
 
     /// <summary>EIS settings.</summary>
     public EisSettings? Eis { get; init; }
+
+    /// <summary>NMR settings.</summary>
+    public NmrSettings? Nmr { get; init; }
 
     /// <summary>The serializer settings of manifests: camelCase, comments allowed, unknown members rejected.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
@@ -146,6 +177,11 @@ public sealed record ExperimentManifest
             Require(m.PlateauHalfWidth >= 0, "$.mriDrift.plateauHalfWidth", "a non-negative number of points");
             Require(m.PolyOrderZ is >= 0 and <= 10 && m.PolyOrderT is >= 0 and <= 10, "$.mriDrift.polyOrderZ/polyOrderT", "orders from 0 to 10");
             Require(m.MaxProfiles is null or >= 2, "$.mriDrift.maxProfiles", "at least 2");
+        }
+        if (Nmr is { } nmr)
+        {
+            Require(nmr.LineBroadeningHz is null or >= 0, "$.nmr.lineBroadeningHz", "a non-negative line broadening in Hz");
+            Require(nmr.MinPeakSeparationPpm is null or > 0, "$.nmr.minPeakSeparationPpm", "a positive separation in ppm");
         }
         if (Eis is { } e)
         {

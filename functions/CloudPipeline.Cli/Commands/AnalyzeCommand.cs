@@ -14,6 +14,7 @@ internal static class AnalyzeCommand
         var analyze = new Command("analyze", "Run a technique's analysis on local files, without any cloud.");
         analyze.Add(MriDrift());
         analyze.Add(AnalyzeEisCommand.Create());
+        analyze.Add(AnalyzeNmrCommand.Create());
         return analyze;
     }
 

@@ -19,16 +19,6 @@ internal static class RealNmr
 
     public static NmrDataset Read(string relative) => NmrDatasetReader.Read(relative, Files(relative));
 
-    /// <summary>Pearson correlation.</summary>
-    public static double Correlation(IReadOnlyList<double> a, IReadOnlyList<double> b)
-    {
-        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Count; i++)
-        {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return sab / Math.Sqrt(saa * sbb);
-    }
+    /// <summary>Pearson correlation (MathNet's).</summary>
+    public static double Correlation(IEnumerable<double> a, IEnumerable<double> b) => MathNet.Numerics.Statistics.Correlation.Pearson(a, b);
 }

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CloudPipeline.Core.Analysis.Nmr;
+using CloudPipeline.Core.Formats.Nmr;
+using CloudPipeline.Core.Plotting;
+
+namespace CloudPipeline.Core.Pipeline;
+
+/// <summary>What the NMR chain made of one dataset.</summary>
+/// <param name="Dataset">The dataset as read.</param>
+/// <param name="Spectrum">The spectrum analysed (processed from the FID, or the vendor's).</param>
+/// <param name="Processing">The processing of the FID, or null when the vendor's spectrum was used as it is.</param>
+/// <param name="PhaseSource">Where the phases came from, in words.</param>
+/// <param name="Peaks">Picked peaks, highest first (at most 20).</param>
+/// <param name="VendorCorrelation">Correlation of the processed spectrum with the vendor's of the same size, when both exist.</param>
+/// <param name="LiMetal">The ⁷Li Li-metal analysis, when asked for.</param>
+/// <param name="Settings">The settings.</param>
+public sealed record NmrReport(NmrDataset Dataset, NmrSpectrum Spectrum, ProcessedNmr? Processing, string PhaseSource, IReadOnlyList<NmrPeak> Peaks,
+    double? VendorCorrelation, LiMetalResult? LiMetal, NmrSettings Settings);
+
+/// <summary>
+/// The NMR chain of one dataset (nmr spec §2–4): process the FID (the vendor's processing parameters when the dataset
+/// has them, else automatic phasing), pick peaks, and, when asked, the ⁷Li Li-metal analysis; then the JSON, CSV and
+/// plots. Used by <c>cloudpipeline analyze nmr</c> and by the pipeline's NMR activity alike.
+/// </summary>
+public static class NmrStage
+{
+    /// <summary>Most peaks reported.</summary>
+    public const int MaxPeaks = 20;
+
+    /// <summary>Runs the chain.</summary>
+    /// <exception cref="Analysis.AnalysisException">The Li-metal analysis cannot run on the spectrum.</exception>
+    public static NmrReport Run(NmrDataset dataset, NmrSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var s = settings ?? new NmrSettings();
+        NmrSpectrum spectrum;
+        ProcessedNmr? processing = null;
+        string phaseSource;
+        double? correlation = null;
+        if (dataset.Fid is { } fid)
+        {
+            var procs = dataset.Procs;
+            bool vendor = procs is not null && s.Phase is null;
+            var options = new NmrProcessingOptions
+            {
+                LineBroadeningHz = s.LineBroadeningHz ?? (procs is not null && procs.TryNumber("WDW") is 1 ? procs.TryNumber("LB") ?? 0 : 0),
+                Size = procs?.TryNumber("SI") is { } si && si >= fid.Count ? (int)si : null,
+                Phase = vendor ? PhaseMode.Manual : s.Phase ?? (s.LiMetal ? PhaseMode.ZeroOrder : PhaseMode.Acme),
+                P0 = vendor ? procs!.TryNumber("PHC0") ?? 0 : s.P0,
+                P1 = vendor ? procs!.TryNumber("PHC1") ?? 0 : s.P1,
+                Baseline = s.Baseline,
+            };
+            processing = NmrProcessor.Process(fid, options);
+            spectrum = processing.Spectrum;
+            phaseSource = vendor ? "vendor PHC0/PHC1 from procs" : options.Phase switch
+            {
+                PhaseMode.Manual => "manual (manifest)",
+                PhaseMode.ZeroOrder => "automatic, zero order",
+                _ => "automatic, ACME",
+            };
+            if (dataset.Processed is { } v && v.Count == spectrum.Count)
+            {
+                correlation = MathNet.Numerics.Statistics.Correlation.Pearson(spectrum.Real, v.Real);
+            }
+        }
+        else
+        {
+            spectrum = dataset.Processed ?? throw new ArgumentException($"{dataset.Name} has neither a FID nor a spectrum.", nameof(dataset));
+            phaseSource = "vendor-processed spectrum";
+        }
+        var peaks = Peaks.Pick(spectrum, s.MinPeakSeparationPpm ?? (s.LiMetal ? 1 : 0.01)).Take(MaxPeaks).ToList();
+        var li = s.LiMetal ? LiMetalAnalysis.Analyse(spectrum, new LiMetalOptions { NormalParallelToField = s.NormalParallelToField }) : null;
+        return new NmrReport(dataset, spectrum, processing, phaseSource, peaks, correlation, li, s);
+    }
+
+    /// <summary>nmr.json, spectrum.csv and the plots: the spectrum with its peaks, and for Li metal the components and the residual.</summary>
+    public static IReadOnlyList<Artifact> Artifacts(NmrReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var s = report.Spectrum;
+        var ppm = s.PpmAxis();
+        string title = $"{report.Dataset.Name} ({report.Dataset.Fid?.Nucleus ?? report.Dataset.FormatId})";
+        var artifacts = new List<Artifact>
+        {
+            new("nmr.json", "application/json", Json(report)),
+            new("spectrum.csv", "text/csv", Csv(ppm, s.Real)),
+            new("spectrum.svg", "image/svg+xml", SvgPlot.Lines($"Spectrum: {title}",
+            [
+                new SvgSeries("real part", ppm, s.Real, "#2471a3"),
+                new SvgSeries("peaks", report.Peaks.Select(p => p.Ppm).ToArray(), report.Peaks.Select(p => p.Height).ToArray(), "#c0392b", MarkersOnly: true),
+            ], "chemical shift (ppm)", "intensity (a.u.)")),
+        };
+        if (report.LiMetal is { } li)
+        {
+            var x = li.FitPpm;
+            var data = x.Select(v => li.Spectrum.Real[(int)Math.Round(li.Spectrum.IndexOf(v))]).ToArray();
+            var series = new List<SvgSeries> { new("spectrum (normalised)", x, data, "#555555"), new($"fit (R² {li.RSquared:F4})", x, li.Fit, "#c0392b") };
+            string[] colours = ["#2471a3", "#117a65", "#b9770e", "#7d3c98"];
+            for (int c = 0; c < li.Components.Count; c++)
+            {
+                var comp = li.Components[c];
+                series.Add(new SvgSeries($"{comp.CentrePpm:F1} ppm: {comp.Label}", x,
+                    x.Select(v => LineshapeFitter.Evaluate(LineshapeKind.PseudoVoigt, comp.Height, comp.CentrePpm, comp.FwhmPpm, comp.Eta, v)).ToArray(), colours[c % colours.Length]));
+            }
+            artifacts.Add(new Artifact("li-metal-components.svg", "image/svg+xml", SvgPlot.Lines($"7Li Li metal, {LiMetalResult.AlgorithmVersion}: {report.Dataset.Name}", series, "chemical shift (ppm)", "normalised intensity")));
+            artifacts.Add(new Artifact("li-metal-residual.svg", "image/svg+xml", SvgPlot.Lines($"Residual of the fit: {report.Dataset.Name}",
+                [new SvgSeries("data − fit", x, data.Select((v, i) => v - li.Fit[i]).ToArray(), "#555555")], "chemical shift (ppm)", "residual")));
+        }
+        return artifacts;
+    }
+
+    private static string Json(NmrReport r)
+    {
+        var p = r.Processing;
+        var li = r.LiMetal;
+        return JsonSerializer.Serialize(new
+        {
+            dataset = r.Dataset.Name,
+            format = r.Dataset.FormatId,
+            reader = r.Dataset.Reader,
+            files = r.Dataset.Files,
+            nucleus = r.Dataset.Fid?.Nucleus,
+            points = r.Spectrum.Count,
+            offsetPpm = r.Spectrum.OffsetPpm,
+            spectralWidthHz = r.Spectrum.SpectralWidthHz,
+            frequencyMHz = r.Spectrum.FrequencyMHz,
+            processing = p is null ? null : new
+            {
+                algorithm = ProcessedNmr.AlgorithmVersion,
+                phaseSource = r.PhaseSource,
+                p0 = p.P0,
+                p1 = p.P1,
+                groupDelay = p.GroupDelay,
+                firstPointFactor = p.FirstPointFactor,
+                lineBroadeningHz = p.Options.LineBroadeningHz,
+                size = r.Spectrum.Count,
+                baseline = p.Options.Baseline.ToString(),
+                flags = p.Flags,
+            },
+            vendorCorrelation = r.VendorCorrelation,
+            peaks = r.Peaks.Select(k => new { ppm = k.Ppm, height = k.Height }),
+            liMetal = li is null ? null : new
+            {
+                algorithm = LiMetalResult.AlgorithmVersion,
+                lineshape = LineshapeFitter.AlgorithmVersion,
+                lookup = li.LookupVersion,
+                status = li.Status,
+                referenceShiftPpm = li.ReferenceShiftPpm,
+                rSquared = li.RSquared,
+                flags = li.Flags,
+                components = li.Components.Select(c => new { centrePpm = c.CentrePpm, centreSe = c.CentreSe, roundedPpm = c.RoundedPpm, fwhmPpm = c.FwhmPpm, eta = c.Eta, height = c.Height, area = c.Area, areaFraction = c.AreaFraction, label = c.Label }),
+                intensities = "semi-quantitative: areas are not converted to lithium amounts (counter electrode and RF skin depth, nmr spec §4 step 10)",
+            },
+        }, new JsonSerializerOptions(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+    }
+
+    private static string Csv(double[] ppm, double[] y)
+    {
+        var sb = new StringBuilder("ppm,intensity\n");
+        for (int i = 0; i < ppm.Length; i++)
+        {
+            sb.Append(ppm[i].ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(y[i].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return sb.ToString();
+    }
+}
