@@ -28,6 +28,11 @@ public sealed class DurableFunctions(IServiceProvider services)
     public static Task<int> EisExperimentAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new EisExperimentOrchestrator().RunAsync(context, context.GetInput<ExperimentOrchestrationInput>()!);
 
+    /// <summary>Per NMR dataset folder.</summary>
+    [Function(PipelineTasks.NmrDatasetOrchestration)]
+    public static Task<NmrSummary?> NmrDatasetAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new NmrDatasetOrchestrator().RunAsync(context, context.GetInput<NmrOrchestrationInput>()!);
+
     /// <summary><see cref="ValidateDatasetActivity"/>.</summary>
     [Function(ValidateDatasetActivity.Name)]
     public Task<DatasetSummary> ValidateDatasetAsync([ActivityTrigger] DatasetInput input, FunctionContext context) =>
@@ -62,6 +67,16 @@ public sealed class DurableFunctions(IServiceProvider services)
     [Function(EisSeriesActivity.Name)]
     public Task<int> EisSeriesAsync([ActivityTrigger] ExperimentInput input, FunctionContext context) =>
         Run<EisSeriesActivity, ExperimentInput, int>(EisSeriesActivity.Name, input, context);
+
+    /// <summary><see cref="CheckNmrReadinessActivity"/>.</summary>
+    [Function(CheckNmrReadinessActivity.Name)]
+    public Task<NmrReadiness> CheckNmrReadinessAsync([ActivityTrigger] NmrFolder input, FunctionContext context) =>
+        Run<CheckNmrReadinessActivity, NmrFolder, NmrReadiness>(CheckNmrReadinessActivity.Name, input, context);
+
+    /// <summary><see cref="NmrAnalysisActivity"/>.</summary>
+    [Function(NmrAnalysisActivity.Name)]
+    public Task<NmrSummary> NmrAnalysisAsync([ActivityTrigger] NmrFolder input, FunctionContext context) =>
+        Run<NmrAnalysisActivity, NmrFolder, NmrSummary>(NmrAnalysisActivity.Name, input, context);
 
     private Task<TOut> Run<TActivity, TIn, TOut>(string name, TIn input, FunctionContext context)
         where TActivity : TaskActivity<TIn, TOut>

@@ -56,12 +56,16 @@ public sealed class PipelineEndToEndTests
     }
 
     /// <summary>Uploads <paramref name="content"/> to <c>raw/</c><paramref name="name"/> and sends its BlobCreated event (Event Grid schema) to <c>blob-events</c>, as the CLI does.</summary>
-    internal static async Task UploadWithEventAsync(string connectionString, string name, string content, CancellationToken ct = default)
+    internal static Task UploadWithEventAsync(string connectionString, string name, string content, CancellationToken ct = default) =>
+        UploadWithEventAsync(connectionString, name, BinaryData.FromString(content), "text/plain", ct);
+
+    /// <summary>Uploads bytes to <c>raw/</c><paramref name="name"/> and sends its BlobCreated event.</summary>
+    internal static async Task UploadWithEventAsync(string connectionString, string name, BinaryData content, string contentType, CancellationToken ct = default)
     {
         var blob = new BlobServiceClient(connectionString).GetBlobContainerClient("raw").GetBlobClient(name);
-        var info = (await blob.UploadAsync(BinaryData.FromString(content), cancellationToken: ct)).Value;
+        var info = (await blob.UploadAsync(content, cancellationToken: ct)).Value;
         await new QueueClient(connectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
-            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.Length, "text/plain", DateTimeOffset.UtcNow), cancellationToken: ct);
+            .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.ToMemory().Length, contentType, DateTimeOffset.UtcNow), cancellationToken: ct);
     }
 
     /// <summary>A valid four-point TopSpin profile export (the smallest MRI dataset).</summary>
@@ -89,7 +93,7 @@ public sealed class PipelineEndToEndTests
     {
         var instances = new TableClient(connectionString, taskHub + "Instances");
         return WaitForAsync(
-            async () => (await instances.GetEntityIfExistsAsync<TableEntity>(instanceId, "", select: ["RuntimeStatus"])).Value?.GetString("RuntimeStatus"),
+            async () => await instances.GetEntityIfExistsAsync<TableEntity>(instanceId, "", select: ["RuntimeStatus"]) is { HasValue: true } e ? e.Value!.GetString("RuntimeStatus") : null,
             s => s == status, TimeSpan.FromSeconds(30), $"instance {instanceId} to be {status}");
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using CloudPipeline.Core.Formats.Eis;
 using CloudPipeline.Core.Formats.Electrochemistry;
 using CloudPipeline.Core.Formats.Mri;
+using CloudPipeline.Core.Formats.Nmr;
 using CloudPipeline.Core.Pipeline;
 
 namespace CloudPipeline.Core.Formats;
@@ -45,7 +46,7 @@ public sealed class FormatRegistry
     public FormatRegistry(IEnumerable<IFormatReader> readers) => _readers = readers.ToList();
 
     /// <summary>The registry with every reader this version ships.</summary>
-    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new TopSpinProfileFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
+    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
 
     /// <summary>Identifies a file or throws <see cref="InstrumentFileException"/> with a reason a person can act on.</summary>
     public IdentifiedFile Identify(string fileName, byte[] content)
@@ -123,6 +124,57 @@ public sealed class FormatRegistry
             return new IdentifiedFile(FormatId, "electrochemistry", "polarisation", $"DelimitedTimeSeriesReader {DelimitedTimeSeriesReader.Version}",
                 $"{series.Count} rows over {series.Time[^1] / 3600:0.###} h", series.Count,
                 ["time (h)", "cell voltage (V)", "current density (mA/cm²)"], Row(0), Row(series.Count - 1));
+        }
+    }
+
+    /// <summary>A file of a vendor's NMR folder: validated on its own where it can be; the dataset is the folder (<see cref="NmrLayout"/>).</summary>
+    private sealed class NmrPartFormat : IFormatReader
+    {
+        public string FormatId => "nmr-folder-part";
+
+        public bool Sniff(string fileName, string head) => NmrLayout.Classify(fileName) is { Kind: not NmrPartKind.Single };
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            var part = NmrLayout.Classify(fileName)!;
+            string name = Path.GetFileName(fileName);
+            string reader = $"NmrLayout {BrukerReader.Version}";
+            if (part.Kind == NmrPartKind.Auxiliary)
+            {
+                return new IdentifiedFile($"{part.Vendor}-auxiliary", "nmr", "nmr-auxiliary", reader, $"{content.Length} bytes, kept with {Folder(part)}", content.Length, [], "", "");
+            }
+            string summary = name switch
+            {
+                "acqus" or "procs" => Parameters(BrukerParameters.Parse(Encoding.Latin1.GetString(content), fileName), name),
+                "procpar" => $"{VarianReader.ReadProcpar(Encoding.Latin1.GetString(content), fileName).Count} parameters",
+                "acqu.par" => $"{SpinsolveReader.ReadParameters(Encoding.Latin1.GetString(content)).Count} parameters",
+                _ when name.EndsWith(".1d", StringComparison.Ordinal) => $"{SpinsolveReader.Read1D(content, fileName).Values.Length} complex points",
+                _ => $"{content.Length} bytes of binary data",
+            };
+            return new IdentifiedFile($"{part.Vendor}-{name}", "nmr", "nmr-part", reader, $"{summary}; part of {Folder(part)}", content.Length, [], "", "");
+        }
+
+        private static string Folder(NmrPart part) => part.Folder.Length == 0 ? "the experiment's NMR dataset" : $"NMR dataset {part.Folder}";
+
+        private static string Parameters(BrukerParameters p, string name) => name == "acqus"
+            ? $"{p.Text("NUC1")}, TD {p.Integer("TD")}, SW_h {p.Number("SW_h").ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} Hz"
+            : $"SI {p.Integer("SI")}, OFFSET {p.Number("OFFSET").ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} ppm";
+    }
+
+    /// <summary>A JCAMP-DX file with an NMR FID or spectrum: a dataset on its own.</summary>
+    private sealed class JcampDxNmrFormat : IFormatReader
+    {
+        public string FormatId => "jcamp-dx";
+
+        public bool Sniff(string fileName, string head) => JcampDxReader.Sniff(head);
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            var dataset = NmrDatasetReader.Read(fileName, new Dictionary<string, byte[]> { [fileName] = content });
+            int points = dataset.Fid?.Count ?? dataset.Processed!.Count;
+            return new IdentifiedFile(FormatId, "nmr", "nmr-spectrum", dataset.Reader,
+                dataset.Fid is { } fid ? $"NMR FID, {fid.Nucleus}, {fid.Count} complex points" : $"NMR spectrum, {points} points", points,
+                [dataset.Fid is null ? "intensity (a.u.) vs ppm" : "FID real, imaginary"], "", "");
         }
     }
 

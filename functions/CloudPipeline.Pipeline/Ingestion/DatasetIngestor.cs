@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Nmr;
 using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
@@ -148,7 +149,14 @@ public sealed partial class DatasetIngestor
         else
         {
             await StartOnceAsync(durable, PipelineTasks.DatasetOrchestration, instanceId, new DatasetInput(site, experiment, dataset.RowKey), restartIfEnded: false, ct);
-            await SignalMriExperimentAsync(durable, identified, experimentInput, dataset.RowKey, ct);
+            if (identified.Technique == "nmr")
+            {
+                await SignalNmrDatasetAsync(durable, site, experiment, path, dataset.RowKey, ct);
+            }
+            else
+            {
+                await SignalMriExperimentAsync(durable, identified, experimentInput, dataset.RowKey, ct);
+            }
         }
         await _catalog.MarkSeenAsync(site, experiment, path, etag, dataset.RowKey, ct);
         LogIdentified(site, experiment, path, identified.FormatId, identified.Summary);
@@ -170,6 +178,21 @@ public sealed partial class DatasetIngestor
         {
             return;
         }
+        await durable.RaiseEventAsync(instanceId, PipelineTasks.DatasetArrivedEvent, rowKey, ct);
+    }
+
+    /// <summary>
+    /// A part of an NMR folder (or a JCAMP-DX file) starts the folder's orchestration (again, if it had finished) and
+    /// tells it a part arrived; an auxiliary vendor file is kept but starts nothing.
+    /// </summary>
+    private async Task SignalNmrDatasetAsync(DurableTaskClient durable, string site, string experiment, string path, string rowKey, CancellationToken ct)
+    {
+        if (NmrLayout.Classify(path) is not { Kind: not NmrPartKind.Auxiliary } part)
+        {
+            return;
+        }
+        string instanceId = PipelineTasks.NmrInstanceId(site, experiment, part.Folder);
+        await StartOnceAsync(durable, PipelineTasks.NmrDatasetOrchestration, instanceId, new NmrOrchestrationInput(site, experiment, part.Folder, _options.ExperimentInputTimeout), restartIfEnded: true, ct);
         await durable.RaiseEventAsync(instanceId, PipelineTasks.DatasetArrivedEvent, rowKey, ct);
     }
 

@@ -70,35 +70,4 @@ public sealed class EisExperimentOrchestrator : TaskOrchestrator<ExperimentOrche
         }, preserveUnprocessedEvents: true);
         return analysed.Count;
     }
-
-    /// <summary>Arrivals of new spectra, with one outstanding waiter at a time.</summary>
-    private sealed class Arrivals(TaskOrchestrationContext context)
-    {
-        private Task<string>? _pending;
-
-        /// <summary>The next arrival's dataset row key, or null if none comes within <paramref name="wait"/>.</summary>
-        public async Task<string?> NextAsync(TimeSpan wait)
-        {
-            _pending ??= context.WaitForExternalEvent<string>(PipelineTasks.DatasetArrivedEvent);
-            using var cancel = new CancellationTokenSource();
-            Task timer = context.CreateTimer(wait, cancel.Token);
-            if (await Task.WhenAny(timer, _pending) == timer)
-            {
-                return null;
-            }
-            cancel.Cancel();
-            return TakeCompleted();
-        }
-
-        /// <summary>The arrival that completed the outstanding waiter, if one did.</summary>
-        public string? TakeCompleted()
-        {
-            if (_pending is not { IsCompletedSuccessfully: true } done)
-            {
-                return null;
-            }
-            _pending = null;
-            return done.Result;
-        }
-    }
 }

@@ -70,3 +70,35 @@ public sealed record MriDriftSummary(string Version, double VMaxAbs, IReadOnlyLi
 /// <param name="InterphaseResistance">DRT interphase resistance in Ω.</param>
 /// <param name="ArtifactPrefix">Where its plots are.</param>
 public sealed record EisSpectrumSummary(string Spectrum, bool KkPassed, double InterphaseResistance, string ArtifactPrefix);
+
+/// <summary>The input of an NMR dataset's orchestration: one vendor folder (or a single JCAMP-DX file) of an experiment.</summary>
+/// <param name="Site">Site.</param>
+/// <param name="Experiment">Experiment.</param>
+/// <param name="Folder">The dataset's folder within the experiment (empty for the root), or the single file's path.</param>
+/// <param name="InputTimeout">How long to wait for a missing part, or for new parts after an analysis.</param>
+/// <param name="Analysed">The fingerprint of the files last analysed (carried across ContinueAsNew).</param>
+public sealed record NmrOrchestrationInput(string Site, string Experiment, string Folder, TimeSpan InputTimeout, string? Analysed = null)
+{
+    /// <summary>The folder alone.</summary>
+    public NmrFolder Key => new(Site, Experiment, Folder);
+}
+
+/// <summary>An NMR dataset folder, as the NMR activities take it.</summary>
+/// <param name="Site">Site.</param>
+/// <param name="Experiment">Experiment.</param>
+/// <param name="Folder">Folder within the experiment, or the single file's path.</param>
+public sealed record NmrFolder(string Site, string Experiment, string Folder);
+
+/// <summary>What the NMR readiness check found.</summary>
+/// <param name="Ready">True when the folder has every file its vendor's reader needs.</param>
+/// <param name="Fingerprint">A hash of the folder's data files (path and content hash): a change means new input.</param>
+/// <param name="Detail">What is present and what is missing, in words.</param>
+/// <param name="Anchor">The dataset row that carries the folder's outcome (acqus, procpar, acqu.par or the single file), when present.</param>
+public sealed record NmrReadiness(bool Ready, string Fingerprint, string Detail, string? Anchor);
+
+/// <summary>One analysed NMR dataset.</summary>
+/// <param name="Fingerprint">The fingerprint of the files analysed.</param>
+/// <param name="Points">Spectrum points.</param>
+/// <param name="MainPeakPpm">The highest peak (ppm), if any.</param>
+/// <param name="ArtifactPrefix">Where its JSON, CSV and plots are.</param>
+public sealed record NmrSummary(string Fingerprint, int Points, double? MainPeakPpm, string ArtifactPrefix);

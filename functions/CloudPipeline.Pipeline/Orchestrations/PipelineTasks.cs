@@ -22,6 +22,9 @@ public static class PipelineTasks
     /// <summary>Per EIS experiment: fan out over arriving spectra, fan in to the series.</summary>
     public const string EisExperimentOrchestration = "EisExperimentV1";
 
+    /// <summary>Per NMR dataset folder: wait for the files its reader needs, then process; again when a part changes.</summary>
+    public const string NmrDatasetOrchestration = "NmrDatasetV1";
+
     /// <summary>The event an experiment's orchestration receives for each new dataset of its technique.</summary>
     public const string DatasetArrivedEvent = "DatasetArrived";
 
@@ -31,6 +34,7 @@ public static class PipelineTasks
         [DatasetOrchestration] = typeof(DatasetOrchestrator),
         [MriExperimentOrchestration] = typeof(MriExperimentOrchestrator),
         [EisExperimentOrchestration] = typeof(EisExperimentOrchestrator),
+        [NmrDatasetOrchestration] = typeof(NmrDatasetOrchestrator),
     };
 
     /// <summary>The activities, by name.</summary>
@@ -43,6 +47,8 @@ public static class PipelineTasks
         [MriDriftActivity.Name] = typeof(MriDriftActivity),
         [EisSpectrumActivity.Name] = typeof(EisSpectrumActivity),
         [EisSeriesActivity.Name] = typeof(EisSeriesActivity),
+        [CheckNmrReadinessActivity.Name] = typeof(CheckNmrReadinessActivity),
+        [NmrAnalysisActivity.Name] = typeof(NmrAnalysisActivity),
     };
 
     /// <summary>The deterministic instance id of a dataset's orchestration.</summary>
@@ -54,6 +60,9 @@ public static class PipelineTasks
 
     /// <summary>The deterministic instance id of an experiment's EIS orchestration.</summary>
     public static string EisInstanceId(string site, string experiment) => "exp-eis-" + Catalog.Keys.Hash(site, experiment);
+
+    /// <summary>The deterministic instance id of an NMR dataset folder's orchestration.</summary>
+    public static string NmrInstanceId(string site, string experiment, string folder) => "nmr-" + Catalog.Keys.Hash(site, experiment, folder);
 
     /// <summary>
     /// The retry policy of every activity call: transient faults (storage unreachable, throttling, timeouts) are
