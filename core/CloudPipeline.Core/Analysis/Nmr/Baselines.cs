@@ -5,6 +5,9 @@ namespace CloudPipeline.Core.Analysis.Nmr;
 /// <summary>Baseline estimates (spec §2 step 8). Each returns the baseline; the caller subtracts it.</summary>
 public static class Baselines
 {
+    /// <summary>Points IModPoly iterates on; longer spectra are block-averaged to this.</summary>
+    public const int BaselinePoints = 4096;
+
     /// <summary>Least-squares polynomial (abscissa scaled to [−1, 1] along the index) through the points <paramref name="signalFree"/> marks.</summary>
     /// <exception cref="ArgumentException">Fewer signal-free points than coefficients, or a degree outside 0–5.</exception>
     public static double[] RegionPolynomial(IReadOnlyList<double> y, IReadOnlyList<bool> signalFree, int degree = 3)
@@ -24,32 +27,65 @@ public static class Baselines
     {
         ArgumentNullException.ThrowIfNull(y);
         int n = y.Count;
-        var work = y.ToArray();
-        var all = Enumerable.Range(0, n).ToArray();
+        // A polynomial of degree ≤ 5 is smooth on the scale of blocks of n/4096 points: above 4096 points the iteration
+        // runs on block means (each at its block's centre) and the polynomial is evaluated at every point.
+        int block = Math.Max(1, n / BaselinePoints);
+        int m = n / block;
+        var centres = new double[m];
+        var work = new double[m];
+        for (int j = 0; j < m; j++)
+        {
+            double sum = 0;
+            for (int i = 0; i < block; i++)
+            {
+                sum += y[j * block + i];
+            }
+            work[j] = sum / block;
+            centres[j] = n == 1 ? 0 : 2.0 * (j * block + (block - 1) / 2.0) / (n - 1) - 1;
+        }
+        // Least squares through the precomputed pseudo-inverse P = (AᵀA)⁻¹Aᵀ: each iteration is then two passes over m points.
+        var design = Design(centres, degree);
+        var pseudoInverse = design.TransposeThisAndMultiply(design).Inverse().TransposeAndMultiply(design).ToArray();
+        int p = degree + 1;
+        var coefficients = new double[p];
+        var fit = new double[m];
         double previous = double.NaN;
-        double[] fit = new double[n];
         for (int iteration = 0; iteration < maxIterations; iteration++)
         {
-            fit = Evaluate(FitPolynomial(work, all, degree), n);
-            double sum = 0, sum2 = 0;
-            for (int i = 0; i < n; i++)
+            for (int c = 0; c < p; c++)
             {
-                double r = work[i] - fit[i];
-                sum += r;
-                sum2 += r * r;
+                double sum = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    sum += pseudoInverse[c, i] * work[i];
+                }
+                coefficients[c] = sum;
             }
-            double sigma = Math.Sqrt(Math.Max(0, sum2 / n - (sum / n) * (sum / n)));
+            double residualSum = 0, residualSum2 = 0;
+            for (int i = 0; i < m; i++)
+            {
+                double u = centres[i], v = 0;
+                for (int c = p - 1; c >= 0; c--)
+                {
+                    v = v * u + coefficients[c];
+                }
+                fit[i] = v;
+                double r = work[i] - v;
+                residualSum += r;
+                residualSum2 += r * r;
+            }
+            double sigma = Math.Sqrt(Math.Max(0, residualSum2 / m - (residualSum / m) * (residualSum / m)));
             if (Math.Abs(sigma - previous) < 1e-3 * Math.Abs(previous))
             {
                 break;
             }
             previous = sigma;
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < m; i++)
             {
                 work[i] = Math.Min(work[i], fit[i] + sigma);
             }
         }
-        return fit;
+        return Evaluate(coefficients, n);
     }
 
     /// <summary>
@@ -145,10 +181,24 @@ public static class Baselines
         {
             throw new ArgumentException($"A degree-{degree} baseline needs more than {degree} signal-free points; {indices.Length} given.", nameof(indices));
         }
-        int n = y.Count;
-        var design = Matrix<double>.Build.Dense(indices.Length, degree + 1, (r, c) => Math.Pow(Scaled(indices[r], n), c));
+        var design = Design(indices.Select(i => Scaled(i, y.Count)).ToArray(), degree);
         var values = Vector<double>.Build.Dense(indices.Length, r => y[indices[r]]);
         return design.QR().Solve(values).ToArray();
+    }
+
+    private static Matrix<double> Design(double[] abscissae, int degree)
+    {
+        var design = Matrix<double>.Build.Dense(abscissae.Length, degree + 1);
+        for (int r = 0; r < abscissae.Length; r++)
+        {
+            double u = abscissae[r], power = 1;
+            for (int c = 0; c <= degree; c++)
+            {
+                design[r, c] = power;
+                power *= u;
+            }
+        }
+        return design;
     }
 
     private static double[] Evaluate(double[] coefficients, int n)

@@ -24,9 +24,12 @@ public static class Peaks
         {
             d[i] = real[i + 1] - real[i];
         }
-        double median = Median(d);
-        var deviations = d.Select(v => Math.Abs(v - median)).ToArray();
-        return 1.4826 * Median(deviations) / Math.Sqrt(2);
+        double median = MathNet.Numerics.Statistics.ArrayStatistics.MedianInplace(d);
+        for (int i = 0; i < d.Length; i++)
+        {
+            d[i] = Math.Abs(d[i] - median);
+        }
+        return 1.4826 * MathNet.Numerics.Statistics.ArrayStatistics.MedianInplace(d) / Math.Sqrt(2);
     }
 
     /// <summary>Local maxima above max(5σ, <paramref name="relativeThreshold"/>·max), at least <paramref name="minSeparationPpm"/> apart (the higher wins), highest first.</summary>
@@ -110,13 +113,5 @@ public static class Peaks
         int a = Math.Max(0, (int)Math.Ceiling(spectrum.IndexOf(hi) - 1e-9));
         int b = Math.Min(spectrum.Count - 1, (int)Math.Floor(spectrum.IndexOf(lo) + 1e-9));
         return (a, b);
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 }

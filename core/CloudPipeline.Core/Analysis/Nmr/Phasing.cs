@@ -13,11 +13,8 @@ public static class Phasing
     /// <summary>The ACME penalty weight γ.</summary>
     public const double AcmePenalty = 1000;
 
-    /// <summary>Points the ACME grid search works on (the spectrum is block-averaged down to this; the phase is linear, so averaging commutes with it).</summary>
-    public const int GridPoints = 4096;
-
-    /// <summary>Points the refinement works on.</summary>
-    public const int RefinePoints = 16384;
+    /// <summary>Points automatic phasing works on: longer spectra are block-averaged down to this (the phase is linear, so averaging commutes with it).</summary>
+    public const int WorkingPoints = 4096;
 
     /// <summary>Applies the phase in place.</summary>
     public static void Apply(Complex[] spectrum, double p0, double p1)
@@ -46,38 +43,36 @@ public static class Phasing
     public static (double P0, double P1) Acme(Complex[] spectrum)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
-        var coarseSpectrum = Decimate(spectrum, GridPoints, out int coarseFactor);
-        var coarse = new AcmeProblem(coarseSpectrum, SignalMask(coarseSpectrum));
+        var working = Decimate(spectrum, WorkingPoints, out int factor);
+        var problem = new AcmeProblem(working, SignalMask(working));
         double best = double.PositiveInfinity, bestP0 = 0, bestP1 = 0;
         for (int p1 = -180; p1 <= 180; p1 += 10)
         {
             for (int p0 = 0; p0 < 360; p0 += 10)
             {
-                double score = coarse.Score(p0 + PivotCorrection(p1, coarseFactor, spectrum.Length), p1);
+                double score = problem.Score(p0 + PivotCorrection(p1, factor, spectrum.Length), p1);
                 if (score < best)
                 {
                     (best, bestP0, bestP1) = (score, p0, p1);
                 }
             }
         }
-        var fineSpectrum = Decimate(spectrum, RefinePoints, out int fineFactor);
-        var fine = new AcmeProblem(fineSpectrum, SignalMask(fineSpectrum));
         var objective = ObjectiveFunction.Value(v =>
         {
             double q = Math.Clamp(v[1], -180, 180);
-            return fine.Score(v[0] + PivotCorrection(q, fineFactor, spectrum.Length), q);
+            return problem.Score(v[0] + PivotCorrection(q, factor, spectrum.Length), q);
         });
         var result = NelderMeadSimplex.Minimum(objective, MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([bestP0, bestP1]), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([5.0, 5.0]), 1e-10, 2000);
         double q0 = result.MinimizingPoint[0], q1 = Math.Clamp(result.MinimizingPoint[1], -180, 180);
-        return (Normalise(q0 + (RealSum(spectrum, q0, q1) < 0 ? 180 : 0)), q1);
+        return (Normalise(q0 + (RealSum(working, q0 + PivotCorrection(q1, factor, spectrum.Length), q1) < 0 ? 180 : 0)), q1);
     }
 
     /// <summary>p0 only, with p1 fixed (spec §2 step 7): a 5° grid of the ACME score, then successively finer grids to 0.005°; turned by 180° if the real part integrates negative.</summary>
     public static double AutoZeroOrder(Complex[] spectrum, double p1 = 0)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
-        var fineSpectrum = Decimate(spectrum, RefinePoints, out int factor);
-        var fine = new AcmeProblem(fineSpectrum, SignalMask(fineSpectrum));
+        var working = Decimate(spectrum, WorkingPoints, out int factor);
+        var fine = new AcmeProblem(working, SignalMask(working));
         double shift = PivotCorrection(p1, factor, spectrum.Length);
         double best = double.PositiveInfinity, bestP0 = 0;
         for (int p0 = 0; p0 < 360; p0 += 5)
@@ -103,7 +98,7 @@ public static class Phasing
                 }
             }
         }
-        return Normalise(q0 + (RealSum(spectrum, q0, p1) < 0 ? 180 : 0));
+        return Normalise(q0 + (RealSum(working, q0 + shift, p1) < 0 ? 180 : 0));
     }
 
     /// <summary>
@@ -142,76 +137,93 @@ public static class Phasing
         return mask;
     }
 
+    /// <summary>
+    /// The ACME score over the masked points, kept as contiguous segments so that an evaluation touches only them
+    /// (on a wide spectrum with a few lines, a small fraction of the points).
+    /// </summary>
     private sealed class AcmeProblem
     {
-        private readonly Complex[] _s;
+        private readonly int _n;
         private readonly double _scale;
-        private readonly bool[] _mask;
+        private readonly Complex[] _values;
+        private readonly (int Start, int Offset, int Length)[] _segments;
         private readonly double[] _r;
 
         public AcmeProblem(Complex[] spectrum, bool[]? mask)
         {
             ArgumentNullException.ThrowIfNull(spectrum);
-            _s = spectrum;
+            _n = spectrum.Length;
             double max = 0;
             foreach (var c in spectrum)
             {
                 max = Math.Max(max, c.Magnitude);
             }
             _scale = max == 0 ? 0 : 1 / max;
-            _mask = mask ?? Enumerable.Repeat(true, spectrum.Length).ToArray();
-            _r = new double[spectrum.Length];
+            var segments = new List<(int, int, int)>();
+            var values = new List<Complex>();
+            for (int k = 0; k < _n;)
+            {
+                if (mask is not null && !mask[k])
+                {
+                    k++;
+                    continue;
+                }
+                int start = k;
+                while (k < _n && (mask is null || mask[k]))
+                {
+                    values.Add(spectrum[k]);
+                    k++;
+                }
+                segments.Add((start, values.Count - (k - start), k - start));
+            }
+            _values = values.ToArray();
+            _segments = segments.ToArray();
+            _r = new double[_values.Length];
         }
 
         public double Score(double p0, double p1)
         {
-            int n = _s.Length;
             if (_scale == 0)
             {
                 return 0;
             }
-            var factor = Complex.Zero;
-            var step = Complex.FromPolarCoordinates(1, Math.PI / 180 * p1 / n);
+            var step = Complex.FromPolarCoordinates(1, Math.PI / 180 * p1 / _n);
             double penalty = 0;
-            for (int k = 0; k < n; k++)
+            foreach (var (start, offset, length) in _segments)
             {
-                if ((k & 1023) == 0)
+                var factor = Complex.Zero;
+                for (int j = 0; j < length; j++)
                 {
-                    factor = Complex.FromPolarCoordinates(_scale, Math.PI / 180 * (p0 + p1 * k / n));
-                }
-                var s = _s[k];
-                double re = s.Real * factor.Real - s.Imaginary * factor.Imaginary;
-                _r[k] = re;
-                if (re < 0 && _mask[k])
-                {
-                    penalty += re * re;
-                }
-                factor *= step;
-            }
-            double total = 0;
-            for (int k = 0; k + 1 < n; k++)
-            {
-                if (_mask[k] && _mask[k + 1])
-                {
-                    total += Math.Abs(_r[k + 1] - _r[k]);
-                }
-            }
-            if (total == 0)
-            {
-                return AcmePenalty * penalty;
-            }
-            double entropy = 0, inverse = 1 / total;
-            for (int k = 0; k + 1 < n; k++)
-            {
-                if (_mask[k] && _mask[k + 1])
-                {
-                    double h = Math.Abs(_r[k + 1] - _r[k]) * inverse;
-                    if (h > 0)
+                    if ((j & 1023) == 0)
                     {
-                        entropy -= h * Math.Log(h);
+                        // A rotating factor instead of a sin/cos per point, renewed every 1024 points against drift.
+                        factor = Complex.FromPolarCoordinates(_scale, Math.PI / 180 * (p0 + p1 * (start + j) / _n));
+                    }
+                    var v = _values[offset + j];
+                    double re = v.Real * factor.Real - v.Imaginary * factor.Imaginary;
+                    _r[offset + j] = re;
+                    if (re < 0)
+                    {
+                        penalty += re * re;
+                    }
+                    factor *= step;
+                }
+            }
+            // Entropy of h = d/T over the first differences d within segments: ln T − Σ d·ln d / T.
+            double total = 0, dLogD = 0;
+            foreach (var (_, offset, length) in _segments)
+            {
+                for (int j = offset; j + 1 < offset + length; j++)
+                {
+                    double d = Math.Abs(_r[j + 1] - _r[j]);
+                    if (d > 0)
+                    {
+                        total += d;
+                        dLogD += d * Math.Log(d);
                     }
                 }
             }
+            double entropy = total == 0 ? 0 : Math.Log(total) - dLogD / total;
             return entropy + AcmePenalty * penalty;
         }
     }
@@ -234,9 +246,12 @@ public static class Phasing
 
     private static double RealSum(Complex[] spectrum, double p0, double p1)
     {
-        var copy = (Complex[])spectrum.Clone();
-        Apply(copy, p0, p1);
-        return copy.Sum(c => c.Real);
+        double sum = 0;
+        for (int k = 0; k < spectrum.Length; k++)
+        {
+            sum += (spectrum[k] * Complex.FromPolarCoordinates(1, Math.PI / 180 * (p0 + p1 * k / spectrum.Length))).Real;
+        }
+        return sum;
     }
 
     private static double Normalise(double degrees) => ((degrees % 360) + 360) % 360;
