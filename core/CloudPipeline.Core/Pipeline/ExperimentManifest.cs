@@ -86,6 +86,12 @@ public sealed record NmrSettings
 
     /// <summary>Electrode normal parallel to B₀ (the morphology lookup is valid only then). Default true.</summary>
     public bool NormalParallelToField { get; init; } = true;
+
+    /// <summary>Thickness of bulk Li (a foil electrode) inside the coil (µm), for the skin-depth flag; null when there is none.</summary>
+    public double? FoilThicknessUm { get; init; }
+
+    /// <summary>Characteristic deposit thickness (µm), for the skin-depth flag, when known.</summary>
+    public double? DepositThicknessUm { get; init; }
 }
 
 /// <summary>

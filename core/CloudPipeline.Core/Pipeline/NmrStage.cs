@@ -19,6 +19,13 @@ namespace CloudPipeline.Core.Pipeline;
 public sealed record NmrReport(NmrDataset Dataset, NmrSpectrum Spectrum, ProcessedNmr? Processing, string PhaseSource, IReadOnlyList<NmrPeak> Peaks,
     double? VendorCorrelation, LiMetalResult? LiMetal, NmrSettings Settings);
 
+/// <summary>One dataset of an experiment's NMR series.</summary>
+/// <param name="Dataset">The dataset (folder or file).</param>
+/// <param name="AcquiredAt">When it was acquired, if known.</param>
+/// <param name="CentresPpm">Its component centres (ppm), in component order.</param>
+/// <param name="Labels">The components' labels, where known.</param>
+public sealed record NmrSeriesPoint(string Dataset, DateTimeOffset? AcquiredAt, IReadOnlyList<double> CentresPpm, IReadOnlyList<string> Labels);
+
 /// <summary>
 /// The NMR chain of one dataset (nmr spec §2–4): process the FID (the vendor's processing parameters when the dataset
 /// has them, else automatic phasing), pick peaks, and, when asked, the ⁷Li Li-metal analysis; then the JSON, CSV and
@@ -71,7 +78,7 @@ public static class NmrStage
             phaseSource = "vendor-processed spectrum";
         }
         var peaks = Peaks.Pick(spectrum, s.MinPeakSeparationPpm ?? (s.LiMetal ? 1 : 0.01)).Take(MaxPeaks).ToList();
-        var li = s.LiMetal ? LiMetalAnalysis.Analyse(spectrum, new LiMetalOptions { NormalParallelToField = s.NormalParallelToField }) : null;
+        var li = s.LiMetal ? LiMetalAnalysis.Analyse(spectrum, new LiMetalOptions { NormalParallelToField = s.NormalParallelToField, FoilThicknessUm = s.FoilThicknessUm, DepositThicknessUm = s.DepositThicknessUm }) : null;
         return new NmrReport(dataset, spectrum, processing, phaseSource, peaks, correlation, li, s);
     }
 
@@ -111,6 +118,41 @@ public static class NmrStage
         return artifacts;
     }
 
+    /// <summary>
+    /// The experiment's NMR series: for each analysed dataset its acquisition time and component centres (the Li-metal
+    /// components, else the highest peak), as nmr-series.csv and a plot of centre against time.
+    /// </summary>
+    public static IReadOnlyList<Artifact> SeriesArtifacts(IReadOnlyList<NmrSeriesPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var ordered = points.OrderBy(p => p.AcquiredAt ?? DateTimeOffset.MaxValue).ThenBy(p => p.Dataset, StringComparer.Ordinal).ToList();
+        var start = ordered.FirstOrDefault(p => p.AcquiredAt is not null)?.AcquiredAt;
+        double X(NmrSeriesPoint p, int i) => start is { } t0 && p.AcquiredAt is { } t ? (t - t0).TotalHours : i;
+        var csv = new StringBuilder("dataset,acquiredAt,hours,component,centrePpm,label\n");
+        for (int i = 0; i < ordered.Count; i++)
+        {
+            var p = ordered[i];
+            for (int c = 0; c < p.CentresPpm.Count; c++)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{p.Dataset},{p.AcquiredAt?.ToString("O", CultureInfo.InvariantCulture)},{X(p, i):R},{c + 1},{p.CentresPpm[c]:R},{p.Labels.ElementAtOrDefault(c)}\n");
+            }
+        }
+        int components = ordered.Count == 0 ? 0 : ordered.Max(p => p.CentresPpm.Count);
+        string[] colours = ["#2471a3", "#117a65", "#b9770e", "#7d3c98"];
+        var series = Enumerable.Range(0, components).Select(c =>
+        {
+            var with = ordered.Select((p, i) => (p, i)).Where(x => x.p.CentresPpm.Count > c).ToList();
+            return new SvgSeries($"component {c + 1}", with.Select(x => X(x.p, x.i)).ToArray(), with.Select(x => x.p.CentresPpm[c]).ToArray(), colours[c % colours.Length], MarkersOnly: with.Count < 2);
+        }).ToList();
+        var artifacts = new List<Artifact> { new("nmr-series.csv", "text/csv", csv.ToString()) };
+        if (series.Count > 0)
+        {
+            artifacts.Add(new Artifact("nmr-series.svg", "image/svg+xml", SvgPlot.Lines("Centres of gravity over time", series,
+                start is null ? "dataset (order)" : "time since the first acquisition (h)", "centre (ppm)")));
+        }
+        return artifacts;
+    }
+
     private static string Json(NmrReport r)
     {
         var p = r.Processing;
@@ -122,6 +164,7 @@ public static class NmrStage
             reader = r.Dataset.Reader,
             files = r.Dataset.Files,
             nucleus = r.Dataset.Fid?.Nucleus,
+            acquiredAt = r.Dataset.Fid?.AcquiredAt,
             points = r.Spectrum.Count,
             offsetPpm = r.Spectrum.OffsetPpm,
             spectralWidthHz = r.Spectrum.SpectralWidthHz,
@@ -151,6 +194,7 @@ public static class NmrStage
                 rSquared = li.RSquared,
                 flags = li.Flags,
                 components = li.Components.Select(c => new { centrePpm = c.CentrePpm, centreSe = c.CentreSe, roundedPpm = c.RoundedPpm, fwhmPpm = c.FwhmPpm, eta = c.Eta, height = c.Height, area = c.Area, areaFraction = c.AreaFraction, label = c.Label }),
+                skinDepth = new { metres = li.SkinDepth.SkinDepthM, resistivityOhmM = li.SkinDepth.ResistivityOhmM, frequencyHz = li.SkinDepth.FrequencyHz, depositThicknessM = li.SkinDepth.DepositThicknessM, factor = li.SkinDepth.Factor, flag = li.SkinDepth.Flag },
                 intensities = "semi-quantitative: areas are not converted to lithium amounts (counter electrode and RF skin depth, nmr spec §4 step 10)",
             },
         }, new JsonSerializerOptions(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });

@@ -36,6 +36,7 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
         string prefix = $"{input.Site}/{input.Experiment}/nmr/{(input.Folder.Length == 0 ? "_root" : input.Folder)}/{fingerprint[..12]}/";
         await artifacts.WriteAsync(prefix, NmrStage.Artifacts(report), ct);
         await catalog.WriteResultsAsync(Rows(input, manifest.CellId, files, report, settings, prefix), ct);
+        await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/nmr/", NmrStage.SeriesArtifacts(Series(await catalog.ListResultsAsync(input.Site, input.Experiment, ct))), ct);
         if (files.Anchor is { } anchor)
         {
             await catalog.UpdateAsync(anchor with
@@ -46,6 +47,30 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
             }, ct);
         }
         return new NmrSummary(fingerprint, report.Spectrum.Count, report.Peaks.Count > 0 ? report.Peaks[0].Ppm : null, prefix);
+    }
+
+    /// <summary>
+    /// The experiment's series from its NMR result rows (every analysed folder, this one included): acquisition time
+    /// and the Li-metal component centres, or the highest peak. Rebuilt after each analysis; two folders analysed at
+    /// the same moment may each miss the other's point until the next analysis rebuilds it.
+    /// </summary>
+    private static List<NmrSeriesPoint> Series(IReadOnlyList<ResultRecord> results)
+    {
+        var byFolder = results.Where(r => r.Technique == "nmr" && r.Quantity.Contains(':', StringComparison.Ordinal))
+            .GroupBy(r => r.Quantity[..r.Quantity.LastIndexOf(':')]);
+        var points = new List<NmrSeriesPoint>();
+        foreach (var folder in byFolder)
+        {
+            var rows = folder.ToDictionary(r => r.Quantity[(r.Quantity.LastIndexOf(':') + 1)..], StringComparer.Ordinal);
+            var components = Enumerable.Range(1, 8).Select(k => rows.GetValueOrDefault($"liMetalComponent{k}Ppm")).TakeWhile(r => r is not null).Select(r => r!).ToList();
+            if (components.Count == 0 && rows.GetValueOrDefault("peak1Ppm") is { } peak)
+            {
+                components.Add(peak);
+            }
+            DateTimeOffset? acquired = rows.GetValueOrDefault("acquiredAt") is { } a ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(a.Value * 1000)) : null;
+            points.Add(new NmrSeriesPoint(Uri.UnescapeDataString(folder.Key), acquired, components.Select(c => c.Value).ToList(), components.Select(c => c.Text ?? "").ToList()));
+        }
+        return points;
     }
 
     private List<ResultRecord> Rows(NmrFolder input, string? cellId, NmrFolderFiles files, NmrReport report, NmrSettings settings, string prefix)
@@ -75,6 +100,10 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
             ComputedAt = now,
         };
         var rows = new List<ResultRecord>();
+        if (report.Dataset.Fid?.AcquiredAt is { } acquired)
+        {
+            rows.Add(Row("acquiredAt", acquired.ToUnixTimeMilliseconds() / 1000.0, "s since 1970-01-01 UTC", ProcessedNmr.AlgorithmVersion, acquired.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
         if (report.Processing is { } p)
         {
             string flags = string.Join(',', p.Flags);
@@ -94,6 +123,7 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
             string flags = string.Join(',', li.Flags);
             rows.Add(Row("liMetalRSquared", li.RSquared, "1", LiMetalResult.AlgorithmVersion, li.Status, flags: flags));
             rows.Add(Row("liMetalReferenceShift", li.ReferenceShiftPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
+            rows.Add(Row("skinDepth", li.SkinDepth.SkinDepthM * 1e6, "um", LiMetalResult.AlgorithmVersion, li.SkinDepth.Flag, flags: flags));
             for (int k = 0; k < li.Components.Count; k++)
             {
                 var comp = li.Components[k];

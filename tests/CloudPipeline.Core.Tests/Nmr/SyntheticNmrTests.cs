@@ -33,6 +33,9 @@ public sealed class SyntheticNmrTests
         Assert.Equal("mossy / high-surface-area Li", r.Components[2].Label);
         Assert.Equal("bulk Li metal", r.Components[0].Label);
         Assert.Equal(LiMorphology.Version, r.LookupVersion);
+        // Skin depth at the spectrum's 77.8 MHz: 17.4 µm (spec §5); with no deposit thickness the intensities stay semi-quantitative.
+        Assert.Equal(17.4e-6, r.SkinDepth.SkinDepthM, 0.1e-6);
+        Assert.Contains("semi_quantitative", r.Flags);
     }
 
     [Fact]
@@ -186,6 +189,15 @@ public sealed class SyntheticNmrTests
         var model = DiffusionModel.EoLiRatioCorrected with { Table = table };
         Assert.Equal(1.25e-12, model.Evaluate(model.VariableAt(1.75, 1.666)), 1e-24);
         Assert.False(model.IsValidAt(2.5));
+
+        // The same table given in a manifest's mriDrift.dModel.
+        string manifest = """
+            { "schemaVersion": 1, "mriDrift": { "dModel": { "table": { "entries": [
+              { "concentrationMolPerL": 1.0, "temperatureK": 313.15, "diffusionM2PerS": 2.0e-12, "species": "anion", "source": "pfg-1" },
+              { "concentrationMolPerL": 2.0, "temperatureK": 313.15, "diffusionM2PerS": 1.0e-12, "species": "anion", "source": "pfg-2" } ] } } } }
+            """;
+        var m = CloudPipeline.Core.Pipeline.ExperimentManifest.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(manifest)), "experiment.json");
+        Assert.Equal(1.5e-12, m.MriDrift!.DModel.Evaluate(m.MriDrift.DModel.VariableAt(1.5, 1.666)), 1e-24);
 
         var bad = Assert.Throws<InstrumentFileException>(() => DiffusionTable.Parse(csv.Replace("1.0e-12", "-1e-12", StringComparison.Ordinal), "d.csv"));
         Assert.Equal(3, bad.Line);

@@ -19,6 +19,12 @@ public sealed record LiMetalOptions
 
     /// <summary>True when the electrode normal is parallel to B₀ (the lookup is valid only then). Default true.</summary>
     public bool NormalParallelToField { get; init; } = true;
+
+    /// <summary>Thickness of bulk Li metal (a foil electrode) inside the coil (µm); null when there is none. Feeds the skin-depth flag (spec §5).</summary>
+    public double? FoilThicknessUm { get; init; }
+
+    /// <summary>Characteristic deposit thickness (µm), when known. Feeds the skin-depth flag.</summary>
+    public double? DepositThicknessUm { get; init; }
 }
 
 /// <summary>One fitted component of the Li-metal spectrum.</summary>
@@ -43,8 +49,9 @@ public sealed record LiMetalComponent(double CentrePpm, double CentreSe, int Rou
 /// <param name="FitPpm">Abscissae of <paramref name="Fit"/>.</param>
 /// <param name="Flags">presat_incomplete, reference_offset_large, fit_rejected.</param>
 /// <param name="LookupVersion">The morphology lookup's version.</param>
+/// <param name="SkinDepth">RF skin depth at the spectrum's frequency and whether intensities could be quantitative (spec §5).</param>
 public sealed record LiMetalResult(string Status, double ReferenceShiftPpm, double RSquared, IReadOnlyList<LiMetalComponent> Components, NmrSpectrum Spectrum,
-    double[] Fit, double[] FitPpm, IReadOnlyList<string> Flags, string LookupVersion)
+    double[] Fit, double[] FitPpm, IReadOnlyList<string> Flags, string LookupVersion, SkinDepthAssessment SkinDepth)
 {
     /// <summary>The version recorded with results.</summary>
     public const string AlgorithmVersion = "li7-metal@1.0.0";
@@ -149,7 +156,9 @@ public static class LiMetalAnalysis
             return new LiMetalComponent(centre, c.CentreSe, rounded, c.Width, c.Eta, c.Height, c.Area, totalArea > 0 ? c.Area / totalArea : double.NaN,
                 LiMorphology.Label(rounded, o.NormalParallelToField));
         }).OrderBy(c => c.CentrePpm).ToList();
-        return new LiMetalResult(status, delta, fit.RSquared, components, s.Shifted(delta2), fit.Fit, x.Select(v => v + delta2).ToArray(), flags, LiMorphology.Version);
+        var skin = Nmr.SkinDepth.Assess(spectrum.FrequencyMHz * 1e6, o.FoilThicknessUm * 1e-6, o.DepositThicknessUm * 1e-6);
+        flags.Add(skin.Flag);
+        return new LiMetalResult(status, delta, fit.RSquared, components, s.Shifted(delta2), fit.Fit, x.Select(v => v + delta2).ToArray(), flags, LiMorphology.Version, skin);
     }
 
     /// <summary>Full width at half height (ppm) of the line whose maximum is at <paramref name="index"/>, by linear interpolation.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Numerics;
-using System.Text;
 
 namespace CloudPipeline.Core.Formats.Nmr;
 
@@ -58,7 +56,10 @@ public static class BrukerReader
         double sf = procs?.TryNumber("SF") ?? acqus.Number("BF1");
         var (g, flags) = GroupDelay(acqus);
         string nucleus = acqus.Text("NUC1") ?? "";
-        return new NmrFid(fidName, "bruker-fid", points, sw, sf, (sfo1 / sf - 1) * 1e6, g, nucleus, acqus.All(), flags);
+        return new NmrFid(fidName, "bruker-fid", points, sw, sf, (sfo1 / sf - 1) * 1e6, g, nucleus, acqus.All(), flags)
+        {
+            AcquiredAt = acqus.TryNumber("DATE") is { } date and > 0 ? DateTimeOffset.FromUnixTimeSeconds((long)date) : null,
+        };
     }
 
     /// <summary>Reads a processed spectrum: <c>1r</c>, optionally <c>1i</c>, described by <c>procs</c>.</summary>
@@ -162,8 +163,4 @@ public static class BrukerReader
             : bigEndian ? BinaryPrimitives.ReadDoubleBigEndian(slice) : BinaryPrimitives.ReadDoubleLittleEndian(slice);
     }
 
-    /// <summary>Decodes a parameter file's bytes (ISO-8859-1).</summary>
-    public static string DecodeText(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
-
-    internal static string Format(double value) => value.ToString("G10", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 
 namespace CloudPipeline.Core.Formats.Nmr;
 
@@ -138,7 +137,11 @@ public static class JcampDxReader
         double carrier = block.Number("$OFFSET") is { } offset && block.Number("$SW_p") is { } swp ? offset - swp / (2 * sf) : 0;
         string nucleus = (block.Get(".OBSERVE NUCLEUS") ?? "").TrimStart('^');
         return new NmrFid(sourceName, "jcamp-dx-fid", points, 1 / dwell, sf, carrier, 0, nucleus,
-            block.Records.GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.First().Head), []);
+            block.Records.GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.First().Head), [])
+        {
+            AcquiredAt = block.Get("LONGDATE") is { } date && DateTime.TryParseExact(date, ["yyyy/MM/dd HH:mm:ss.fff", "yyyy/MM/dd HH:mm:ss"], CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? new DateTimeOffset(t, TimeSpan.Zero) : null,
+        };
     }
 
     private static JcampDxBlock Build(List<JcampRecord> records, string source, bool strict)
@@ -248,7 +251,4 @@ public static class JcampDxReader
 
     private static double[] Values(string? list) =>
         (list ?? "").Split(',').Select(s => double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
-
-    /// <summary>Decodes a file's bytes (ISO-8859-1).</summary>
-    public static string DecodeText(byte[] bytes) => Encoding.Latin1.GetString(bytes);
 }

@@ -25,6 +25,9 @@ public sealed record NmrFid(string SourceName, string FormatId, Complex[] Points
     /// <summary>Dwell time (s).</summary>
     public double DwellSeconds => 1 / SpectralWidthHz;
 
+    /// <summary>When the acquisition started, if the files say (Bruker DATE, Spinsolve startTime, JCAMP-DX LONGDATE).</summary>
+    public DateTimeOffset? AcquiredAt { get; init; }
+
     /// <summary>True for data from a Bruker digital filter, whose first point needs no ½ factor (spec §2 step 3).</summary>
     public bool DigitallyFiltered => GroupDelay > 0;
 }

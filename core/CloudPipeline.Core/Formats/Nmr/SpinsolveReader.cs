@@ -69,6 +69,11 @@ public static class SpinsolveReader
         double sf = Number("b1Freq");
         double sw = 1000 * Number("bandwidth");
         double offset = (Number("lowestFrequency") + sw) / sf;
-        return new NmrFid(dataName, "spinsolve-fid", d.Values, sw, sf, offset - sw / (2 * sf), 0, acqu.GetValueOrDefault("rxChannel", ""), acqu, []);
+        return new NmrFid(dataName, "spinsolve-fid", d.Values, sw, sf, offset - sw / (2 * sf), 0, acqu.GetValueOrDefault("rxChannel", ""), acqu, [])
+        {
+            // The instrument writes local time without a zone; it is kept as written (offset 0).
+            AcquiredAt = acqu.TryGetValue("startTime", out var start) && DateTime.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+                ? new DateTimeOffset(t, TimeSpan.Zero) : null,
+        };
     }
 }

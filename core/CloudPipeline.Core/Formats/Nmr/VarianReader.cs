@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 
 namespace CloudPipeline.Core.Formats.Nmr;
 
@@ -131,7 +130,4 @@ public static class VarianReader
         (status & 0x8) != 0 ? BinaryPrimitives.ReadSingleBigEndian(fid[(start + 4 * index)..])
         : (status & 0x4) != 0 ? BinaryPrimitives.ReadInt32BigEndian(fid[(start + 4 * index)..])
         : BinaryPrimitives.ReadInt16BigEndian(fid[(start + 2 * index)..]);
-
-    /// <summary>Decodes a text file (ASCII/ISO-8859-1).</summary>
-    public static string DecodeText(byte[] bytes) => Encoding.Latin1.GetString(bytes);
 }
