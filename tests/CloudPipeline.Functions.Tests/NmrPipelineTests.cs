@@ -90,6 +90,8 @@ public sealed class NmrPipelineTests
         Assert.Contains("BAD.DX", reason, StringComparison.Ordinal);
         Assert.Contains($"line {table + 3}", reason, StringComparison.Ordinal);
         Assert.Contains("Y-check", reason, StringComparison.Ordinal);
+        var badBlob = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw").GetBlobClient($"lab/{experiment}/BAD.DX");
+        Assert.Equal(string.Join('\n', lines), (await badBlob.DownloadContentAsync()).Value.Content.ToString()); // the rejected upload is kept as it came
 
         var results = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
             r => r.Any(x => x.GetProperty("quantity").GetString() == "BRUKDIF.DX:peak1Ppm"), TimeSpan.FromMinutes(2), "the JCAMP-DX results");

@@ -82,6 +82,11 @@ public sealed class BrukerTests
         var d = RealNmr.Read("bruker-nmr/bruker1/1");
         Assert.Null(d.Processed);
         Assert.Equal(72.125, d.Fid!.GroupDelay);
+        // SOURCES.md: the first 4 complex points are zero; the largest |value|, 4582 (× 2^NC, NC = −2), is at word 147 = point 73.
+        Assert.All(d.Fid.Points.Take(4), p => Assert.Equal(0, p.Magnitude));
+        int top = Enumerable.Range(0, d.Fid.Count).MaxBy(i => Math.Max(Math.Abs(d.Fid.Points[i].Real), Math.Abs(d.Fid.Points[i].Imaginary)));
+        Assert.Equal(73, top);
+        Assert.Equal(4582 * 0.25, Math.Abs(d.Fid.Points[top].Imaginary));
         var p = NmrProcessor.Process(d.Fid, new NmrProcessingOptions { LineBroadeningHz = 0.5, Size = 32768, Phase = PhaseMode.Manual, P0 = 44.53806, P1 = -22.69646 });
         var s = p.Spectrum;
         var peaks = Peaks.Pick(s, 0.05, 0.01);

@@ -51,7 +51,11 @@ public sealed class OtherVendorTests
         var next = Assert.Single(peaks, p => Math.Abs(p.Ppm - 3.524) < 0.01);
         Assert.Equal(0.115, next.Height / peaks[0].Height, 0.01);
 
-        var vendor = SpinsolveReader.Read1D(files["spectrum.1d"], "spectrum.1d").Values;
+        var vendorFile = SpinsolveReader.Read1D(files["spectrum.1d"], "spectrum.1d");
+        Assert.Equal(32768, vendorFile.Values.Length);
+        Assert.Equal(-10.7906, vendorFile.Axis[0], 1e-4); // SOURCES.md: its axis runs from −10.7906 to 20.2691 ppm
+        Assert.Equal(20.2691, vendorFile.Axis[^1], 1e-4);
+        var vendor = vendorFile.Values;
         var reordered = Enumerable.Range(0, n).Select(k => vendor[(n - k) % n].Magnitude).ToArray();
         double corr = RealNmr.Correlation(magnitude.Real, reordered);
         Assert.True(corr >= 0.9999, $"corr {corr}");
