@@ -38,10 +38,13 @@ public sealed partial class ScaleOutTests
             // Each dataset's orchestration exists once and Completed (Durable Task's own instance table).
             var instances = new TableClient(_azurite.ConnectionString, taskHub + "Instances");
             var expected = rows.Select(r => r.GetString("InstanceId")).ToHashSet();
-            var done = await PipelineEndToEndTests.WaitForAsync(
-                async () => await instances.QueryAsync<TableEntity>(select: ["PartitionKey", "RuntimeStatus"]).Where(i => expected.Contains(i.PartitionKey)).ToListAsync(),
-                r => r.Count(i => i.GetString("RuntimeStatus") == "Completed") == Datasets, TimeSpan.FromMinutes(1), $"{Datasets} Completed instances");
-            Assert.Equal(Datasets, done.Count);
+            // An orchestration completes an episode after its activity has marked the dataset: on a loaded 2-core CI
+            // machine the last of them lag the catalog by up to a minute or more. The wait reports how many are done.
+            int completed = await PipelineEndToEndTests.WaitForAsync(
+                async () => (await instances.QueryAsync<TableEntity>(select: ["PartitionKey", "RuntimeStatus"]).Where(i => expected.Contains(i.PartitionKey)).ToListAsync())
+                    .Count(i => i.GetString("RuntimeStatus") == "Completed"),
+                n => n == Datasets, TimeSpan.FromMinutes(3), $"{Datasets} Completed instances");
+            Assert.Equal(Datasets, completed);
 
             // Each experiment has one MRI orchestration that saw all ten profiles arrive, though the ten events came
             // through three hosts at once (two starts of one instance would leave it stuck between them).

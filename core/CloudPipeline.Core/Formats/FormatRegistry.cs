@@ -172,7 +172,7 @@ public sealed class FormatRegistry
         {
             var dataset = NmrDatasetReader.Read(fileName, new Dictionary<string, byte[]> { [fileName] = content });
             int points = dataset.Fid?.Count ?? dataset.Processed!.Count;
-            return new IdentifiedFile(FormatId, "nmr", "nmr-spectrum", dataset.Reader,
+            return new IdentifiedFile(FormatId, "nmr", NmrLayout.SingleFileRole, dataset.Reader,
                 dataset.Fid is { } fid ? $"NMR FID, {fid.Nucleus}, {fid.Count} complex points" : $"NMR spectrum, {points} points", points,
                 [dataset.Fid is null ? "intensity (a.u.) vs ppm" : "FID real, imaginary"], "", "");
         }

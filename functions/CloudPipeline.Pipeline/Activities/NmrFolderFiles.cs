@@ -43,7 +43,7 @@ public sealed class NmrFolderFiles
     {
         var parts = (await catalog.ListAsync(folder.Site, folder.Experiment, ct))
             .Where(d => d.Status is DatasetStatus.Identified or DatasetStatus.Processing or DatasetStatus.Completed or DatasetStatus.Failed && d.Technique == "nmr")
-            .Select(d => (Dataset: d, Part: NmrLayout.Classify(d.Path)))
+            .Select(d => (Dataset: d, Part: NmrLayout.Classify(d.Path, d.Role)))
             .Where(x => x.Part is { Kind: not NmrPartKind.Auxiliary } p && p.Folder == folder.Folder)
             .GroupBy(x => x.Dataset.Path)
             .Select(g => g.MaxBy(x => x.Dataset.ReceivedAt))

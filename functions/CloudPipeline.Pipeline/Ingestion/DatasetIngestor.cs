@@ -151,7 +151,7 @@ public sealed partial class DatasetIngestor
             await StartOnceAsync(durable, PipelineTasks.DatasetOrchestration, instanceId, new DatasetInput(site, experiment, dataset.RowKey), restartIfEnded: false, ct);
             if (identified.Technique == "nmr")
             {
-                await SignalNmrDatasetAsync(durable, site, experiment, path, dataset.RowKey, ct);
+                await SignalNmrDatasetAsync(durable, site, experiment, NmrLayout.Classify(path, identified.Role), dataset.RowKey, ct);
             }
             else
             {
@@ -185,9 +185,9 @@ public sealed partial class DatasetIngestor
     /// A part of an NMR folder (or a JCAMP-DX file) starts the folder's orchestration (again, if it had finished) and
     /// tells it a part arrived; an auxiliary vendor file is kept but starts nothing.
     /// </summary>
-    private async Task SignalNmrDatasetAsync(DurableTaskClient durable, string site, string experiment, string path, string rowKey, CancellationToken ct)
+    private async Task SignalNmrDatasetAsync(DurableTaskClient durable, string site, string experiment, NmrPart? part, string rowKey, CancellationToken ct)
     {
-        if (NmrLayout.Classify(path) is not { Kind: not NmrPartKind.Auxiliary } part)
+        if (part is null || part.Kind == NmrPartKind.Auxiliary)
         {
             return;
         }

@@ -83,6 +83,16 @@ public static class NmrLayout
         return null;
     }
 
+    /// <summary>
+    /// The part a catalogued NMR file is: a file identified by content as a single-file NMR dataset (role
+    /// <c>nmr-spectrum</c>, e.g. JCAMP-DX under any name) is its own dataset; other files go by their path.
+    /// </summary>
+    public static NmrPart? Classify(string path, string? role) =>
+        role == SingleFileRole ? new NmrPart(path, "jcamp-dx", NmrPartKind.Single) : Classify(path);
+
+    /// <summary>The role of a file that is an NMR dataset on its own.</summary>
+    public const string SingleFileRole = "nmr-spectrum";
+
     /// <summary>The files a folder of <paramref name="vendor"/> still lacks, given the paths (relative to the folder) present.</summary>
     public static IReadOnlyList<string> Missing(string vendor, IReadOnlyCollection<string> present)
     {
