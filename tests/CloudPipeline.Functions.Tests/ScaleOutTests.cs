@@ -38,12 +38,40 @@ public sealed partial class ScaleOutTests
             // Each dataset's orchestration exists once and Completed (Durable Task's own instance table).
             var instances = new TableClient(_azurite.ConnectionString, taskHub + "Instances");
             var expected = rows.Select(r => r.GetString("InstanceId")).ToHashSet();
-            // An orchestration completes an episode after its activity has marked the dataset: on a loaded 2-core CI
-            // machine the last of them lag the catalog by up to a minute or more. The wait reports how many are done.
-            int completed = await PipelineEndToEndTests.WaitForAsync(
-                async () => (await instances.QueryAsync<TableEntity>(select: ["PartitionKey", "RuntimeStatus"]).Where(i => expected.Contains(i.PartitionKey)).ToListAsync())
-                    .Count(i => i.GetString("RuntimeStatus") == "Completed"),
-                n => n == Datasets, TimeSpan.FromMinutes(3), $"{Datasets} Completed instances");
+            // An orchestration completes an episode after its activity has marked the dataset. A straggler is reported
+            // with its state, its history and what each host logged about it.
+            List<TableEntity> states = [];
+            int completed = 0;
+            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3);
+            while (DateTimeOffset.UtcNow < deadline)
+            {
+                states = await instances.QueryAsync<TableEntity>(select: ["PartitionKey", "RuntimeStatus"]).Where(i => expected.Contains(i.PartitionKey)).ToListAsync();
+                completed = states.Count(i => i.GetString("RuntimeStatus") == "Completed");
+                if (completed == Datasets)
+                {
+                    break;
+                }
+                await Task.Delay(500);
+            }
+            if (completed != Datasets)
+            {
+                var report = new StringBuilder($"{completed} of {Datasets} instances Completed after 3 min.");
+                var history = new TableClient(_azurite.ConnectionString, taskHub + "History");
+                foreach (var id in expected.Where(id => !states.Any(i => i.PartitionKey == id && i.GetString("RuntimeStatus") == "Completed")).Take(3))
+                {
+                    var events = await history.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}")).ToListAsync();
+                    report.Append(CultureInfo.InvariantCulture, $"\n{id}: {states.FirstOrDefault(i => i.PartitionKey == id)?.GetString("RuntimeStatus") ?? "no instance row"}; history: ")
+                        .AppendJoin(", ", events.OrderBy(e => e.RowKey, StringComparer.Ordinal).Select(e => e.GetString("EventType")));
+                    for (int h = 0; h < hosts.Length; h++)
+                    {
+                        foreach (var line in hosts[h].Log.Split('\n').Where(l => l.Contains(id!, StringComparison.Ordinal)))
+                        {
+                            report.Append(CultureInfo.InvariantCulture, $"\n  host {h}: {line.Trim()}");
+                        }
+                    }
+                }
+                Assert.Fail(report.ToString());
+            }
             Assert.Equal(Datasets, completed);
 
             // Each experiment has one MRI orchestration that saw all ten profiles arrive, though the ten events came
