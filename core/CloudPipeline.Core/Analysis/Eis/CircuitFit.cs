@@ -61,21 +61,21 @@ public sealed record FittedParameter(string Name, string Unit, double Value, dou
 /// <param name="Rmse">RMSE of the unweighted complex residuals.</param>
 /// <param name="Covariance">Covariance of the free parameters (null if singular).</param>
 /// <param name="Correlation">Correlation of the free parameters (null if singular).</param>
-/// <param name="Evaluations">Model evaluations used.</param>
+/// <param name="Evaluations">Model evaluations used (a residual vector or a Jacobian each count one).</param>
 /// <param name="Flags">COV_SINGULAR, AT_BOUND, MAX_EVALUATIONS.</param>
 public sealed record CircuitFitResult(string Circuit, IReadOnlyList<FittedParameter> Parameters, double ChiSquare, double Rmse,
     double[,]? Covariance, double[,]? Correlation, int Evaluations, IReadOnlyList<string> Flags)
 {
     /// <summary>The version recorded with results.</summary>
-    public const string AlgorithmVersion = "eis-fit@1.0.0";
+    public const string AlgorithmVersion = "eis-fit@1.1.0";
 
     /// <summary>The full parameter vector.</summary>
     public double[] Values => Parameters.Select(p => p.Value).ToArray();
 }
 
 /// <summary>
-/// Complex nonlinear least squares (eis spec §5): Levenberg–Marquardt with Marquardt's diagonal scaling on a
-/// central-difference Jacobian, every trial step projected onto the bounds, then the covariance
+/// Complex nonlinear least squares (eis spec §5): Levenberg–Marquardt with Marquardt's diagonal scaling on the
+/// analytic Jacobian (<see cref="Circuit.ImpedanceAndGradient"/>; central differences until 1.1.0), every trial step projected onto the bounds, then the covariance
 /// s²·(JᵀJ)⁻¹ with s² = χ²/(2N − P) and Student-t 95 % intervals.
 /// </summary>
 public static class CircuitFitter
@@ -129,25 +129,26 @@ public static class CircuitFitter
             evaluations++;
         }
 
+        // The analytic Jacobian (each element's derivatives through the circuit tree), into one reused matrix.
+        var gradient = new System.Numerics.Complex[total];
+        var jac = Matrix<double>.Build.Dense(2 * n, p);
         Matrix<double> Jacobian(double[] free)
         {
-            var jac = Matrix<double>.Build.Dense(2 * n, p);
-            var plus = new double[2 * n];
-            var minus = new double[2 * n];
-            var x = (double[])free.Clone();
             for (int k = 0; k < p; k++)
             {
-                double h = 1e-7 * Math.Max(Math.Abs(free[k]), 1e-12);
-                x[k] = free[k] + h;
-                Residuals(x, plus);
-                x[k] = free[k] - h;
-                Residuals(x, minus);
-                x[k] = free[k];
-                for (int i = 0; i < 2 * n; i++)
+                full[freeIndex[k]] = free[k];
+            }
+            for (int i = 0; i < n; i++)
+            {
+                circuit.ImpedanceAndGradient(omega[i], full, gradient);
+                for (int k = 0; k < p; k++)
                 {
-                    jac[i, k] = (plus[i] - minus[i]) / (2 * h);
+                    var d = gradient[freeIndex[k]];
+                    jac[i, k] = d.Real / sigmaRe[i];
+                    jac[n + i, k] = d.Imaginary / sigmaIm[i];
                 }
             }
+            evaluations++;
             return jac;
         }
 
@@ -166,9 +167,9 @@ public static class CircuitFitter
                 flags.Add("MAX_EVALUATIONS");
                 break;
             }
-            var jac = Jacobian(pCurrent);
-            var a = jac.TransposeThisAndMultiply(jac);
-            var g = jac.TransposeThisAndMultiply(Vector<double>.Build.Dense(r));
+            var jacobian = Jacobian(pCurrent);
+            var a = jacobian.TransposeThisAndMultiply(jacobian);
+            var g = jacobian.TransposeThisAndMultiply(Vector<double>.Build.Dense(r));
             bool improved = false;
             bool converged = false;
             while (lambda < 1e16 && evaluations < o.MaxEvaluations)

@@ -49,6 +49,15 @@ public sealed class Circuit
     /// <summary>Z at angular frequency ω for the full parameter vector.</summary>
     public Complex Impedance(double omega, ReadOnlySpan<double> parameters) => _root.Evaluate(omega, parameters);
 
+    /// <summary>
+    /// Z at ω and ∂Z/∂p_k for every parameter (analytic: each element's derivatives, summed through series
+    /// connections and scaled by (Z/Z_b)² through parallel ones, since Z = 1/Σ 1/Z_b).
+    /// </summary>
+    /// <param name="omega">Angular frequency (rad/s).</param>
+    /// <param name="parameters">The full parameter vector.</param>
+    /// <param name="gradient">Receives ∂Z/∂p_k; as long as <paramref name="parameters"/>.</param>
+    public Complex ImpedanceAndGradient(double omega, ReadOnlySpan<double> parameters, Span<Complex> gradient) => _root.Evaluate(omega, parameters, gradient);
+
     /// <summary>Parses a circuit string.</summary>
     /// <exception cref="CircuitSyntaxException">Unknown element, missing index, duplicate label or unbalanced parenthesis; the message gives the position.</exception>
     public static Circuit Parse(string text)
@@ -63,17 +72,28 @@ public sealed class Circuit
         return new Circuit(text, root, parser.Parameters);
     }
 
-    private abstract class Node
+    private abstract class Node(int offset, int count)
     {
+        /// <summary>The first parameter of this subtree (its parameters are contiguous, depth-first).</summary>
+        public int Offset { get; } = offset;
+
+        /// <summary>How many parameters the subtree has.</summary>
+        public int Count { get; } = count;
+
         public abstract Complex Evaluate(double omega, ReadOnlySpan<double> p);
+
+        public abstract Complex Evaluate(double omega, ReadOnlySpan<double> p, Span<Complex> gradient);
     }
 
-    private sealed class ElementNode(CircuitElement element, int offset) : Node
+    private sealed class ElementNode(CircuitElement element, int offset) : Node(offset, element.Parameters)
     {
-        public override Complex Evaluate(double omega, ReadOnlySpan<double> p) => element.Impedance(omega, p.Slice(offset, element.Parameters));
+        public override Complex Evaluate(double omega, ReadOnlySpan<double> p) => element.Impedance(omega, p.Slice(Offset, Count));
+
+        public override Complex Evaluate(double omega, ReadOnlySpan<double> p, Span<Complex> gradient) =>
+            element.Gradient(omega, p.Slice(Offset, Count), gradient.Slice(Offset, Count));
     }
 
-    private sealed class SeriesNode(List<Node> parts) : Node
+    private sealed class SeriesNode(List<Node> parts) : Node(parts[0].Offset, parts.Sum(x => x.Count))
     {
         public override Complex Evaluate(double omega, ReadOnlySpan<double> p)
         {
@@ -84,9 +104,19 @@ public sealed class Circuit
             }
             return z;
         }
+
+        public override Complex Evaluate(double omega, ReadOnlySpan<double> p, Span<Complex> gradient)
+        {
+            Complex z = 0;
+            foreach (var part in parts)
+            {
+                z += part.Evaluate(omega, p, gradient);
+            }
+            return z;
+        }
     }
 
-    private sealed class ParallelNode(List<Node> branches) : Node
+    private sealed class ParallelNode(List<Node> branches) : Node(branches[0].Offset, branches.Sum(x => x.Count))
     {
         public override Complex Evaluate(double omega, ReadOnlySpan<double> p)
         {
@@ -96,6 +126,29 @@ public sealed class Circuit
                 y += 1 / branch.Evaluate(omega, p);
             }
             return 1 / y;
+        }
+
+        public override Complex Evaluate(double omega, ReadOnlySpan<double> p, Span<Complex> gradient)
+        {
+            Span<Complex> zb = branches.Count <= 16 ? stackalloc Complex[branches.Count] : new Complex[branches.Count];
+            Complex y = 0;
+            for (int b = 0; b < branches.Count; b++)
+            {
+                zb[b] = branches[b].Evaluate(omega, p, gradient);
+                y += 1 / zb[b];
+            }
+            var z = 1 / y;
+            for (int b = 0; b < branches.Count; b++)
+            {
+                var scale = z / zb[b];
+                scale *= scale;
+                var slots = gradient.Slice(branches[b].Offset, branches[b].Count);
+                for (int k = 0; k < slots.Length; k++)
+                {
+                    slots[k] *= scale;
+                }
+            }
+            return z;
         }
     }
 
