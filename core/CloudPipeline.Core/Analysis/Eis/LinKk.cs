@@ -69,9 +69,12 @@ public static class LinKk
         var p = parameters ?? new LinKkParameters();
         EisValidation.RequireUsable(spectrum, minimumPoints: 3);
         int m = p.C is null ? p.MaxM : 1;
+        // What does not depend on M is computed once for the whole M loop.
+        var omega = spectrum.Frequency.Select(f => 2 * Math.PI * f).ToArray();
+        var modulus = Enumerable.Range(0, spectrum.Count).Select(spectrum.Modulus).ToArray();
         while (true)
         {
-            var (fitted, rc) = Fit(spectrum, m, p);
+            var (fitted, rc) = Fit(spectrum, omega, modulus, m, p);
             double mu = Mu(rc);
             if (p.C is null || mu <= p.C || m >= p.MaxM)
             {
@@ -116,20 +119,40 @@ public static class LinKk
         return tau;
     }
 
-    private static (Complex[] Fitted, double[] Rc) Fit(Spectrum s, int m, LinKkParameters p)
+    private static (Complex[] Fitted, double[] Rc) Fit(Spectrum s, double[] omega, double[] modulus, int m, LinKkParameters p)
     {
         int n = s.Count;
         var tau = TimeConstants(s.Frequency, m);
-        var omega = s.Frequency.Select(f => 2 * Math.PI * f).ToArray();
-        var modulus = Enumerable.Range(0, n).Select(s.Modulus).ToArray();
-        Complex Kernel(int i, int k) => 1 / new Complex(1, omega[i] * tau[k]);
+        // Kernel of each RC element, 1/(1 + jωτ) = (1 − jωτ)/(1 + ω²τ²), once per M.
+        var kre = new double[n, m];
+        var kim = new double[n, m];
+        for (int i = 0; i < n; i++)
+        {
+            for (int k = 0; k < m; k++)
+            {
+                double x = omega[i] * tau[k], d = 1 / (1 + x * x);
+                kre[i, k] = d;
+                kim[i, k] = -x * d;
+            }
+        }
         int extra = p.AddCapacitance ? 2 : 1; // L, and 1/C
         double r0, l, invC = 0;
         double[] rc;
 
-        // Columns: [R0, R_1..R_M, L, (1/C)] on rows weighted by 1/|Z|.
-        var are = Matrix<double>.Build.Dense(n, 1 + m + extra, (i, c) => c == 0 ? 1 / modulus[i] : c <= m ? Kernel(i, c - 1).Real / modulus[i] : 0);
-        var aim = Matrix<double>.Build.Dense(n, 1 + m + extra, (i, c) => c == 0 ? 0 : c <= m ? Kernel(i, c - 1).Imaginary / modulus[i] : c == m + 1 ? omega[i] / modulus[i] : -1 / (omega[i] * modulus[i]));
+        // Columns: [R0, R_1..R_M, L, (1/C)] on rows weighted by 1/|Z|; a block holds the columns a fit uses.
+        Matrix<double> Real(int first, int count) => Matrix<double>.Build.Dense(n, count, (i, c) => (c + first) switch
+        {
+            0 => 1 / modulus[i],
+            var col when col <= m => kre[i, col - 1] / modulus[i],
+            _ => 0,
+        });
+        Matrix<double> Imaginary(int first, int count) => Matrix<double>.Build.Dense(n, count, (i, c) => (c + first) switch
+        {
+            0 => 0,
+            var col when col <= m => kim[i, col - 1] / modulus[i],
+            var col when col == m + 1 => omega[i] / modulus[i],
+            _ => -1 / (omega[i] * modulus[i]),
+        });
         var bre = Vector<double>.Build.Dense(n, i => s.ZReal[i] / modulus[i]);
         var bim = Vector<double>.Build.Dense(n, i => s.ZImag[i] / modulus[i]);
 
@@ -137,33 +160,47 @@ public static class LinKk
         {
             case LinKkFit.Real:
             {
-                var x = LeastSquaresMinimumNorm(are.SubMatrix(0, n, 0, 1 + m), bre);
+                var x = LeastSquaresMinimumNorm(Real(0, 1 + m), bre);
                 r0 = x[0];
                 rc = x.SubVector(1, m).ToArray();
-                var residual = Vector<double>.Build.Dense(n, i => (s.ZImag[i] - Enumerable.Range(0, m).Sum(k => rc[k] * Kernel(i, k).Imaginary)) / modulus[i]);
-                var y = LeastSquaresMinimumNorm(aim.SubMatrix(0, n, 1 + m, extra), residual);
+                var residual = Vector<double>.Build.Dense(n, i =>
+                {
+                    double sum = 0;
+                    for (int k = 0; k < m; k++)
+                    {
+                        sum += rc[k] * kim[i, k];
+                    }
+                    return (s.ZImag[i] - sum) / modulus[i];
+                });
+                var y = LeastSquaresMinimumNorm(Imaginary(1 + m, extra), residual);
                 l = y[0];
                 invC = p.AddCapacitance ? y[1] : 0;
                 break;
             }
             case LinKkFit.Imaginary:
             {
-                var x = LeastSquaresMinimumNorm(aim.SubMatrix(0, n, 1, m + extra), bim);
+                var x = LeastSquaresMinimumNorm(Imaginary(1, m + extra), bim);
                 rc = x.SubVector(0, m).ToArray();
                 l = x[m];
                 invC = p.AddCapacitance ? x[m + 1] : 0;
                 double weights = 0, sum = 0;
                 for (int i = 0; i < n; i++)
                 {
-                    double w = 1 / (modulus[i] * modulus[i]);
+                    double w = 1 / (modulus[i] * modulus[i]), fittedRc = 0;
+                    for (int k = 0; k < m; k++)
+                    {
+                        fittedRc += rc[k] * kre[i, k];
+                    }
                     weights += w;
-                    sum += w * (s.ZReal[i] - Enumerable.Range(0, m).Sum(k => rc[k] * Kernel(i, k).Real));
+                    sum += w * (s.ZReal[i] - fittedRc);
                 }
                 r0 = sum / weights;
                 break;
             }
             default:
             {
+                var are = Real(0, 1 + m + extra);
+                var aim = Imaginary(0, 1 + m + extra);
                 var x = LeastSquaresMinimumNorm(are.TransposeThisAndMultiply(are) + aim.TransposeThisAndMultiply(aim), are.TransposeThisAndMultiply(bre) + aim.TransposeThisAndMultiply(bim));
                 r0 = x[0];
                 rc = x.SubVector(1, m).ToArray();
@@ -176,12 +213,13 @@ public static class LinKk
         var fitted = new Complex[n];
         for (int i = 0; i < n; i++)
         {
-            Complex z = r0 + new Complex(0, omega[i] * l) - new Complex(0, invC / omega[i]);
+            double re = r0, im = omega[i] * l - invC / omega[i];
             for (int k = 0; k < m; k++)
             {
-                z += rc[k] * Kernel(i, k);
+                re += rc[k] * kre[i, k];
+                im += rc[k] * kim[i, k];
             }
-            fitted[i] = z;
+            fitted[i] = new Complex(re, im);
         }
         return (fitted, rc);
     }
@@ -189,10 +227,15 @@ public static class LinKk
     /// <summary>The minimum-norm least-squares solution through the SVD, with numpy's pinv cut-off (1e-15 · s_max).</summary>
     internal static Vector<double> LeastSquaresMinimumNorm(Matrix<double> a, Vector<double> b)
     {
-        var svd = a.Svd(computeVectors: true);
+        // A tall system goes through a thin QR first (A = QR, Q n×k, R k×k) and the SVD of the small R: the singular
+        // values and right vectors are A's, without forming A's n×n left vectors.
+        var (small, rhs) = a.RowCount > a.ColumnCount && a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin) is var qr
+            ? (qr.R, qr.Q.TransposeThisAndMultiply(b))
+            : (a, b);
+        var svd = small.Svd(computeVectors: true);
         var s = svd.S;
         double cutoff = 1e-15 * s.Maximum();
-        var utb = svd.U.TransposeThisAndMultiply(b);
+        var utb = svd.U.TransposeThisAndMultiply(rhs);
         var x = Vector<double>.Build.Dense(a.ColumnCount);
         for (int i = 0; i < s.Count; i++)
         {
