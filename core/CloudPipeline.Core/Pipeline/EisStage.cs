@@ -96,6 +96,6 @@ public static class EisStage
                     parameters = f.Parameters.Select(p => new { p.Name, p.Unit, p.Value, p.StandardError, p.Lower95, p.Upper95, p.Fixed, p.AtBound }),
                 }
                 : null,
-        }, new JsonSerializerOptions(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        }, Provenance.ReportJsonOptions);
     }
 }

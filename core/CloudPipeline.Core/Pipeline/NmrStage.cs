@@ -197,7 +197,7 @@ public static class NmrStage
                 skinDepth = new { metres = li.SkinDepth.SkinDepthM, resistivityOhmM = li.SkinDepth.ResistivityOhmM, frequencyHz = li.SkinDepth.FrequencyHz, depositThicknessM = li.SkinDepth.DepositThicknessM, factor = li.SkinDepth.Factor, flag = li.SkinDepth.Flag },
                 intensities = "semi-quantitative: areas are not converted to lithium amounts (counter electrode and RF skin depth, nmr spec §4 step 10)",
             },
-        }, new JsonSerializerOptions(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        }, Provenance.ReportJsonOptions);
     }
 
     private static string Csv(double[] ppm, double[] y)

@@ -20,6 +20,10 @@ public static class Provenance
     /// <summary>Lowercase hex SHA-256 of bytes.</summary>
     public static string Sha256(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
+    /// <summary>The serializer settings of a stage's JSON report: the manifest's (camelCase) with NaN and ±∞ written as strings.</summary>
+    public static JsonSerializerOptions ReportJsonOptions { get; } =
+        new(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>The hash of a parameter object's canonical JSON: equal parameters give equal hashes, any change a new one.</summary>
     public static string ParameterHash<T>(T parameters) =>
         Sha256(JsonSerializer.SerializeToUtf8Bytes(parameters, ExperimentManifest.JsonOptions))[..16];

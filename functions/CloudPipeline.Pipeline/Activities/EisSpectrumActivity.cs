@@ -79,57 +79,35 @@ public sealed class EisSpectrumActivity : TaskActivity<DatasetInput, IReadOnlyLi
 
     private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, string label, EisReport report, EisSettings settings, string prefix, Spectrum spectrum)
     {
-        var now = _time.GetUtcNow();
-        string inputs = JsonSerializer.Serialize(new[] { new InputReference(dataset.BlobName, dataset.Sha256) });
-        string file = Keys.Escape(label);
-        string hash = Provenance.ParameterHash(settings);
-        ResultRecord Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null) => new()
-        {
-            Site = request.Site,
-            Experiment = request.Experiment,
-            CellId = cellId,
-            Technique = "eis",
-            Stage = algorithm.Split('@')[0],
-            Quantity = $"{file}:{quantity}",
-            Value = value,
-            Text = text,
-            Unit = unit,
-            Uncertainty = uncertainty,
-            Algorithm = algorithm.Split('@')[0],
-            Version = algorithm.Split('@')[1],
-            ParameterHash = hash,
-            Inputs = inputs,
-            ArtifactPrefix = prefix,
-            Flags = flags,
-            ComputedAt = now,
-        };
+        var results = new ResultRows(request.Site, request.Experiment, cellId, "eis", Keys.Escape(label), Provenance.ParameterHash(settings),
+            JsonSerializer.Serialize(new[] { new InputReference(dataset.BlobName, dataset.Sha256) }), prefix, _time.GetUtcNow());
         var v = report.Validation;
         var d = report.Drt;
         var rows = new List<ResultRecord>
         {
-            Row("linKkMu", v.Mu, "1", LinKkResult.AlgorithmVersion, flags: v.Passed ? "" : "KK_FAIL"),
-            Row("linKkVerdict", double.NaN, "", LinKkResult.AlgorithmVersion, v.Passed ? "pass" : "KK_FAIL", flags: v.Passed ? "" : "KK_FAIL"),
-            Row("drtRInfinity", d.RInfinity, "Ohm", DrtResult.AlgorithmVersion),
-            Row("drtPolarisationResistance", d.PolarisationResistance, "Ohm", DrtResult.AlgorithmVersion),
-            Row("drtInterphaseResistance", d.InterphaseResistance, "Ohm", DrtResult.AlgorithmVersion),
+            results.Row("linKkMu", v.Mu, "1", LinKkResult.AlgorithmVersion, flags: v.Passed ? "" : "KK_FAIL"),
+            results.Row("linKkVerdict", double.NaN, "", LinKkResult.AlgorithmVersion, v.Passed ? "pass" : "KK_FAIL", flags: v.Passed ? "" : "KK_FAIL"),
+            results.Row("drtRInfinity", d.RInfinity, "Ohm", DrtResult.AlgorithmVersion),
+            results.Row("drtPolarisationResistance", d.PolarisationResistance, "Ohm", DrtResult.AlgorithmVersion),
+            results.Row("drtInterphaseResistance", d.InterphaseResistance, "Ohm", DrtResult.AlgorithmVersion),
         };
         if (spectrum.Columns.TryGetValue("time/s", out var time) && time.Length > 0 && double.IsFinite(time[0]))
         {
-            rows.Add(Row("startTimeS", time[0], "s", EisFormatsVersion));
+            rows.Add(results.Row("startTimeS", time[0], "s", EisFormatsVersion));
         }
         if (d.InterphaseAsr is { } asr)
         {
-            rows.Add(Row("drtInterphaseAsr", asr, "Ohm cm2", DrtResult.AlgorithmVersion));
+            rows.Add(results.Row("drtInterphaseAsr", asr, "Ohm cm2", DrtResult.AlgorithmVersion));
         }
         if (d.Peak is { } peak)
         {
-            rows.Add(Row("drtPeakLog10Tau", peak.RefinedLog10Tau, "log10 s", DrtResult.AlgorithmVersion));
+            rows.Add(results.Row("drtPeakLog10Tau", peak.RefinedLog10Tau, "log10 s", DrtResult.AlgorithmVersion));
         }
         if (report.Fit is { } fit)
         {
             string flags = string.Join(',', fit.Flags);
-            rows.Add(Row("fitChiSquare", fit.ChiSquare, "1", CircuitFitResult.AlgorithmVersion, fit.Circuit, flags: flags));
-            rows.AddRange(fit.Parameters.Select(p => Row($"fit:{p.Name}", p.Value, p.Unit, CircuitFitResult.AlgorithmVersion, fit.Circuit, double.IsNaN(p.StandardError) ? null : p.StandardError, flags)));
+            rows.Add(results.Row("fitChiSquare", fit.ChiSquare, "1", CircuitFitResult.AlgorithmVersion, fit.Circuit, flags: flags));
+            rows.AddRange(fit.Parameters.Select(p => results.Row($"fit:{p.Name}", p.Value, p.Unit, CircuitFitResult.AlgorithmVersion, fit.Circuit, double.IsNaN(p.StandardError) ? null : p.StandardError, flags)));
         }
         return rows;
     }

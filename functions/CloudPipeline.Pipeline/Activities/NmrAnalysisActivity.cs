@@ -75,61 +75,39 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
 
     private List<ResultRecord> Rows(NmrFolder input, string? cellId, NmrFolderFiles files, NmrReport report, NmrSettings settings, string prefix)
     {
-        var now = time.GetUtcNow();
-        string inputs = JsonSerializer.Serialize(files.Data.Values.OrderBy(d => d.Path, StringComparer.Ordinal).Select(d => new InputReference(d.BlobName, d.Sha256)));
-        string folder = Keys.Escape(input.Folder.Length == 0 ? "_root" : input.Folder);
-        string hash = Provenance.ParameterHash(settings);
-        ResultRecord Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null) => new()
-        {
-            Site = input.Site,
-            Experiment = input.Experiment,
-            CellId = cellId,
-            Technique = "nmr",
-            Stage = algorithm.Split('@')[0],
-            Quantity = $"{folder}:{quantity}",
-            Value = value,
-            Text = text,
-            Unit = unit,
-            Uncertainty = uncertainty,
-            Algorithm = algorithm.Split('@')[0],
-            Version = algorithm.Split('@')[1],
-            ParameterHash = hash,
-            Inputs = inputs,
-            ArtifactPrefix = prefix,
-            Flags = flags,
-            ComputedAt = now,
-        };
+        var results = new ResultRows(input.Site, input.Experiment, cellId, "nmr", Keys.Escape(input.Folder.Length == 0 ? "_root" : input.Folder), Provenance.ParameterHash(settings),
+            JsonSerializer.Serialize(files.Data.Values.OrderBy(d => d.Path, StringComparer.Ordinal).Select(d => new InputReference(d.BlobName, d.Sha256))), prefix, time.GetUtcNow());
         var rows = new List<ResultRecord>();
         if (report.Dataset.Fid?.AcquiredAt is { } acquired)
         {
-            rows.Add(Row("acquiredAt", acquired.ToUnixTimeMilliseconds() / 1000.0, "s since 1970-01-01 UTC", ProcessedNmr.AlgorithmVersion, acquired.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+            rows.Add(results.Row("acquiredAt", acquired.ToUnixTimeMilliseconds() / 1000.0, "s since 1970-01-01 UTC", ProcessedNmr.AlgorithmVersion, acquired.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
         }
         if (report.Processing is { } p)
         {
             string flags = string.Join(',', p.Flags);
-            rows.Add(Row("phaseP0", p.P0, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
-            rows.Add(Row("phaseP1", p.P1, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
+            rows.Add(results.Row("phaseP0", p.P0, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
+            rows.Add(results.Row("phaseP1", p.P1, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
         }
         if (report.VendorCorrelation is { } c)
         {
-            rows.Add(Row("vendorCorrelation", c, "1", ProcessedNmr.AlgorithmVersion));
+            rows.Add(results.Row("vendorCorrelation", c, "1", ProcessedNmr.AlgorithmVersion));
         }
         for (int k = 0; k < Math.Min(5, report.Peaks.Count); k++)
         {
-            rows.Add(Row($"peak{k + 1}Ppm", report.Peaks[k].Ppm, "ppm", ProcessedNmr.AlgorithmVersion));
+            rows.Add(results.Row($"peak{k + 1}Ppm", report.Peaks[k].Ppm, "ppm", ProcessedNmr.AlgorithmVersion));
         }
         if (report.LiMetal is { } li)
         {
             string flags = string.Join(',', li.Flags);
-            rows.Add(Row("liMetalRSquared", li.RSquared, "1", LiMetalResult.AlgorithmVersion, li.Status, flags: flags));
-            rows.Add(Row("liMetalReferenceShift", li.ReferenceShiftPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
-            rows.Add(Row("skinDepth", li.SkinDepth.SkinDepthM * 1e6, "um", LiMetalResult.AlgorithmVersion, li.SkinDepth.Flag, flags: flags));
+            rows.Add(results.Row("liMetalRSquared", li.RSquared, "1", LiMetalResult.AlgorithmVersion, li.Status, flags: flags));
+            rows.Add(results.Row("liMetalReferenceShift", li.ReferenceShiftPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
+            rows.Add(results.Row("skinDepth", li.SkinDepth.SkinDepthM * 1e6, "um", LiMetalResult.AlgorithmVersion, li.SkinDepth.Flag, flags: flags));
             for (int k = 0; k < li.Components.Count; k++)
             {
                 var comp = li.Components[k];
-                rows.Add(Row($"liMetalComponent{k + 1}Ppm", comp.CentrePpm, "ppm", LiMetalResult.AlgorithmVersion, $"{comp.Label} ({li.LookupVersion})", comp.CentreSe, flags));
-                rows.Add(Row($"liMetalComponent{k + 1}Fwhm", comp.FwhmPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
-                rows.Add(Row($"liMetalComponent{k + 1}AreaFraction", comp.AreaFraction, "1", LiMetalResult.AlgorithmVersion, "semi-quantitative", flags: flags));
+                rows.Add(results.Row($"liMetalComponent{k + 1}Ppm", comp.CentrePpm, "ppm", LiMetalResult.AlgorithmVersion, $"{comp.Label} ({li.LookupVersion})", comp.CentreSe, flags));
+                rows.Add(results.Row($"liMetalComponent{k + 1}Fwhm", comp.FwhmPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
+                rows.Add(results.Row($"liMetalComponent{k + 1}AreaFraction", comp.AreaFraction, "1", LiMetalResult.AlgorithmVersion, "semi-quantitative", flags: flags));
             }
         }
         return rows;
