@@ -52,7 +52,7 @@ public sealed class SyntheticNmrTests
     public void Frequency_domain_oracle_shifted_by_3_ppm_is_referenced_back_with_widths_within_ten_percent()
     {
         // Spec item 16: 4096 points 350→150 ppm, lines at 248/253/266 ppm (245/250/263 + 3), σ 0.005.
-        var s = NmrSimulation.Spectrum([new(248, 6, 1.0), new(253, 8, 0.35), new(266, 12, 0.25)], 350, 150, 4096, 0.005, seed: 3);
+        var s = SyntheticSeries.Spectrum([new(248, 6, 1.0), new(253, 8, 0.35), new(266, 12, 0.25)], 350, 150, 4096, 0.005, seed: 3);
         var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
         Assert.Equal(-3.0, r.ReferenceShiftPpm, 0.2);
         Assert.Equal([245, 250, 263], r.Components.Select(c => c.RoundedPpm));
@@ -109,7 +109,7 @@ public sealed class SyntheticNmrTests
     {
         // Spec item 19.
         var lines = new SimulatedLine[] { new(300, 0.5, 1), new(270, 0.5, 0.5), new(240, 0.5, 0.8), new(210, 0.5, 0.3), new(180, 0.5, 0.6) };
-        var s = NmrSimulation.Spectrum(lines, 350, 150, 4096, 0.005, seed: 2);
+        var s = SyntheticSeries.Spectrum(lines, 350, 150, 4096, 0.005, seed: 2);
         int n = s.Count;
         var truth = Enumerable.Range(0, n).Select(i => { double u = 2.0 * i / (n - 1) - 1; return 0.05 + 0.02 * u - 0.03 * u * u + 0.02 * u * u * u; }).ToArray();
         var y = s.Real.Select((v, i) => v + truth[i]).ToArray();
@@ -130,7 +130,7 @@ public sealed class SyntheticNmrTests
         {
             Assert.Equal(j * 0.20523e12, StejskalTanner.B(g[j - 1], 1e-3, 60e-3, Gyromagnetic.F19), j * 0.20523e12 * 1e-4);
         }
-        Assert.Equal(0.01400, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19)[^1], 0.00001);
+        Assert.Equal(0.01400, SyntheticSeries.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19)[^1], 0.00001);
     }
 
     [Fact]
@@ -138,13 +138,13 @@ public sealed class SyntheticNmrTests
     {
         // The acceptance: 16 steps to 2946 G/cm, Δ 60 ms, δ 1 ms; noise-free within 0.1 % (spec), noisy within 1 %.
         var g = Enumerable.Range(1, 16).Select(j => 2946 * 0.01 * Math.Sqrt(j / 16.0)).ToArray();
-        var exact = StejskalTanner.Fit(g, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19), 1e-3, 60e-3, Gyromagnetic.F19);
+        var exact = StejskalTanner.Fit(g, SyntheticSeries.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19), 1e-3, 60e-3, Gyromagnetic.F19);
         Assert.Equal(1.3e-12, exact.DiffusionM2PerS, 1.3e-12 * 0.001);
         Assert.Empty(exact.Flags);
-        var noisy = StejskalTanner.Fit(g, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19, 1, 0.002, seed: 4), 1e-3, 60e-3, Gyromagnetic.F19);
+        var noisy = StejskalTanner.Fit(g, SyntheticSeries.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19, 1, 0.002, seed: 4), 1e-3, 60e-3, Gyromagnetic.F19);
         Assert.Equal(1.3e-12, noisy.DiffusionM2PerS, 1.3e-12 * 0.01);
         Assert.True(noisy.DiffusionSe > 0 && noisy.DiffusionSe < 0.01 * 1.3e-12, $"SE {noisy.DiffusionSe}");
-        var spec = StejskalTanner.Fit(g, NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19, 1, 0.01, seed: 8), 1e-3, 60e-3, Gyromagnetic.F19);
+        var spec = StejskalTanner.Fit(g, SyntheticSeries.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19, 1, 0.01, seed: 8), 1e-3, 60e-3, Gyromagnetic.F19);
         Assert.Equal(1.3e-12, spec.DiffusionM2PerS, 1.3e-12 * 0.06); // spec item 20: σ 0.01 → within 6 %
     }
 
@@ -152,8 +152,8 @@ public sealed class SyntheticNmrTests
     public void A_biexponential_decay_is_flagged_non_monoexponential()
     {
         var g = Enumerable.Range(1, 16).Select(j => 29.46 * Math.Sqrt(j / 16.0)).ToArray();
-        var fast = NmrSimulation.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19);
-        var slow = NmrSimulation.Attenuation(g, 0.13e-12, 1e-3, 60e-3, Gyromagnetic.F19);
+        var fast = SyntheticSeries.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19);
+        var slow = SyntheticSeries.Attenuation(g, 0.13e-12, 1e-3, 60e-3, Gyromagnetic.F19);
         var fit = StejskalTanner.Fit(g, fast.Zip(slow, (a, b) => 0.7 * a + 0.3 * b).ToArray(), 1e-3, 60e-3, Gyromagnetic.F19);
         Assert.Contains("non_monoexponential", fit.Flags);
     }

@@ -43,34 +43,17 @@ public static class Baselines
             work[j] = sum / block;
             centres[j] = n == 1 ? 0 : 2.0 * (j * block + (block - 1) / 2.0) / (n - 1) - 1;
         }
-        // Least squares through the precomputed pseudo-inverse P = (AᵀA)⁻¹Aᵀ: each iteration is then two passes over m points.
-        var design = Design(centres, degree);
-        var pseudoInverse = design.TransposeThisAndMultiply(design).Inverse().TransposeAndMultiply(design).ToArray();
-        int p = degree + 1;
-        var coefficients = new double[p];
+        // The abscissa is fixed, so the fit is factorised once (the shared PolynomialSmoother): each iteration is two passes.
+        var smoother = new Numerics.PolynomialSmoother(centres, degree);
         var fit = new double[m];
         double previous = double.NaN;
         for (int iteration = 0; iteration < maxIterations; iteration++)
         {
-            for (int c = 0; c < p; c++)
-            {
-                double sum = 0;
-                for (int i = 0; i < m; i++)
-                {
-                    sum += pseudoInverse[c, i] * work[i];
-                }
-                coefficients[c] = sum;
-            }
+            smoother.Smooth(work, fit);
             double residualSum = 0, residualSum2 = 0;
             for (int i = 0; i < m; i++)
             {
-                double u = centres[i], v = 0;
-                for (int c = p - 1; c >= 0; c--)
-                {
-                    v = v * u + coefficients[c];
-                }
-                fit[i] = v;
-                double r = work[i] - v;
+                double r = work[i] - fit[i];
                 residualSum += r;
                 residualSum2 += r * r;
             }
@@ -85,6 +68,8 @@ public static class Baselines
                 work[i] = Math.Min(work[i], fit[i] + sigma);
             }
         }
+        // The fitted values are a polynomial of the degree: its coefficients, to evaluate it at every point.
+        var coefficients = Design(centres, degree).QR().Solve(Vector<double>.Build.Dense(fit)).ToArray();
         return Evaluate(coefficients, n);
     }
 

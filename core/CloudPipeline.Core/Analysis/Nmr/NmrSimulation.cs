@@ -10,8 +10,7 @@ namespace CloudPipeline.Core.Analysis.Nmr;
 public sealed record SimulatedLine(double CentrePpm, double FwhmPpm, double Height);
 
 /// <summary>
-/// Synthetic NMR data in the canonical form of nmr spec §0, for <c>cloudpipeline simulate nmr</c>, the benchmarks and
-/// the oracles: <c>fid[n] = Σ a_j·exp(−2πi·ν_j·n·DW − π·w_j·n·DW)</c>, ν_j = (δ_j − δ_carrier)·SF, w_j = FWHM·SF.
+/// Synthetic NMR data in the canonical form of nmr spec §0, for the benchmarks and the oracles: <c>fid[n] = Σ a_j·exp(−2πi·ν_j·n·DW − π·w_j·n·DW)</c>, ν_j = (δ_j − δ_carrier)·SF, w_j = FWHM·SF.
 /// </summary>
 public static class NmrSimulation
 {
@@ -42,29 +41,6 @@ public static class NmrSimulation
             }
         }
         return new NmrFid("simulated", "simulated-fid", data, spectralWidthHz, frequencyMHz, carrierPpm, 0, nucleus, new Dictionary<string, string>(), []);
-    }
-
-    /// <summary>A frequency-domain spectrum of Lorentzians on <paramref name="points"/> points from <paramref name="leftPpm"/> to <paramref name="rightPpm"/>, with Gaussian noise.</summary>
-    public static NmrSpectrum Spectrum(IReadOnlyList<SimulatedLine> lines, double leftPpm, double rightPpm, int points, double noise = 0, int seed = 1, double frequencyMHz = 77.8)
-    {
-        ArgumentNullException.ThrowIfNull(lines);
-        var random = new Random(seed);
-        double step = (leftPpm - rightPpm) / (points - 1);
-        var y = new double[points];
-        for (int k = 0; k < points; k++)
-        {
-            double x = leftPpm - k * step;
-            y[k] = lines.Sum(l => LineshapeFitter.Evaluate(LineshapeKind.Lorentzian, l.Height, l.CentrePpm, l.FwhmPpm, 1, x)) + (noise > 0 ? noise * Gaussian(random) : 0);
-        }
-        return new NmrSpectrum("simulated", y, null, leftPpm, step * points * frequencyMHz, frequencyMHz);
-    }
-
-    /// <summary>A PFG attenuation series S(g) = S₀·exp(−b·D) with Gaussian noise relative to S₀.</summary>
-    public static double[] Attenuation(IReadOnlyList<double> gradientsTPerM, double diffusionM2PerS, double deltaSmall, double deltaBig, double gamma, double s0 = 1, double relativeNoise = 0, int seed = 1)
-    {
-        ArgumentNullException.ThrowIfNull(gradientsTPerM);
-        var random = new Random(seed);
-        return gradientsTPerM.Select(g => s0 * Math.Exp(-StejskalTanner.B(g, deltaSmall, deltaBig, gamma) * diffusionM2PerS) + s0 * relativeNoise * Gaussian(random)).ToArray();
     }
 
     private static double Gaussian(Random random) =>

@@ -102,18 +102,12 @@ public static class Phasing
     }
 
     /// <summary>
-    /// The ACME score of a phase: entropy of the normalised first derivative of the real part R = Re(S')/max|S| plus
-    /// γ·Σ min(R, 0)², over the points of <paramref name="mask"/> (all points when null).
-    /// </summary>
-    public static double AcmeScore(Complex[] spectrum, double p0, double p1, bool[]? mask = null) => new AcmeProblem(spectrum, mask).Score(p0, p1);
-
-    /// <summary>
     /// The points automatic phasing scores: those within <paramref name="margin"/> points of a point whose magnitude
     /// exceeds 5σ (σ the robust noise of spec §3 over the real and imaginary parts). Baseline noise rotates with the
     /// phase without being misphased, and on a wide, mostly empty spectrum its share of the entropy and the penalty
     /// swamps the lines'; where there is no noise every point counts.
     /// </summary>
-    public static bool[] SignalMask(Complex[] spectrum, int margin = 0)
+    private static bool[] SignalMask(Complex[] spectrum, int margin = 0)
     {
         ArgumentNullException.ThrowIfNull(spectrum);
         int n = spectrum.Length;
