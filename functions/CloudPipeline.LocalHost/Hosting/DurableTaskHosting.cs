@@ -51,6 +51,11 @@ internal static partial class DurableTaskHosting
                 LeaseRenewInterval = host.LeaseInterval / 3,
                 ExtendedSessionsEnabled = host.ExtendedSessionIdleTimeout > TimeSpan.Zero,
                 ExtendedSessionIdleTimeout = host.ExtendedSessionIdleTimeout > TimeSpan.Zero ? host.ExtendedSessionIdleTimeout : TimeSpan.FromSeconds(30),
+                // Instance-table writes carry the ETag the episode read. Without it, a host that loses a partition while
+                // it commits an episode can write "Running" over the "Completed" that the partition's new owner has
+                // just written for the next episode; the instance then reads Running for ever although its history
+                // has ended (seen in the three-host scale-out test; durabletask issue 1252 and the setting's remarks).
+                UseInstanceTableEtag = true,
                 LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             });
         });

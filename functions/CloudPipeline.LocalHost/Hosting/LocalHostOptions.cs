@@ -37,9 +37,8 @@ public sealed class LocalHostOptions
     /// How long an orchestration's history stays in memory after an episode (Durable Task's extended sessions), so
     /// the next episode of an orchestration that waits for events does not read its history again. Zero (the
     /// default) turns extended sessions off: with several hosts, the provider waits for open sessions before it
-    /// hands a partition over, and partitions move while hosts start and stop; a scale-out test saw one orchestration
-    /// of 300 stay Running for minutes after its activity had finished. Turn it on (e.g. 30 s) for one host with
-    /// large fan-outs (5,000 activities: 277 s instead of 349 s).
+    /// hands a partition over, and partitions move while hosts start and stop. Turn it on (e.g. 30 s) for one host
+    /// with large fan-outs (5,000 activities: 277 s instead of 349 s).
     /// </summary>
     public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.Zero;
 

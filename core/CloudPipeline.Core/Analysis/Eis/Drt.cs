@@ -168,7 +168,7 @@ public static class Drt
         var normal = new RegularisedNormalEquations(design, 2 * n, columns, b, penalty);
         double lambda = p.Selection switch
         {
-            LambdaSelection.Gcv => LambdaGrid().MinBy(l => Gcv(a, b, penalty, l)),
+            LambdaSelection.Gcv => new TikhonovGcv(a, b, penalty).Minimum(LambdaGrid()),
             LambdaSelection.LCurve => LCurveCorner(a, b, penalty, normal),
             _ => p.Lambda,
         };
@@ -221,17 +221,6 @@ public static class Drt
             }
         }
         return m;
-    }
-
-    private static double Gcv(Matrix<double> a, Vector<double> b, Matrix<double> penalty, double lambda)
-    {
-        var normal = a.TransposeThisAndMultiply(a) + penalty.TransposeThisAndMultiply(penalty) * lambda;
-        var cholesky = normal.Cholesky();
-        var x = cholesky.Solve(a.TransposeThisAndMultiply(b));
-        double trace = cholesky.Solve(a.TransposeThisAndMultiply(a)).Trace();
-        double residual = (b - a * x).L2Norm();
-        int n = b.Count;
-        return n * residual * residual / Math.Pow(n - trace, 2);
     }
 
     private static double LCurveCorner(Matrix<double> a, Vector<double> b, Matrix<double> penalty, RegularisedNormalEquations normal)
