@@ -64,13 +64,8 @@ public class MriDriftBenchmarks
         {
             return null;
         }
-        var series = ProfileSeries.Create(Directory.GetFiles(folder, "MRI*.txt").Select(f =>
-        {
-            using var reader = File.OpenText(f);
-            return TopSpinProfileReader.Read(reader, Path.GetFileName(f));
-        }));
-        using var pol = File.OpenText(Path.Combine(folder, "POL.txt"));
-        return (series, DelimitedTimeSeriesReader.Read(pol, "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, 0.2827433));
+        var series = ProfileSeries.Create(Directory.GetFiles(folder, "MRI*.txt").Select(f => TopSpinProfileReader.Read(File.ReadAllText(f), Path.GetFileName(f))));
+        return (series, DelimitedTimeSeriesReader.Read(File.ReadAllText(Path.Combine(folder, "POL.txt")), "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, 0.2827433));
     }
 
     private static string? FindShared(string relative)

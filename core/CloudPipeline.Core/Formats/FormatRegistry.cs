@@ -81,7 +81,7 @@ public sealed class FormatRegistry
 
         public IdentifiedFile Read(string fileName, byte[] content)
         {
-            var profile = TopSpinProfileReader.Read(new StringReader(Encoding.UTF8.GetString(content)), fileName);
+            var profile = TopSpinProfileReader.Read(Encoding.UTF8.GetString(content), fileName);
             return new IdentifiedFile(FormatId, "mri", "profile", $"TopSpinProfileReader {TopSpinProfileReader.Version}",
                 $"{profile.Size} points, EXPNO {profile.ExpNo}", profile.Size,
                 [$"intensity (a.u.), {profile.LeftPpm} → {profile.RightPpm} ppm"],
@@ -118,7 +118,7 @@ public sealed class FormatRegistry
 
         public IdentifiedFile Read(string fileName, byte[] content)
         {
-            var series = DelimitedTimeSeriesReader.Read(new StringReader(Encoding.UTF8.GetString(content)), fileName, DelimitedTimeSeriesLayout.ZahnerPolarisation, 1.0);
+            var series = DelimitedTimeSeriesReader.Read(Encoding.UTF8.GetString(content), fileName, DelimitedTimeSeriesLayout.ZahnerPolarisation, 1.0);
             string Row(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"t = {(series.Time[i] + series.StartOffset) / 3600:G10} h, V = {series.Voltage[i]:G10} V, j = {series.Current[i] * 1e3:G10} mA/cm²");
             return new IdentifiedFile(FormatId, "electrochemistry", "polarisation", $"DelimitedTimeSeriesReader {DelimitedTimeSeriesReader.Version}",

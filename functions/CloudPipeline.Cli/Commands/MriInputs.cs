@@ -24,7 +24,7 @@ internal static class MriInputs
             {
                 continue;
             }
-            profiles.Add(TopSpinProfileReader.Read(new StringReader(text), file.Name));
+            profiles.Add(TopSpinProfileReader.Read(text, file.Name));
             inputs.Add(new InputReference(file.Name, Provenance.Sha256(bytes)));
         }
         if (profiles.Count == 0)
@@ -33,7 +33,7 @@ internal static class MriInputs
         }
         var voltageBytes = File.ReadAllBytes(voltageFile.FullName);
         inputs.Add(new InputReference(voltageFile.Name, Provenance.Sha256(voltageBytes)));
-        var voltage = DelimitedTimeSeriesReader.Read(new StringReader(System.Text.Encoding.UTF8.GetString(voltageBytes)), voltageFile.Name,
+        var voltage = DelimitedTimeSeriesReader.Read(System.Text.Encoding.UTF8.GetString(voltageBytes), voltageFile.Name,
             DelimitedTimeSeriesLayout.ZahnerPolarisation, manifest.ElectrodeAreaCm2 ?? 1.0);
         return (ProfileSeries.Create(profiles), voltage, inputs);
     }

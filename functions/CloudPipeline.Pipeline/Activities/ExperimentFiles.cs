@@ -61,7 +61,7 @@ public sealed class ExperimentFiles
     {
         var voltage = Voltage ?? throw new InvalidOperationException("The experiment has no polarisation record.");
         var text = (await _raw.GetBlobClient(voltage.BlobName).DownloadContentAsync(ct)).Value.Content.ToString();
-        return DelimitedTimeSeriesReader.Read(new StringReader(text), voltage.Path, DelimitedTimeSeriesLayout.ZahnerPolarisation, manifest.ElectrodeAreaCm2 ?? 1.0);
+        return DelimitedTimeSeriesReader.Read(text, voltage.Path, DelimitedTimeSeriesLayout.ZahnerPolarisation, manifest.ElectrodeAreaCm2 ?? 1.0);
     }
 
     /// <summary>The profile series.</summary>
@@ -71,7 +71,7 @@ public sealed class ExperimentFiles
         await Parallel.ForEachAsync(Enumerable.Range(0, Profiles.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
         {
             var text = Encoding.UTF8.GetString((await _raw.GetBlobClient(Profiles[i].BlobName).DownloadContentAsync(token)).Value.Content.ToMemory().Span);
-            profiles[i] = TopSpinProfileReader.Read(new StringReader(text), Path.GetFileName(Profiles[i].Path));
+            profiles[i] = TopSpinProfileReader.Read(text, Path.GetFileName(Profiles[i].Path));
         });
         return ProfileSeries.Create(profiles);
     }

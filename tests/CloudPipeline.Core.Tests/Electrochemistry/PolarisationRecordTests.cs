@@ -139,12 +139,12 @@ public sealed class PolarisationRecordTests
     public void A_malformed_record_names_file_line_and_field()
     {
         var ex = Assert.Throws<InstrumentFileException>(() => DelimitedTimeSeriesReader.Read(
-            new StringReader("2.5\t0.1\t0.09\r\n2.6\tx\t0.09\r\n"), "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, 0.28));
+            "2.5\t0.1\t0.09\r\n2.6\tx\t0.09\r\n", "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, 0.28));
         Assert.Equal(2, ex.Line);
         Assert.Contains("POL.txt, line 2, field 'voltage (column 2)'", ex.Message, StringComparison.Ordinal);
 
-        var few = Assert.Throws<InstrumentFileException>(() => DelimitedTimeSeriesReader.Read(new StringReader("2.5\t0.1\r\n"), "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, 0.28));
+        var few = Assert.Throws<InstrumentFileException>(() => DelimitedTimeSeriesReader.Read("2.5\t0.1\r\n", "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, 0.28));
         Assert.Equal("TOO_FEW_FIELDS", few.Code);
-        Assert.Throws<ArgumentException>(() => DelimitedTimeSeriesReader.Read(new StringReader("1\t2\t3"), "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation));
+        Assert.Throws<ArgumentException>(() => DelimitedTimeSeriesReader.Read("1\t2\t3", "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation));
     }
 }

@@ -15,17 +15,10 @@ internal static class RealCells
     public static ProfileSeries Profiles(string cell) =>
         ProfileSeries.Create(Directory.GetFiles(Folder(cell), "MRI*.txt").Select(ReadProfile));
 
-    public static TopSpinProfile ReadProfile(string path)
-    {
-        using var reader = File.OpenText(path);
-        return TopSpinProfileReader.Read(reader, Path.GetFileName(path));
-    }
+    public static TopSpinProfile ReadProfile(string path) => TopSpinProfileReader.Read(File.ReadAllText(path), Path.GetFileName(path));
 
-    public static TimeSeries Polarisation(string cell)
-    {
-        using var reader = File.OpenText(Path.Combine(Folder(cell), "POL.txt"));
-        return DelimitedTimeSeriesReader.Read(reader, "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, ElectrodeAreaCm2);
-    }
+    public static TimeSeries Polarisation(string cell) =>
+        DelimitedTimeSeriesReader.Read(File.ReadAllText(Path.Combine(Folder(cell), "POL.txt")), "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, ElectrodeAreaCm2);
 
     public static DriftVelocityParameters Parameters(string cell) => new() { FlipProfile = cell == "Li_Li" };
 

@@ -224,14 +224,22 @@ public static class LinKk
         return (fitted, rc);
     }
 
-    /// <summary>The minimum-norm least-squares solution through the SVD, with numpy's pinv cut-off (1e-15 · s_max).</summary>
+    /// <summary>
+    /// The minimum-norm least-squares solution with numpy's pinv cut-off (singular values below 1e-15 · s_max
+    /// dropped). A tall system goes through a thin QR first (A = QR): where R is clearly of full rank (its smallest
+    /// diagonal element above 1e-10 of its largest, so no singular value comes near the cut-off), the solution is
+    /// unique and back-substitution in R gives it; otherwise the SVD of the small R (A's singular values and right
+    /// vectors, without A's n×n left vectors) drops what pinv drops.
+    /// </summary>
     internal static Vector<double> LeastSquaresMinimumNorm(Matrix<double> a, Vector<double> b)
     {
-        // A tall system goes through a thin QR first (A = QR, Q n×k, R k×k) and the SVD of the small R: the singular
-        // values and right vectors are A's, without forming A's n×n left vectors.
         var (small, rhs) = a.RowCount > a.ColumnCount && a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin) is var qr
             ? (qr.R, qr.Q.TransposeThisAndMultiply(b))
             : (a, b);
+        if (small.RowCount == small.ColumnCount && FullRank(small))
+        {
+            return BackSubstitute(small, rhs);
+        }
         var svd = small.Svd(computeVectors: true);
         var s = svd.S;
         double cutoff = 1e-15 * s.Maximum();
@@ -243,6 +251,36 @@ public static class LinKk
             {
                 x += svd.VT.Row(i) * (utb[i] / s[i]);
             }
+        }
+        return x;
+    }
+
+    /// <summary>True for an upper-triangular <paramref name="r"/> whose diagonal spans less than ten decades.</summary>
+    private static bool FullRank(Matrix<double> r)
+    {
+        double largest = 0, smallest = double.PositiveInfinity;
+        for (int i = 0; i < r.RowCount; i++)
+        {
+            double d = Math.Abs(r[i, i]);
+            largest = Math.Max(largest, d);
+            smallest = Math.Min(smallest, d);
+        }
+        return largest > 0 && smallest > 1e-10 * largest;
+    }
+
+    /// <summary>Solves the upper-triangular system R x = y.</summary>
+    private static Vector<double> BackSubstitute(Matrix<double> r, Vector<double> y)
+    {
+        int n = r.RowCount;
+        var x = Vector<double>.Build.Dense(n);
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double sum = y[i];
+            for (int j = i + 1; j < n; j++)
+            {
+                sum -= r[i, j] * x[j];
+            }
+            x[i] = sum / r[i, i];
         }
         return x;
     }

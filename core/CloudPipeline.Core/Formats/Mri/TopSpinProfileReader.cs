@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace CloudPipeline.Core.Formats.Mri;
 
@@ -7,7 +6,7 @@ namespace CloudPipeline.Core.Formats.Mri;
 /// Reads TopSpin 1D text exports: <c>#</c> header lines with <c>LEFT = … ppm. RIGHT = … ppm.</c>,
 /// <c>SIZE = n</c> and <c>Data set = name EXPNO PROCNO path</c>, then one intensity per line.
 /// </summary>
-public static partial class TopSpinProfileReader
+public static class TopSpinProfileReader
 {
     /// <summary>The reader's version, recorded in provenance.</summary>
     public const string Version = "1.0.0";
@@ -17,46 +16,52 @@ public static partial class TopSpinProfileReader
         head.TrimStart().StartsWith("#", StringComparison.Ordinal) &&
         head.Contains("SIZE =", StringComparison.Ordinal) && head.Contains("LEFT =", StringComparison.Ordinal);
 
-    /// <summary>Reads a profile.</summary>
+    /// <summary>Reads a profile in one pass over the text, without a string per line.</summary>
     /// <exception cref="InstrumentFileException">A header field is missing or malformed, a value is not a finite non-negative number, or the count differs from SIZE.</exception>
-    public static TopSpinProfile Read(TextReader reader, string sourceName)
+    public static TopSpinProfile Read(ReadOnlySpan<char> text, string sourceName)
     {
-        ArgumentNullException.ThrowIfNull(reader);
         double? left = null, right = null;
         int? size = null, expNo = null, procNo = null;
         string? dataSet = null;
         var values = new List<double>(256);
         int lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var raw in text.EnumerateLines())
         {
             lineNumber++;
-            var text = line.Trim();
-            if (text.Length == 0)
+            var line = raw.Trim();
+            if (line.Length == 0)
             {
                 continue;
             }
-            if (text[0] == '#')
+            if (line[0] == '#')
             {
-                if (LeftRight().Match(text) is { Success: true } lr)
+                if (Number(AfterKey(line, "LEFT")) is { Length: > 0 } l)
                 {
-                    left = ParseHeaderNumber(lr.Groups["left"].Value, sourceName, lineNumber, "LEFT");
-                    right = ParseHeaderNumber(lr.Groups["right"].Value, sourceName, lineNumber, "RIGHT");
+                    left = ParseHeaderNumber(l, sourceName, lineNumber, "LEFT");
+                    right = ParseHeaderNumber(Number(AfterKey(line, "RIGHT")), sourceName, lineNumber, "RIGHT");
                 }
-                else if (SizeLine().Match(text) is { Success: true } s)
+                else if (Number(AfterKey(line, "SIZE")) is { Length: > 0 } n)
                 {
-                    size = (int)ParseHeaderNumber(s.Groups["size"].Value, sourceName, lineNumber, "SIZE");
+                    size = (int)ParseHeaderNumber(n, sourceName, lineNumber, "SIZE");
                 }
-                else if (DataSetLine().Match(text) is { Success: true } d)
+                else if (AfterKey(line, "Data set") is { Length: > 0 } rest)
                 {
-                    dataSet = d.Groups["name"].Value;
-                    expNo = int.Parse(d.Groups["expno"].Value, CultureInfo.InvariantCulture);
-                    procNo = int.Parse(d.Groups["procno"].Value, CultureInfo.InvariantCulture);
+                    // "Data set = name EXPNO PROCNO path"
+                    var name = NextWord(ref rest);
+                    var exp = NextWord(ref rest);
+                    var proc = NextWord(ref rest);
+                    if (int.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out int e) && int.TryParse(proc, NumberStyles.None, CultureInfo.InvariantCulture, out int pn))
+                    {
+                        dataSet = name.ToString();
+                        expNo = e;
+                        procNo = pn;
+                    }
                 }
                 continue;
             }
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            if (!double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
             {
-                throw new InstrumentFileException(sourceName, $"'{Shorten(text)}' is not a number", lineNumber, "intensity", "one finite intensity per line", "NOT_A_NUMBER");
+                throw new InstrumentFileException(sourceName, $"'{Shorten(line)}' is not a number", lineNumber, "intensity", "one finite intensity per line", "NOT_A_NUMBER");
             }
             if (value < 0)
             {
@@ -82,19 +87,42 @@ public static partial class TopSpinProfileReader
         return new TopSpinProfile(sourceName, dataSet, expNo, procNo, left.Value, right.Value, values.ToArray());
     }
 
-    private static double ParseHeaderNumber(string text, string sourceName, int line, string field) =>
+    /// <summary>What follows <c>key =</c> in a header line (leading blanks removed); empty where the key or its '=' is missing.</summary>
+    private static ReadOnlySpan<char> AfterKey(ReadOnlySpan<char> line, string key)
+    {
+        int at = line.IndexOf(key, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return [];
+        }
+        var rest = line[(at + key.Length)..].TrimStart();
+        return rest.Length > 0 && rest[0] == '=' ? rest[1..].TrimStart() : [];
+    }
+
+    /// <summary>The leading run of number characters ("190.0 ppm." gives "190.0").</summary>
+    private static ReadOnlySpan<char> Number(ReadOnlySpan<char> text)
+    {
+        int length = 0;
+        while (length < text.Length && (char.IsAsciiDigit(text[length]) || text[length] is '-' or '+' or '.' or 'e' or 'E'))
+        {
+            length++;
+        }
+        return text[..length];
+    }
+
+    private static ReadOnlySpan<char> NextWord(ref ReadOnlySpan<char> rest)
+    {
+        rest = rest.TrimStart();
+        int end = rest.IndexOfAny(' ', '\t');
+        var word = end < 0 ? rest : rest[..end];
+        rest = end < 0 ? [] : rest[end..];
+        return word;
+    }
+
+    private static double ParseHeaderNumber(ReadOnlySpan<char> text, string sourceName, int line, string field) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
             ? value
             : throw new InstrumentFileException(sourceName, $"'{text}' is not a number", line, field, "a number with a decimal point", "BAD_HEADER");
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    [GeneratedRegex(@"LEFT\s*=\s*(?<left>[-+0-9.eE]+)\s*ppm\.?\s*RIGHT\s*=\s*(?<right>[-+0-9.eE]+)\s*ppm", RegexOptions.CultureInvariant)]
-    private static partial Regex LeftRight();
-
-    [GeneratedRegex(@"SIZE\s*=\s*(?<size>[0-9]+)", RegexOptions.CultureInvariant)]
-    private static partial Regex SizeLine();
-
-    [GeneratedRegex(@"Data set\s*=\s*(?<name>\S+)\s+(?<expno>[0-9]+)\s+(?<procno>[0-9]+)", RegexOptions.CultureInvariant)]
-    private static partial Regex DataSetLine();
+    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..40], "…");
 }
