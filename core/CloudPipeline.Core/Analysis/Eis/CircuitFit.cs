@@ -36,7 +36,7 @@ public sealed record CircuitFitOptions
 
     /// <summary>
     /// Stop when a step lowers χ² by less than this fraction and the linearised model predicts no more (MINPACK's
-    /// ftol test; SciPy's default there is 1.49e-8). Default 1e-10: the parameters then sit within about 1e-5 of
+    /// ftol test; SciPy's default there is 1.49e-8). Default 1e-10: the parameters then sit within about 1e-4 of
     /// their standard error of the minimum, and further iterations no longer change χ² meaningfully.
     /// </summary>
     public double RelativeChiSquareTolerance { get; init; } = 1e-10;
