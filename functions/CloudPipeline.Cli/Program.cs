@@ -1,5 +1,8 @@
 using System.CommandLine;
 using CloudPipeline.Cli.Commands;
+using CloudPipeline.Core.Numerics;
+
+NumericsRuntime.UseSingleThreadedKernels();
 
 var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. Local analysis (analyze, inspect, simulate) needs no cloud; upload, watch, status and results talk to the pipeline.")
 {

@@ -1,5 +1,6 @@
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using CloudPipeline.Core.Numerics;
 using CloudPipeline.Pipeline;
 using CloudPipeline.Pipeline.Telemetry;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -12,6 +13,7 @@ using OpenTelemetry.Trace;
 
 // The Azure Functions isolated worker: the pipeline's services, and the functions in this project that bind
 // each trigger to them. In Azure, storage is identity-based (CloudPipeline__Storage__AccountName, ClientId).
+NumericsRuntime.UseSingleThreadedKernels();
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddPipeline(builder.Configuration);

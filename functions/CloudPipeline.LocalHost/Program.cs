@@ -1,4 +1,5 @@
 using System.Net;
+using CloudPipeline.Core.Numerics;
 using CloudPipeline.LocalHost.Hosting;
 using CloudPipeline.Pipeline;
 using CloudPipeline.Pipeline.Api;
@@ -9,6 +10,7 @@ using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 
 // The local host: the same orchestrations, activities, triggers and HTTP routes as the Functions app, on the
 // Durable Task Framework's Azure Storage provider, with embedded Azurite by default.
+NumericsRuntime.UseSingleThreadedKernels();
 var builder = WebApplication.CreateBuilder(args);
 var services = builder.Services;
 services.Configure<LocalHostOptions>(builder.Configuration.GetSection(LocalHostOptions.Section));

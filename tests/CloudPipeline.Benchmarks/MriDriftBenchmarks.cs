@@ -6,7 +6,7 @@ using CloudPipeline.Core.Formats.Mri;
 namespace CloudPipeline.Benchmarks;
 
 /// <summary>
-/// Drift-velocity analysis time and allocations: each real cell (files parsed beforehand, from
+/// Drift-velocity analysis time and allocations: each real cell (files parsed beforehand, and once with reading them, from
 /// ../shared/data/real), and a synthetic series of 1,000 profiles × 1,024 points.
 /// </summary>
 [MemoryDiagnoser]
@@ -53,6 +53,9 @@ public class MriDriftBenchmarks
 
     [Benchmark(Description = "Li||NMC622 real cell (52 profiles x 76 ROI points)")]
     public double Nmc() => _nmc is { } c ? DriftVelocityAnalysis.Run(c.Series, c.Voltage, new DriftVelocityParameters()).Metrics.VMaxAbs : double.NaN;
+
+    [Benchmark(Description = "Li||Li real cell, reading and parsing its 95 files included (Octave loop: 76-119 ms)")]
+    public double LiLiFromFiles() => LoadReal("Li_Li") is { } c ? DriftVelocityAnalysis.Run(c.Item1, c.Item2, new DriftVelocityParameters { FlipProfile = true }).Metrics.VMaxAbs : double.NaN;
 
     [Benchmark(Description = "synthetic 1,000 profiles x 1,024 points")]
     public double Synthetic() => DriftVelocityAnalysis.Run(_synthetic, _syntheticVoltage, new DriftVelocityParameters()).Metrics.VMaxAbs;

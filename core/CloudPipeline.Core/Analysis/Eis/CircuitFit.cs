@@ -3,6 +3,7 @@ using CloudPipeline.Core.Formats.Eis;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Providers.LinearAlgebra;
+using System.Numerics.Tensors;
 
 namespace CloudPipeline.Core.Analysis.Eis;
 
@@ -180,8 +181,16 @@ public static class CircuitFitter
                 break;
             }
             Jacobian(pCurrent);
-            linearAlgebra.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.DontTranspose, 1, jac, 2 * n, p, jac, 2 * n, p, 0, a);
-            linearAlgebra.MatrixMultiplyWithUpdate(Transpose.Transpose, Transpose.DontTranspose, 1, jac, 2 * n, p, r, 2 * n, 1, 0, g);
+            // JᵀJ and Jᵀr from column dot products (the provider's transposed product copies J on every call).
+            for (int k = 0; k < p; k++)
+            {
+                var columnK = jac.AsSpan(k * 2 * n, 2 * n);
+                g[k] = TensorPrimitives.Dot(columnK, r);
+                for (int l = 0; l <= k; l++)
+                {
+                    a[k * p + l] = a[l * p + k] = TensorPrimitives.Dot(columnK, jac.AsSpan(l * 2 * n, 2 * n));
+                }
+            }
             bool improved = false;
             bool converged = false;
             while (lambda < 1e16 && evaluations < o.MaxEvaluations)
@@ -222,7 +231,7 @@ public static class CircuitFitter
                     predicted -= step[k] * (2 * g[k] + aStep);
                 }
                 Residuals(trial, rTrial);
-                double chi2Trial = rTrial.Sum(v => v * v);
+                double chi2Trial = TensorPrimitives.SumOfSquares(rTrial);
                 if (chi2Trial < chi2)
                 {
                     double reduction = chi2 - chi2Trial;
