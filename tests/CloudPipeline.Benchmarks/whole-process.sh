@@ -34,9 +34,7 @@ time_command() {
 
 time_command "cloudpipeline --version" "$cli" --version
 if [ -d "$real/thienenkamp-mri" ]; then
-  time_command "analyze mri-drift, Li||Li cell" "$cli" analyze mri-drift --profiles "$real/thienenkamp-mri/Li_Li" \
-    --voltage "$real/thienenkamp-mri/Li_Li/POL.txt" --manifest "$root/docs/examples/mri-li-li.json"
-  time_command "analyze mri-drift, Li||Li cell, --out (CSV, JSON, plots)" "$cli" analyze mri-drift --profiles "$real/thienenkamp-mri/Li_Li" \
+  time_command "analyze mri-drift, Li||Li cell (CSV, JSON, plots)" "$cli" analyze mri-drift --profiles "$real/thienenkamp-mri/Li_Li" \
     --voltage "$real/thienenkamp-mri/Li_Li/POL.txt" --manifest "$root/docs/examples/mri-li-li.json" --out "$out/li-li"
 fi
 if [ -f "$real/eis-csv/exampleData.csv" ]; then
