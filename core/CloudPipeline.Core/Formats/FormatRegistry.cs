@@ -81,7 +81,7 @@ public sealed class FormatRegistry
 
         public IdentifiedFile Read(string fileName, byte[] content)
         {
-            var profile = TopSpinProfileReader.Read(Encoding.UTF8.GetString(content), fileName);
+            var profile = TopSpinProfileReader.Read(content, fileName);
             return new IdentifiedFile(FormatId, "mri", "profile", $"TopSpinProfileReader {TopSpinProfileReader.Version}",
                 $"{profile.Size} points, EXPNO {profile.ExpNo}", profile.Size,
                 [$"intensity (a.u.), {profile.LeftPpm} → {profile.RightPpm} ppm"],

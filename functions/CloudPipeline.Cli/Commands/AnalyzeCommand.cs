@@ -37,8 +37,8 @@ internal static class AnalyzeCommand
             try
             {
                 var m = MriInputs.Manifest(parse.GetValue(manifest));
-                var (series, record, inputs) = MriInputs.Load(parse.GetValue(profiles)!, parse.GetValue(voltage)!, m);
-                var report = MriDriftStage.Run(series, record, m, inputs);
+                var cell = MriCellFolder.Read(parse.GetValue(profiles)!.FullName, parse.GetValue(voltage)!.FullName, m.ElectrodeAreaCm2 ?? 1.0);
+                var report = MriDriftStage.Run(cell.Profiles, cell.Voltage, m, [.. cell.Inputs]);
                 var outDir = parse.GetValue(output)!;
                 outDir.Create();
                 foreach (var artifact in MriDriftStage.Artifacts(report))

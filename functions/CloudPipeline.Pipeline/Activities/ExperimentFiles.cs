@@ -70,8 +70,8 @@ public sealed class ExperimentFiles
         var profiles = new TopSpinProfile[Profiles.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, Profiles.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
         {
-            var text = Encoding.UTF8.GetString((await _raw.GetBlobClient(Profiles[i].BlobName).DownloadContentAsync(token)).Value.Content.ToMemory().Span);
-            profiles[i] = TopSpinProfileReader.Read(text, Path.GetFileName(Profiles[i].Path));
+            var content = (await _raw.GetBlobClient(Profiles[i].BlobName).DownloadContentAsync(token)).Value.Content;
+            profiles[i] = TopSpinProfileReader.Read(content.ToMemory().Span, Path.GetFileName(Profiles[i].Path));
         });
         return ProfileSeries.Create(profiles);
     }

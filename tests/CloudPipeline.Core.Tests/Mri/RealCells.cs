@@ -1,6 +1,7 @@
 using CloudPipeline.Core.Analysis.Mri;
 using CloudPipeline.Core.Formats.Electrochemistry;
 using CloudPipeline.Core.Formats.Mri;
+using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Testing;
 
 namespace CloudPipeline.Core.Tests.Mri;
@@ -12,13 +13,14 @@ internal static class RealCells
 
     public static string Folder(string cell) => SharedData.RealFile("thienenkamp-mri", cell);
 
-    public static ProfileSeries Profiles(string cell) =>
-        ProfileSeries.Create(Directory.GetFiles(Folder(cell), "MRI*.txt").Select(ReadProfile));
+    /// <summary>The cell's folder through the CLI's loader: every profile export and POL.txt, each with its hash.</summary>
+    public static MriCellInputs Read(string cell) => MriCellFolder.Read(Folder(cell), Path.Combine(Folder(cell), "POL.txt"), ElectrodeAreaCm2);
 
-    public static TopSpinProfile ReadProfile(string path) => TopSpinProfileReader.Read(File.ReadAllText(path), Path.GetFileName(path));
+    public static ProfileSeries Profiles(string cell) => Read(cell).Profiles;
 
-    public static TimeSeries Polarisation(string cell) =>
-        DelimitedTimeSeriesReader.Read(File.ReadAllText(Path.Combine(Folder(cell), "POL.txt")), "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, ElectrodeAreaCm2);
+    public static TopSpinProfile ReadProfile(string path) => TopSpinProfileReader.Read(File.ReadAllBytes(path), Path.GetFileName(path));
+
+    public static TimeSeries Polarisation(string cell) => Read(cell).Voltage;
 
     public static DriftVelocityParameters Parameters(string cell) => new() { FlipProfile = cell == "Li_Li" };
 

@@ -1,3 +1,4 @@
+using System.Text;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Core.Formats.Mri;
 using CloudPipeline.Testing;
@@ -52,7 +53,7 @@ public sealed class TopSpinProfileReaderTests
     [Fact]
     public void A_truncated_profile_names_the_file_and_the_size()
     {
-        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(Header + "\n1\n2\n3\n", "MRI(007).txt"));
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(Encoding.UTF8.GetBytes(Header + "\n1\n2\n3\n"), "MRI(007).txt"));
         Assert.Equal("SIZE_MISMATCH", ex.Code);
         Assert.Contains("MRI(007).txt", ex.Message, StringComparison.Ordinal);
         Assert.Contains("3 values but its header says SIZE = 4", ex.Message, StringComparison.Ordinal);
@@ -64,7 +65,7 @@ public sealed class TopSpinProfileReaderTests
     [InlineData("1\n2\n-3\n4", "NEGATIVE_INTENSITY", 10)]
     public void Bad_values_name_the_line(string body, string code, int line)
     {
-        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(Header + "\n" + body, "p.txt"));
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(Encoding.UTF8.GetBytes(Header + "\n" + body), "p.txt"));
         Assert.Equal(code, ex.Code);
         Assert.Equal(line, ex.Line);
         Assert.Contains($"p.txt, line {line}", ex.Message, StringComparison.Ordinal);
@@ -73,7 +74,7 @@ public sealed class TopSpinProfileReaderTests
     [Fact]
     public void A_file_without_header_is_rejected_with_what_was_expected()
     {
-        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read("1\n2\n", "plain.txt"));
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read("1\n2\n"u8, "plain.txt"));
         Assert.Equal("MISSING_HEADER", ex.Code);
         Assert.Contains("SIZE", ex.Message, StringComparison.Ordinal);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace CloudPipeline.Core.Formats.Mri;
 
@@ -16,43 +17,47 @@ public static class TopSpinProfileReader
         head.TrimStart().StartsWith("#", StringComparison.Ordinal) &&
         head.Contains("SIZE =", StringComparison.Ordinal) && head.Contains("LEFT =", StringComparison.Ordinal);
 
-    /// <summary>Reads a profile in one pass over the text, without a string per line.</summary>
+    /// <summary>Reads a profile from its UTF-8 bytes in one pass, without a string per line.</summary>
     /// <exception cref="InstrumentFileException">A header field is missing or malformed, a value is not a finite non-negative number, or the count differs from SIZE.</exception>
-    public static TopSpinProfile Read(ReadOnlySpan<char> text, string sourceName)
+    public static TopSpinProfile Read(ReadOnlySpan<byte> utf8, string sourceName)
     {
         double? left = null, right = null;
         int? size = null, expNo = null, procNo = null;
         string? dataSet = null;
         var values = new List<double>(256);
         int lineNumber = 0;
-        foreach (var raw in text.EnumerateLines())
+        var rest = utf8.StartsWith(Bom) ? utf8[Bom.Length..] : utf8;
+        while (!rest.IsEmpty)
         {
+            int end = rest.IndexOf((byte)'\n');
+            var raw = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
             lineNumber++;
-            var line = raw.Trim();
+            var line = raw[Ascii.Trim(raw)];
             if (line.Length == 0)
             {
                 continue;
             }
-            if (line[0] == '#')
+            if (line[0] == (byte)'#')
             {
-                if (Number(AfterKey(line, "LEFT")) is { Length: > 0 } l)
+                if (Number(AfterKey(line, "LEFT"u8)) is { Length: > 0 } l)
                 {
                     left = ParseHeaderNumber(l, sourceName, lineNumber, "LEFT");
-                    right = ParseHeaderNumber(Number(AfterKey(line, "RIGHT")), sourceName, lineNumber, "RIGHT");
+                    right = ParseHeaderNumber(Number(AfterKey(line, "RIGHT"u8)), sourceName, lineNumber, "RIGHT");
                 }
-                else if (Number(AfterKey(line, "SIZE")) is { Length: > 0 } n)
+                else if (Number(AfterKey(line, "SIZE"u8)) is { Length: > 0 } n)
                 {
                     size = (int)ParseHeaderNumber(n, sourceName, lineNumber, "SIZE");
                 }
-                else if (AfterKey(line, "Data set") is { Length: > 0 } rest)
+                else if (AfterKey(line, "Data set"u8) is { Length: > 0 } fields)
                 {
                     // "Data set = name EXPNO PROCNO path"
-                    var name = NextWord(ref rest);
-                    var exp = NextWord(ref rest);
-                    var proc = NextWord(ref rest);
+                    var name = NextWord(ref fields);
+                    var exp = NextWord(ref fields);
+                    var proc = NextWord(ref fields);
                     if (int.TryParse(exp, NumberStyles.None, CultureInfo.InvariantCulture, out int e) && int.TryParse(proc, NumberStyles.None, CultureInfo.InvariantCulture, out int pn))
                     {
-                        dataSet = name.ToString();
+                        dataSet = Encoding.UTF8.GetString(name);
                         expNo = e;
                         procNo = pn;
                     }
@@ -87,42 +92,45 @@ public static class TopSpinProfileReader
         return new TopSpinProfile(sourceName, dataSet, expNo, procNo, left.Value, right.Value, values.ToArray());
     }
 
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>What follows <c>key =</c> in a header line (leading blanks removed); empty where the key or its '=' is missing.</summary>
-    private static ReadOnlySpan<char> AfterKey(ReadOnlySpan<char> line, string key)
+    private static ReadOnlySpan<byte> AfterKey(ReadOnlySpan<byte> line, ReadOnlySpan<byte> key)
     {
-        int at = line.IndexOf(key, StringComparison.Ordinal);
+        int at = line.IndexOf(key);
         if (at < 0)
         {
             return [];
         }
-        var rest = line[(at + key.Length)..].TrimStart();
-        return rest.Length > 0 && rest[0] == '=' ? rest[1..].TrimStart() : [];
+        var rest = line[(at + key.Length)..];
+        rest = rest[Ascii.TrimStart(rest)];
+        return rest.Length > 0 && rest[0] == (byte)'=' ? rest[1..][Ascii.TrimStart(rest[1..])] : [];
     }
 
     /// <summary>The leading run of number characters ("190.0 ppm." gives "190.0").</summary>
-    private static ReadOnlySpan<char> Number(ReadOnlySpan<char> text)
+    private static ReadOnlySpan<byte> Number(ReadOnlySpan<byte> text)
     {
         int length = 0;
-        while (length < text.Length && (char.IsAsciiDigit(text[length]) || text[length] is '-' or '+' or '.' or 'e' or 'E'))
+        while (length < text.Length && (char.IsAsciiDigit((char)text[length]) || text[length] is (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E'))
         {
             length++;
         }
         return text[..length];
     }
 
-    private static ReadOnlySpan<char> NextWord(ref ReadOnlySpan<char> rest)
+    private static ReadOnlySpan<byte> NextWord(ref ReadOnlySpan<byte> rest)
     {
-        rest = rest.TrimStart();
-        int end = rest.IndexOfAny(' ', '\t');
+        rest = rest[Ascii.TrimStart(rest)];
+        int end = rest.IndexOfAny((byte)' ', (byte)'\t');
         var word = end < 0 ? rest : rest[..end];
         rest = end < 0 ? [] : rest[end..];
         return word;
     }
 
-    private static double ParseHeaderNumber(ReadOnlySpan<char> text, string sourceName, int line, string field) =>
+    private static double ParseHeaderNumber(ReadOnlySpan<byte> text, string sourceName, int line, string field) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
             ? value
-            : throw new InstrumentFileException(sourceName, $"'{text}' is not a number", line, field, "a number with a decimal point", "BAD_HEADER");
+            : throw new InstrumentFileException(sourceName, $"'{Encoding.UTF8.GetString(text)}' is not a number", line, field, "a number with a decimal point", "BAD_HEADER");
 
-    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..40], "…");
+    private static string Shorten(ReadOnlySpan<byte> text) => text.Length <= 40 ? Encoding.UTF8.GetString(text) : Encoding.UTF8.GetString(text[..40]) + "…";
 }

@@ -100,7 +100,7 @@ public static class NmrDatasetReader
             }
             if (TopSpinProfileReader.Sniff(text))
             {
-                var profile = TopSpinProfileReader.Read(text, source);
+                var profile = TopSpinProfileReader.Read(content, source);
                 // totxt: the first and last values sit at LEFT and RIGHT (spec §1.3); no frequency, so the axis is kept in ppm (SF = 1).
                 double step = (profile.LeftPpm - profile.RightPpm) / (profile.Size - 1);
                 var spectrum = new NmrSpectrum(source, profile.Values, null, profile.LeftPpm, step * profile.Size, 1);
