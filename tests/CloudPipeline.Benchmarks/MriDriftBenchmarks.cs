@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using CloudPipeline.Core.Analysis.Mri;
 using CloudPipeline.Core.Formats.Electrochemistry;
 using CloudPipeline.Core.Formats.Mri;
+using CloudPipeline.Core.Pipeline;
 
 namespace CloudPipeline.Benchmarks;
 
@@ -60,16 +61,10 @@ public class MriDriftBenchmarks
     [Benchmark(Description = "synthetic 1,000 profiles x 1,024 points")]
     public double Synthetic() => DriftVelocityAnalysis.Run(_synthetic, _syntheticVoltage, new DriftVelocityParameters()).Metrics.VMaxAbs;
 
-    private static (ProfileSeries, TimeSeries)? LoadReal(string cell)
-    {
-        string? folder = FindShared(Path.Combine("thienenkamp-mri", cell));
-        if (folder is null)
-        {
-            return null;
-        }
-        var series = ProfileSeries.Create(Directory.GetFiles(folder, "MRI*.txt").Select(f => TopSpinProfileReader.Read(File.ReadAllText(f), Path.GetFileName(f))));
-        return (series, DelimitedTimeSeriesReader.Read(File.ReadAllText(Path.Combine(folder, "POL.txt")), "POL.txt", DelimitedTimeSeriesLayout.ZahnerPolarisation, 0.2827433));
-    }
+    private static (ProfileSeries, TimeSeries)? LoadReal(string cell) =>
+        FindShared(Path.Combine("thienenkamp-mri", cell)) is { } folder
+            ? MriCellFolder.Read(folder, Path.Combine(folder, "POL.txt"), 0.2827433) is var c ? (c.Profiles, c.Voltage) : null
+            : null;
 
     private static string? FindShared(string relative)
     {

@@ -36,9 +36,9 @@ internal static class AnalyzeCommand
         {
             try
             {
-                var m = MriInputs.Manifest(parse.GetValue(manifest));
+                var m = ReadManifest(parse.GetValue(manifest));
                 var cell = MriCellFolder.Read(parse.GetValue(profiles)!.FullName, parse.GetValue(voltage)!.FullName, m.ElectrodeAreaCm2 ?? 1.0);
-                var report = MriDriftStage.Run(cell.Profiles, cell.Voltage, m, [.. cell.Inputs]);
+                var report = MriDriftStage.Run(cell.Profiles, cell.Voltage, m, cell.Inputs);
                 var outDir = parse.GetValue(output)!;
                 outDir.Create();
                 foreach (var artifact in MriDriftStage.Artifacts(report))
@@ -55,6 +55,17 @@ internal static class AnalyzeCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The manifest of <c>--manifest</c>, or the defaults (the published parameters) without one.</summary>
+    private static ExperimentManifest ReadManifest(FileInfo? file)
+    {
+        if (file is null)
+        {
+            return new ExperimentManifest();
+        }
+        using var stream = file.OpenRead();
+        return ExperimentManifest.Read(stream, file.Name);
     }
 
     private static void PrintSummary(MriDriftReport report, DirectoryInfo output)
