@@ -63,12 +63,21 @@ public sealed class TopSpinProfileReaderTests
     [InlineData("1\n2\nNaN\n4", "NOT_A_NUMBER", 10)]
     [InlineData("1\n2\nabc\n4", "NOT_A_NUMBER", 10)]
     [InlineData("1\n2\n-3\n4", "NEGATIVE_INTENSITY", 10)]
+    [InlineData("1\n2\n3.5x\n4", "NOT_A_NUMBER", 10)]
+    [InlineData("1\n2\n3,5\n4", "NOT_A_NUMBER", 10)]
     public void Bad_values_name_the_line(string body, string code, int line)
     {
         var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(Encoding.UTF8.GetBytes(Header + "\n" + body), "p.txt"));
         Assert.Equal(code, ex.Code);
         Assert.Equal(line, ex.Line);
         Assert.Contains($"p.txt, line {line}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Values_in_exponent_notation_with_signs_and_blanks_read_exactly()
+    {
+        var profile = TopSpinProfileReader.Read(Encoding.UTF8.GetBytes(Header + "\n1.5E+03\r\n +2 \n3e-1\n\t13824.080078125\n"), "p.txt");
+        Assert.Equal([1500, 2, 0.3, 13824.080078125], profile.Values);
     }
 
     [Fact]
