@@ -28,15 +28,28 @@ public static class MriCellFolder
         string voltagePath = Path.GetFullPath(voltageFile);
         var files = Directory.GetFiles(profileDirectory).Where(f => Path.GetFullPath(f) != voltagePath).Order(StringComparer.Ordinal).ToArray();
         var read = new (TopSpinProfile Profile, InputReference Input)?[files.Length];
+        var errors = new InstrumentFileException?[files.Length];
         Parallel.For(0, files.Length, i =>
         {
             var bytes = File.ReadAllBytes(files[i]);
             string name = Path.GetFileName(files[i]);
             if (TopSpinProfileReader.Sniff(Encoding.UTF8.GetString(bytes.AsSpan(0, Math.Min(bytes.Length, 1024)))))
             {
-                read[i] = (TopSpinProfileReader.Read(bytes, name), new InputReference(name, Provenance.Sha256(bytes)));
+                try
+                {
+                    read[i] = (TopSpinProfileReader.Read(bytes, name), new InputReference(name, Provenance.Sha256(bytes)));
+                }
+                catch (InstrumentFileException ex)
+                {
+                    errors[i] = ex;
+                }
             }
         });
+        // The first malformed file in name order, as a serial read would report it (not wrapped by the parallel loop).
+        if (errors.FirstOrDefault(e => e is not null) is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
         var profiles = read.OfType<(TopSpinProfile Profile, InputReference Input)>().ToList();
         if (profiles.Count == 0)
         {

@@ -27,7 +27,7 @@ public sealed class MriCellFolderTests
     }
 
     [Fact]
-    public void A_folder_without_profile_exports_is_a_clear_error()
+    public void A_folder_without_profile_exports_or_with_a_malformed_one_is_a_clear_error()
     {
         var folder = Directory.CreateTempSubdirectory("cell-");
         try
@@ -37,6 +37,15 @@ public sealed class MriCellFolderTests
             var ex = Assert.Throws<InstrumentFileException>(() => MriCellFolder.Read(folder.FullName, Path.Combine(folder.FullName, "POL.txt"), 0.28));
             Assert.Equal("NO_PROFILES", ex.Code);
             Assert.Contains(folder.FullName, ex.Message, StringComparison.Ordinal);
+
+            // A malformed profile is reported as itself (file and line), the first in name order.
+            const string header = "# Data set = X  5  1  C:\\x\n# LEFT = 190.0 ppm. RIGHT = -340.0 ppm.\n# SIZE = 3 ( = number of points)\n";
+            File.WriteAllText(Path.Combine(folder.FullName, "MRI(005).txt"), header + "1\n2\n3\n");
+            File.WriteAllText(Path.Combine(folder.FullName, "MRI(007).txt"), header + "1\nx\n3\n");
+            File.WriteAllText(Path.Combine(folder.FullName, "MRI(008).txt"), header + "1\n2\n");
+            var bad = Assert.Throws<InstrumentFileException>(() => MriCellFolder.Read(folder.FullName, Path.Combine(folder.FullName, "POL.txt"), 0.28));
+            Assert.Equal(("NOT_A_NUMBER", 5), (bad.Code, bad.Line));
+            Assert.Contains("MRI(007).txt", bad.Message, StringComparison.Ordinal);
         }
         finally
         {
