@@ -91,53 +91,48 @@ public static class MriDriftStage
     {
         var d = report.Drift;
         var cc = report.Segmentation.Steps.FirstOrDefault(s => s.Type == StepType.ConstantCurrent);
-        var document = new
-        {
-            algorithm = DriftVelocityResult.AlgorithmId,
-            version = d.AlgorithmVersion,
-            parameterHash = Provenance.ParameterHash(d.Parameters),
-            parameters = d.Parameters,
-            inputs = report.Inputs,
-            metrics = d.Metrics,
-            flags = d.Flags,
-            warnings = d.Warnings,
-            grid = new
-            {
-                profiles = d.ProfileCount,
-                files = d.FileCount,
-                voltageSamplesPerProfile = d.VoltageSamplesPerProfile,
-                roiOriented = new[] { d.RoiStart, d.RoiEnd },
-                roiRaw = new[] { d.RoiRaw.Start, d.RoiRaw.End },
-                roiLengthMm = d.PositionsMm[^1] - d.PositionsMm[0],
-                bulkLevel = d.BulkLevel,
-                i1 = d.Centre.I1,
-                i2 = d.Centre.I2,
-                c0 = d.Centre.C0,
-            },
-            electrochemistry = new
-            {
-                segmentation = Segmentation.AlgorithmVersion,
-                steps = report.Segmentation.Steps.Select(s => new { type = s.Type.ToString(), s.StartIndex, s.EndIndex, durationMin = s.DurationS / 60, s.Setpoint, endReason = s.EndReason.ToString() }),
-                gaps = report.Segmentation.GapCount,
-                onset = report.Onset is { } o
-                    ? new
-                    {
-                        algorithm = OnsetResult.AlgorithmVersion,
-                        onsetMinFromCcStart = o.OnsetS / 60,
-                        o.OnsetIndex,
-                        o.MaxRateVPerH,
-                        o.ReferenceRateVPerH,
-                        kneeMinFromCcStart = o.KneeS / 60,
-                        o.Censored,
-                        ccEndMin = o.StepEndS / 60,
-                        ccEndReason = o.StepEndReason.ToString(),
-                    }
+        var document = new MriDriftDocument(
+            DriftVelocityResult.AlgorithmId,
+            d.AlgorithmVersion,
+            Provenance.ParameterHash(d.Parameters),
+            d.Parameters,
+            report.Inputs,
+            d.Metrics,
+            d.Flags,
+            d.Warnings,
+            new MriDriftGrid(d.ProfileCount, d.FileCount, d.VoltageSamplesPerProfile, [d.RoiStart, d.RoiEnd], [d.RoiRaw.Start, d.RoiRaw.End],
+                d.PositionsMm[^1] - d.PositionsMm[0], d.BulkLevel, d.Centre.I1, d.Centre.I2, d.Centre.C0),
+            new MriDriftElectrochemistry(
+                Segmentation.AlgorithmVersion,
+                [.. report.Segmentation.Steps.Select(s => new MriDriftStep(s.Type.ToString(), s.StartIndex, s.EndIndex, s.DurationS / 60, s.Setpoint, s.EndReason.ToString()))],
+                report.Segmentation.GapCount,
+                report.Onset is { } o
+                    ? new MriDriftOnset(OnsetResult.AlgorithmVersion, o.OnsetS / 60, o.OnsetIndex, o.MaxRateVPerH, o.ReferenceRateVPerH, o.KneeS / 60, o.Censored,
+                        o.StepEndS / 60, o.StepEndReason.ToString())
                     : null,
-                sandsTimeMin = report.SandsTimeS / 60,
-                onsetMinusSandsTimeMin = report.Onset is { } on && report.SandsTimeS is { } sand ? (on.OnsetS - sand) / 60 : (double?)null,
-                ccCurrentA = cc?.Setpoint,
-            },
-        };
-        return JsonSerializer.Serialize(document, ExperimentManifest.JsonOptions);
+                report.SandsTimeS / 60,
+                report.Onset is { } on && report.SandsTimeS is { } sand ? (on.OnsetS - sand) / 60 : null,
+                cc?.Setpoint));
+        return JsonSerializer.Serialize(document, Provenance.WriteJsonOptions);
     }
 }
+
+/// <summary><c>metrics.json</c> of the MRI drift stage (camelCase in the file; typed, so it serialises without reflection).</summary>
+internal sealed record MriDriftDocument(string Algorithm, string Version, string ParameterHash, DriftVelocityParameters Parameters,
+    IReadOnlyList<InputReference> Inputs, DriftVelocityMetrics Metrics, IReadOnlyList<string> Flags, IReadOnlyList<string> Warnings,
+    MriDriftGrid Grid, MriDriftElectrochemistry Electrochemistry);
+
+/// <summary>The grid the drift analysis worked on: profile counts, ROI (oriented and raw indices), bulk level and centre.</summary>
+internal sealed record MriDriftGrid(int Profiles, int Files, int VoltageSamplesPerProfile, int[] RoiOriented, int[] RoiRaw, double RoiLengthMm,
+    double BulkLevel, int I1, int I2, int C0);
+
+/// <summary>The polarisation record's segmentation, onset and Sand's time.</summary>
+internal sealed record MriDriftElectrochemistry(string Segmentation, IReadOnlyList<MriDriftStep> Steps, int Gaps, MriDriftOnset? Onset,
+    double? SandsTimeMin, double? OnsetMinusSandsTimeMin, double? CcCurrentA);
+
+/// <summary>One step of the record (times in minutes).</summary>
+internal sealed record MriDriftStep(string Type, int StartIndex, int EndIndex, double DurationMin, double Setpoint, string EndReason);
+
+/// <summary>The onset of mass-transport limitation in the first CC step (times in minutes from its start).</summary>
+internal sealed record MriDriftOnset(string Algorithm, double OnsetMinFromCcStart, int OnsetIndex, double MaxRateVPerH, double ReferenceRateVPerH,
+    double? KneeMinFromCcStart, bool Censored, double CcEndMin, string CcEndReason);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CloudPipeline.Core.Pipeline;
 
@@ -24,7 +25,14 @@ public static class Provenance
     public static JsonSerializerOptions ReportJsonOptions { get; } =
         new(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
+    /// <summary>
+    /// The manifest's settings for writing (camelCase, nulls omitted, enums as camelCase strings), with the
+    /// compile-time metadata of <see cref="CoreJsonContext"/> first and reflection for other types.
+    /// </summary>
+    internal static JsonSerializerOptions WriteJsonOptions { get; } =
+        new(ExperimentManifest.JsonOptions) { TypeInfoResolver = JsonTypeInfoResolver.Combine(CoreJsonContext.Default, new DefaultJsonTypeInfoResolver()) };
+
     /// <summary>The hash of a parameter object's canonical JSON: equal parameters give equal hashes, any change a new one.</summary>
     public static string ParameterHash<T>(T parameters) =>
-        Sha256(JsonSerializer.SerializeToUtf8Bytes(parameters, ExperimentManifest.JsonOptions))[..16];
+        Sha256(JsonSerializer.SerializeToUtf8Bytes(parameters, WriteJsonOptions))[..16];
 }
