@@ -10,7 +10,10 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 rm -rf "$out/app" "$out/cloudpipeline-functions.zip"
 
-dotnet publish "$root/functions/CloudPipeline.Functions/CloudPipeline.Functions.csproj" -c Release -o "$out/app" --nologo -v quiet
+# ReadyToRun for Flex Consumption's Linux x64 workers: the app's assemblies and their dependencies arrive
+# precompiled, so a cold start JIT-compiles far less (the CLI's analyses start in half the time with it).
+dotnet publish "$root/functions/CloudPipeline.Functions/CloudPipeline.Functions.csproj" -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -o "$out/app" --nologo -v quiet
 
 # What the Functions host needs to load the app: the function index, the worker, and the extensions payload.
 for required in functions.metadata host.json worker.config.json extensions.json CloudPipeline.Functions.dll .azurefunctions/function.deps.json; do
