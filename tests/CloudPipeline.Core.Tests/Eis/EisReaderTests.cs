@@ -107,6 +107,18 @@ public sealed class EisReaderTests
     }
 
     [RealDataFact]
+    public void Identifying_a_wide_file_lists_every_column()
+    {
+        // peis.mpt has 30 columns (SOURCES.md); the identification lists each of them, after f, Z' and Z''.
+        var content = File.ReadAllBytes(SharedData.RealFile("eclab", "peis.mpt"));
+        var file = FormatRegistry.Default.Identify("peis.mpt", content);
+        var header = System.Text.Encoding.Latin1.GetString(content).Split('\n').First(l => l.StartsWith("freq/Hz", StringComparison.Ordinal)).TrimEnd('\r', '\t').Split('\t');
+        Assert.Equal(30, header.Length);
+        Assert.Equal(33, file.Columns.Count);
+        Assert.All(header, name => Assert.Contains(name, file.Columns));
+    }
+
+    [RealDataFact]
     public void A_polarisation_record_is_not_taken_for_a_spectrum()
     {
         var pol = File.ReadAllBytes(SharedData.RealFile("thienenkamp-mri", "Li_Li", "POL.txt"));
