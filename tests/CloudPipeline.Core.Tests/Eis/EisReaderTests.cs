@@ -135,6 +135,16 @@ public sealed class EisReaderTests
     }
 
     [Fact]
+    public void A_nan_frequency_in_the_first_rows_is_named_not_taken_for_an_unknown_format()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("bad.csv", "1000,1,-1\nNaN,2,-2\n10,3,-3\n1,4,-4\n"u8.ToArray()));
+        Assert.NotEqual("UNKNOWN_FORMAT", ex.Code);
+        Assert.Equal(2, ex.Line);
+        Assert.Contains("NaN", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("column 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void German_decimal_commas_are_read()
     {
         string mpt = "EC-Lab ASCII FILE\nNb header lines : 4\n\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\t\n1,5E+003\t2,25\t0,5\t\n1,0E+001\t3,5\t1,25\t\n";

@@ -161,7 +161,8 @@ public static class EisFormats
 
     /// <summary>
     /// Three numbers per row whose first column is positive and spans at least a decade over the first rows:
-    /// frequencies. (A potentiostat record's time column spans far less, which keeps POL.txt out.)
+    /// frequencies. (A potentiostat record's time column spans far less, which keeps POL.txt out.) Non-finite values
+    /// (NaN, ∞) are left to the reader, which rejects them with their line and column.
     /// </summary>
     private static bool LooksLikeFrequencyTable(IReadOnlyList<string> head)
     {
@@ -175,7 +176,9 @@ public static class EisFormats
             }
             first.Add(double.Parse(fields[0], CultureInfo.InvariantCulture));
         }
-        return first.Count >= 2 && first.All(f => f > 0) && first.Max() / first.Min() >= 10;
+        // A NaN or infinite value does not make the file something else: the reader then names its line and column.
+        var finite = first.Where(double.IsFinite).ToList();
+        return finite.Count >= 2 && finite.All(f => f > 0) && finite.Max() / finite.Min() >= 10;
     }
 
     /// <summary>The layout that recognises the file, or null.</summary>
