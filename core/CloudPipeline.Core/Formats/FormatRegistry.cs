@@ -101,7 +101,7 @@ public sealed class FormatRegistry
             var s = EisFormats.Read(fileName, content);
             string Point(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"f = {s.Frequency[i]:G10} Hz, Z = {s.ZReal[i]:G10} {(s.ZImag[i] < 0 ? "-" : "+")} {Math.Abs(s.ZImag[i]):G10}j Ohm");
             return new IdentifiedFile(s.FormatId, "eis", "spectrum", $"EisFormats {EisFormats.Version} ({s.FormatId})",
-                $"{s.Count} points", s.Count, ["f (Hz)", "Z' (Ohm)", "Z'' (Ohm)", .. s.Columns.Keys], Point(0), Point(s.Count - 1));
+                s.IncompleteLastRow ? $"{s.Count} points; the last row is incomplete (the file ends inside it) and not used" : $"{s.Count} points", s.Count, ["f (Hz)", "Z' (Ohm)", "Z'' (Ohm)", .. s.Columns.Keys], Point(0), Point(s.Count - 1));
         }
     }
 

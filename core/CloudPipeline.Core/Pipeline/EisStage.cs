@@ -68,6 +68,7 @@ public static class EisStage
             file = r.Spectrum.SourceName,
             format = r.Spectrum.FormatId,
             points = r.Spectrum.Count,
+            incompleteLastRow = r.Spectrum.IncompleteLastRow,
             linKk = new { algorithm = LinKkResult.AlgorithmVersion, v.M, v.Mu, c = v.Parameters.C, maxResidualReal = v.MaxResidualReal, maxResidualImag = v.MaxResidualImag, gate = v.Parameters.Gate, verdict = v.Passed ? "pass" : "KK_FAIL" },
             drt = new
             {

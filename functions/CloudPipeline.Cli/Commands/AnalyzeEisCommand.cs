@@ -69,6 +69,10 @@ internal static class AnalyzeEisCommand
         string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
         var v = r.Validation;
         Console.WriteLine($"{r.Spectrum.SourceName}: {r.Spectrum.FormatId}, {r.Spectrum.Count} points, {G(r.Spectrum.Frequency.Max())} … {G(r.Spectrum.Frequency.Min())} Hz");
+        if (r.Spectrum.IncompleteLastRow)
+        {
+            Console.WriteLine("warning         the file ends inside its last row (copied while still being written?): that row is not used");
+        }
         Console.WriteLine($"Lin-KK          M = {v.M}, mu = {G(v.Mu)}, max residual re {v.MaxResidualReal:P2} / im {v.MaxResidualImag:P2} → {(v.Passed ? "pass" : "KK_FAIL")} (gate {v.Parameters.Gate:P0})");
         var d = r.Drt;
         Console.WriteLine($"DRT             lambda {G(d.Lambda)}, R_inf {G(d.RInfinity)} Ohm, R_pol {G(d.PolarisationResistance)} Ohm, R_int(-4<log tau<0) {G(d.InterphaseResistance)} Ohm, peak {(d.Peak is { } peak ? G(peak.RefinedLog10Tau) : "none")}");

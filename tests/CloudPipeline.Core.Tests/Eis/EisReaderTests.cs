@@ -118,6 +118,37 @@ public sealed class EisReaderTests
         Assert.All(header, name => Assert.Contains(name, file.Columns));
     }
 
+    [RealDataTheory]
+    // The last row ends "...8.5077763E+000\t-6.448578439212010E-002".
+    [InlineData(1)] // inside the exponent: -6.448578439212010E-00
+    [InlineData(5)] // the exponent gone: -6.448578439212010
+    [InlineData(14)] // inside the mantissa: -6.448578
+    [InlineData(23)] // the last number gone, the tab before it kept
+    public void A_real_mpt_cut_inside_its_last_row_is_read_without_that_row_and_says_so(int cut)
+    {
+        // EC-Lab writes no line break after the last row, so peis.mpt's 32 rows (SOURCES.md) end at its last byte.
+        var content = File.ReadAllBytes(SharedData.RealFile("eclab", "peis.mpt"));
+        var whole = EisFormats.Read("peis.mpt", content);
+        Assert.Equal(32, whole.Count);
+        Assert.False(whole.IncompleteLastRow);
+
+        var copy = EisFormats.Read("peis.mpt", content[..^cut]);
+        Assert.True(copy.IncompleteLastRow);
+        Assert.Equal(31, copy.Count);
+        Assert.Equal(whole.ZReal[..31], copy.ZReal);
+        Assert.Contains("last row is incomplete", FormatRegistry.Default.Identify("peis.mpt", content[..^cut]).Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_table_whose_last_line_has_no_line_break_is_read_without_it()
+    {
+        var complete = EisFormats.Read("t.csv", "1000,1,-1\n100,2,-2\n10,3,-3\n"u8.ToArray());
+        Assert.Equal((3, false), (complete.Count, complete.IncompleteLastRow));
+        var copy = EisFormats.Read("t.csv", "1000,1,-1\n100,2,-2\n10,3,-3"u8.ToArray());
+        Assert.Equal((2, true), (copy.Count, copy.IncompleteLastRow));
+        Assert.Equal([1000.0, 100.0], copy.Frequency);
+    }
+
     [RealDataFact]
     public void A_polarisation_record_is_not_taken_for_a_spectrum()
     {

@@ -48,6 +48,7 @@ public static class EisFormats
             Imaginary = ColumnRef.Named("-Im(Z)/Ohm"),
             NegateImaginary = true,
             AllowDecimalComma = true,
+            EndsWithoutLineBreak = true,
         },
         new()
         {

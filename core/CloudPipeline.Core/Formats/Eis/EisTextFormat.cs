@@ -64,6 +64,13 @@ public sealed record EisTextFormat
     /// <summary>Accept a decimal comma when the rows use one (BioLogic exports in German locale).</summary>
     public bool AllowDecimalComma { get; init; }
 
+    /// <summary>
+    /// The vendor ends its files without a line break (EC-Lab), so an unterminated last row is complete unless its
+    /// shape says otherwise: fewer fields than the row before, or a last number of another shape (mantissa decimals,
+    /// exponent digits) than the row before's. Otherwise (the default) a last row without a line break is incomplete.
+    /// </summary>
+    public bool EndsWithoutLineBreak { get; init; }
+
     /// <summary>Reads a spectrum.</summary>
     /// <exception cref="InstrumentFileException">A marker or column is missing, a value is not a finite number, or there is no data row.</exception>
     public Spectrum Parse(string fileName, byte[] content)
@@ -81,6 +88,10 @@ public sealed record EisTextFormat
         var zim = new List<double>();
         var columns = names.Select(_ => new List<double>()).ToArray();
         bool? decimalComma = null;
+        // The last line when the file does not end with a line break: the instrument may still have been writing it.
+        int unterminated = content.Length > 0 && content[^1] is not ((byte)'\n' or (byte)'\r') ? lines.Count - 1 : -1;
+        bool incompleteLastRow = false;
+        string[]? previous = null;
         for (int i = located.FirstData; i < lines.Count; i++)
         {
             string line = lines[i];
@@ -101,6 +112,12 @@ public sealed record EisTextFormat
                     fields = fields.Select(x => x.Replace(',', '.')).ToArray();
                 }
             }
+            if (i == unterminated && (!EndsWithoutLineBreak || (previous is not null && (fields.Length < previous.Length || NumberShape(fields[^1]) != NumberShape(previous[^1])))))
+            {
+                incompleteLastRow = true;
+                break;
+            }
+            previous = fields;
             if (fields.Length < needed)
             {
                 throw new InstrumentFileException(fileName, $"the row has {fields.Length} fields", i + 1, expected: $"at least {needed} fields", code: "TOO_FEW_FIELDS");
@@ -132,7 +149,17 @@ public sealed record EisTextFormat
                 named.TryAdd(names[c], columns[c].ToArray());
             }
         }
-        return new Spectrum(fileName, FormatId, freq.ToArray(), zre.ToArray(), zim.ToArray(), named);
+        return new Spectrum(fileName, FormatId, freq.ToArray(), zre.ToArray(), zim.ToArray(), named) { IncompleteLastRow = incompleteLastRow };
+    }
+
+    /// <summary>A number's written shape: digits after the decimal point, and whether and with how many digits an exponent follows.</summary>
+    private static (int Decimals, int ExponentDigits) NumberShape(string text)
+    {
+        int e = text.IndexOfAny(['E', 'e']);
+        var mantissa = e < 0 ? text : text[..e];
+        int point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        int exponentDigits = e < 0 ? -1 : text[(e + 1)..].Count(char.IsAsciiDigit);
+        return (point < 0 ? 0 : mantissa.Length - point - 1, exponentDigits);
     }
 
     /// <summary>The file's lines (CR, CR CR LF and LF endings all handled).</summary>

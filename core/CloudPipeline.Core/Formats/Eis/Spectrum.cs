@@ -12,6 +12,12 @@ namespace CloudPipeline.Core.Formats.Eis;
 /// <param name="Columns">All numeric columns by their header name (NaN where a cell is not a number); empty for headerless files.</param>
 public sealed record Spectrum(string SourceName, string FormatId, double[] Frequency, double[] ZReal, double[] ZImag, IReadOnlyDictionary<string, double[]> Columns)
 {
+    /// <summary>
+    /// The file ended inside its last row (a copy taken while the instrument was still writing): that row was not
+    /// used. A later complete upload of the file gives the whole spectrum.
+    /// </summary>
+    public bool IncompleteLastRow { get; init; }
+
     /// <summary>Points.</summary>
     public int Count => Frequency.Length;
 
