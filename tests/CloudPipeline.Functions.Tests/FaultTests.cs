@@ -150,7 +150,7 @@ public sealed class FaultTests
         Assert.Equal("Failed", dataset.GetProperty("status").GetString());
         string reason = dataset.GetProperty("reason").GetString()!;
         Assert.Contains("MRI(005).txt", reason, StringComparison.Ordinal); // the reader's message names the file
-        Assert.Contains("has 2 values but its header says SIZE = 4", reason, StringComparison.Ordinal); // the cut file: 2 of 4 points
+        Assert.Contains("the file ends inside line 5", reason, StringComparison.Ordinal); // the cut file stops inside its second value
         Assert.Equal(2, proxy.Reads.Count); // the ingestion's read and one validation: no retry
 
         string instanceId = dataset.GetProperty("instanceId").GetString()!;

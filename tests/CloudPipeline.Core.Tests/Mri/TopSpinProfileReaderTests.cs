@@ -80,6 +80,19 @@ public sealed class TopSpinProfileReaderTests
         Assert.Equal([1500, 2, 0.3, 13824.080078125], profile.Values);
     }
 
+    [RealDataFact]
+    public void A_real_profile_cut_inside_its_last_value_is_rejected_never_read_short()
+    {
+        // The real exports end every line with a line break; a copy cut inside the last value must not become a
+        // profile whose last intensity is a shortened number.
+        var content = File.ReadAllBytes(Path.Combine(RealCells.Folder("Li_Li"), "MRI10mm_Li_PEO_Li7(005).txt"));
+        Assert.Equal(256, TopSpinProfileReader.Read(content, "MRI(005).txt").Size);
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read(content[..^4], "MRI(005).txt"));
+        Assert.Equal("INCOMPLETE_FILE", ex.Code);
+        Assert.Equal(266, ex.Line);
+        Assert.Contains("MRI(005).txt, line 266", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_file_without_header_is_rejected_with_what_was_expected()
     {

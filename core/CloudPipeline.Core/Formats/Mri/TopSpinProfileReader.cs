@@ -39,6 +39,13 @@ public static class TopSpinProfileReader
             {
                 continue;
             }
+            if (end < 0 && !raw.EndsWith("\r"u8))
+            {
+                // TopSpin ends every line with a line break: without one the copy stopped inside this line (taken while
+                // the file was still being written), and its value may be cut short.
+                throw new InstrumentFileException(sourceName, $"the file ends inside line {lineNumber} ('{Shorten(line)}' without a line break)", lineNumber, "intensity",
+                    "a complete export, every line ending with a line break (upload the file again once it is written)", "INCOMPLETE_FILE");
+            }
             if (line[0] == (byte)'#')
             {
                 if (Number(AfterKey(line, "LEFT"u8)) is { Length: > 0 } l)
