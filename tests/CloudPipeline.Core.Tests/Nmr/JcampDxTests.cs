@@ -1,6 +1,7 @@
 using CloudPipeline.Core.Analysis.Nmr;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Core.Formats.Nmr;
+using CloudPipeline.Testing;
 using Xunit;
 
 namespace CloudPipeline.Core.Tests.Nmr;
@@ -43,7 +44,19 @@ public sealed class JcampDxTests
         Assert.Contains("231", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+[RealDataTheory]
+    [InlineData(9)] // "##END=" and the line break before it gone: the block is not closed
+    [InlineData(12)] // inside the last number of the last AFFN line
+    public void A_real_file_cut_before_its_end_record_is_rejected_never_read_short(int cut)
+    {
+        string text = System.Text.Encoding.Latin1.GetString(RealNmr.Files("jcamp-dx/BRUKAFFN.DX")["BRUKAFFN.DX"]);
+        Assert.Single(JcampDxReader.Read(text, "BRUKAFFN.DX"));
+        var ex = Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read(text[..^cut], "BRUKAFFN.DX"));
+        Assert.Equal("INCOMPLETE_FILE", ex.Code);
+        Assert.Contains("no ##END=", ex.Message, StringComparison.Ordinal);
+    }
+
+        [Fact]
     public void A_file_with_a_failing_Y_check_is_rejected_with_its_file_and_line()
     {
         var files = RealNmr.Files("jcamp-dx/BRUKDIF.DX");

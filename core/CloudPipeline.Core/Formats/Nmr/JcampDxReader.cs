@@ -45,7 +45,7 @@ public static class JcampDxReader
     /// <param name="text">The file's text (ISO-8859-1).</param>
     /// <param name="sourceName">The file name, for messages.</param>
     /// <param name="strict">A failed Y-check is an error (default) rather than a warning.</param>
-    /// <exception cref="InstrumentFileException">No block, a malformed table, a failed Y-check, or a point count that differs from NPOINTS/VAR_DIM.</exception>
+    /// <exception cref="InstrumentFileException">No block, a block not closed by ##END=, a malformed table, a failed Y-check, or a point count that differs from NPOINTS/VAR_DIM.</exception>
     public static IReadOnlyList<JcampDxBlock> Read(string text, string sourceName, bool strict = true)
     {
         var records = JcampRecords.Parse(text);
@@ -71,7 +71,11 @@ public static class JcampDxReader
         }
         if (current.Count > 1)
         {
-            blocks.Add(Build(current, sourceName, strict));
+            // Every block ends with ##END=: without it the copy stopped inside the block (taken while the file was
+            // still being written), and its last value may be cut short.
+            var title = current.FirstOrDefault(r => r.Key == "TITLE")?.Head ?? "?";
+            throw new InstrumentFileException(sourceName, $"the file ends inside block '{title}' (no ##END= after line {current[^1].Line})", current[^1].Line, "##END=",
+                "a complete JCAMP-DX file, every block closed by ##END= (upload the file again once it is written)", "INCOMPLETE_FILE");
         }
         if (blocks.Count == 0)
         {
