@@ -228,17 +228,20 @@ public static class LinKk
     /// The minimum-norm least-squares solution with numpy's pinv cut-off (singular values below 1e-15 · s_max
     /// dropped). A tall system goes through a thin QR first (A = QR): where R is clearly of full rank (its smallest
     /// diagonal element above 1e-10 of its largest, so no singular value comes near the cut-off), the solution is
-    /// unique and back-substitution in R gives it; otherwise the SVD of the small R (A's singular values and right
-    /// vectors, without A's n×n left vectors) drops what pinv drops.
+    /// unique and the QR gives it; otherwise the SVD of the small R (A's singular values and right vectors, without
+    /// A's n×n left vectors) drops what pinv drops. A square or wide system goes to the SVD directly.
     /// </summary>
     internal static Vector<double> LeastSquaresMinimumNorm(Matrix<double> a, Vector<double> b)
     {
-        var (small, rhs) = a.RowCount > a.ColumnCount && a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin) is var qr
-            ? (qr.R, qr.Q.TransposeThisAndMultiply(b))
-            : (a, b);
-        if (small.RowCount == small.ColumnCount && FullRank(small))
+        var (small, rhs) = (a, b);
+        if (a.RowCount > a.ColumnCount)
         {
-            return BackSubstitute(small, rhs);
+            var qr = a.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin);
+            if (FullRank(qr.R))
+            {
+                return qr.Solve(b);
+            }
+            (small, rhs) = (qr.R, qr.Q.TransposeThisAndMultiply(b));
         }
         var svd = small.Svd(computeVectors: true);
         var s = svd.S;
@@ -266,22 +269,5 @@ public static class LinKk
             smallest = Math.Min(smallest, d);
         }
         return largest > 0 && smallest > 1e-10 * largest;
-    }
-
-    /// <summary>Solves the upper-triangular system R x = y.</summary>
-    private static Vector<double> BackSubstitute(Matrix<double> r, Vector<double> y)
-    {
-        int n = r.RowCount;
-        var x = Vector<double>.Build.Dense(n);
-        for (int i = n - 1; i >= 0; i--)
-        {
-            double sum = y[i];
-            for (int j = i + 1; j < n; j++)
-            {
-                sum -= r[i, j] * x[j];
-            }
-            x[i] = sum / r[i, i];
-        }
-        return x;
     }
 }
