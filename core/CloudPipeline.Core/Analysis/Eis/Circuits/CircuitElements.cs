@@ -37,6 +37,19 @@ public static class CircuitElements
 
     private static Complex Tanh(Complex x) => x.Magnitude > 20 ? Complex.One : Complex.Tanh(x);
 
+    /// <summary>
+    /// The finite Warburg elements, Z = R·f(x)/x with x = √(jωτ) and f = coth (Wo) or tanh (Ws). Both satisfy
+    /// f′ = 1 − f², so ∂Z/∂R = f(x)/x and ∂Z/∂τ = R·(1 − f² − f/x)/(2τ) (from dx/dτ = x/(2τ)).
+    /// </summary>
+    private static Complex FiniteWarburg(double w, ReadOnlySpan<double> p, Span<Complex> d, bool open)
+    {
+        var x = Complex.Sqrt(J * w * p[1]);
+        var f = open ? Coth(x) : Tanh(x);
+        d[0] = f / x;
+        d[1] = p[0] * (1 - f * f - f / x) / (2 * p[1]);
+        return p[0] * d[0];
+    }
+
     private static CircuitElement E(string name, string[] units, ImpedanceGradient gradient, double[]? upper = null)
     {
         // Z alone: the gradient function with a scratch span (elements have at most three parameters).
@@ -89,27 +102,11 @@ public static class CircuitElements
             return p[0] * d[0];
         }),
 
-        // Wo (finite-space Warburg): x = √(jωτ), Z = R·coth(x)/x; ∂Z/∂R = coth(x)/x;
-        // ∂Z/∂τ = R·(1 − coth²x − coth(x)/x)/(2τ) (from dx/dτ = x/(2τ)).
-        E("Wo", ["Ohm", "s"], (w, p, d) =>
-        {
-            var x = Complex.Sqrt(J * w * p[1]);
-            var coth = Coth(x);
-            d[0] = coth / x;
-            d[1] = p[0] * (1 - coth * coth - coth / x) / (2 * p[1]);
-            return p[0] * d[0];
-        }),
+        // Wo (finite-space Warburg): x = √(jωτ), Z = R·coth(x)/x.
+        E("Wo", ["Ohm", "s"], (w, p, d) => FiniteWarburg(w, p, d, open: true)),
 
-        // Ws (finite-length Warburg): x = √(jωτ), Z = R·tanh(x)/x; ∂Z/∂R = tanh(x)/x;
-        // ∂Z/∂τ = R·(1 − tanh²x − tanh(x)/x)/(2τ).
-        E("Ws", ["Ohm", "s"], (w, p, d) =>
-        {
-            var x = Complex.Sqrt(J * w * p[1]);
-            var tanh = Tanh(x);
-            d[0] = tanh / x;
-            d[1] = p[0] * (1 - tanh * tanh - tanh / x) / (2 * p[1]);
-            return p[0] * d[0];
-        }),
+        // Ws (finite-length Warburg): x = √(jωτ), Z = R·tanh(x)/x.
+        E("Ws", ["Ohm", "s"], (w, p, d) => FiniteWarburg(w, p, d, open: false)),
 
         // K (Voigt element): Z = R/(1 + jωτ); ∂Z/∂R = 1/(1 + jωτ); ∂Z/∂τ = −R·jω/(1 + jωτ)².
         E("K", ["Ohm", "s"], (w, p, d) =>
