@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using Azure.Storage.Blobs;
 using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Pipeline.Storage;

@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;

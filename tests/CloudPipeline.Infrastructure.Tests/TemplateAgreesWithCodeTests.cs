@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using System.Text.Json;
 using CloudPipeline.Pipeline.Storage;
 using CloudPipeline.Testing;

@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;

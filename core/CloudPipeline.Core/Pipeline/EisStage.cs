@@ -63,40 +63,29 @@ public static class EisStage
     {
         var v = r.Validation;
         var d = r.Drt;
-        return JsonSerializer.Serialize(new
-        {
-            file = r.Spectrum.SourceName,
-            format = r.Spectrum.FormatId,
-            points = r.Spectrum.Count,
-            incompleteLastRow = r.Spectrum.IncompleteLastRow,
-            linKk = new { algorithm = LinKkResult.AlgorithmVersion, v.M, v.Mu, c = v.Parameters.C, maxResidualReal = v.MaxResidualReal, maxResidualImag = v.MaxResidualImag, gate = v.Parameters.Gate, verdict = v.Passed ? "pass" : "KK_FAIL" },
-            drt = new
-            {
-                algorithm = DrtResult.AlgorithmVersion,
-                lambda = d.Lambda,
-                gridPoints = d.Log10Tau.Length,
-                rInfinity = d.RInfinity,
-                inductance = d.Inductance,
-                polarisationResistance = d.PolarisationResistance,
-                interphaseResistance = d.InterphaseResistance,
-                interphaseAsr = d.InterphaseAsr,
-                interphaseResistancePerElectrode = d.InterphaseResistancePerElectrode,
-                peakLog10Tau = d.Peak?.RefinedLog10Tau,
-                log10Tau = d.Log10Tau,
-                resistance = d.Resistance,
-            },
-            fit = r.Fit is { } f
-                ? new
-                {
-                    algorithm = CircuitFitResult.AlgorithmVersion,
-                    circuit = f.Circuit,
-                    chiSquare = f.ChiSquare,
-                    rmse = f.Rmse,
-                    evaluations = f.Evaluations,
-                    flags = f.Flags,
-                    parameters = f.Parameters.Select(p => new { p.Name, p.Unit, p.Value, p.StandardError, p.Lower95, p.Upper95, p.Fixed, p.AtBound }),
-                }
-                : null,
-        }, Provenance.ReportJsonOptions);
+        var document = new EisDocument(
+            r.Spectrum.SourceName,
+            r.Spectrum.FormatId,
+            r.Spectrum.Count,
+            r.Spectrum.IncompleteLastRow,
+            new EisLinKkDocument(LinKkResult.AlgorithmVersion, v.M, v.Mu, v.Parameters.C, v.MaxResidualReal, v.MaxResidualImag, v.Parameters.Gate, v.Passed ? "pass" : "KK_FAIL"),
+            new EisDrtDocument(DrtResult.AlgorithmVersion, d.Lambda, d.Log10Tau.Length, d.RInfinity, d.Inductance, d.PolarisationResistance, d.InterphaseResistance,
+                d.InterphaseAsr, d.InterphaseResistancePerElectrode, d.Peak?.RefinedLog10Tau, d.Log10Tau, d.Resistance),
+            r.Fit is { } f ? new EisFitDocument(CircuitFitResult.AlgorithmVersion, f.Circuit, f.ChiSquare, f.Rmse, f.Evaluations, f.Flags, f.Parameters) : null);
+        return JsonSerializer.Serialize(document, CoreJsonContext.Reports.EisDocument);
     }
 }
+
+/// <summary><c>eis.json</c>: the spectrum read, its Lin-KK validation, DRT and circuit fit (camelCase in the file).</summary>
+internal sealed record EisDocument(string File, string Format, int Points, bool IncompleteLastRow, EisLinKkDocument LinKk, EisDrtDocument Drt, EisFitDocument? Fit);
+
+/// <summary>The Lin-KK part of <c>eis.json</c>.</summary>
+internal sealed record EisLinKkDocument(string Algorithm, int M, double Mu, double? C, double MaxResidualReal, double MaxResidualImag, double Gate, string Verdict);
+
+/// <summary>The DRT part of <c>eis.json</c>.</summary>
+internal sealed record EisDrtDocument(string Algorithm, double Lambda, int GridPoints, double RInfinity, double Inductance, double PolarisationResistance,
+    double InterphaseResistance, double? InterphaseAsr, double? InterphaseResistancePerElectrode, double? PeakLog10Tau, double[] Log10Tau, double[] Resistance);
+
+/// <summary>The circuit fit part of <c>eis.json</c>.</summary>
+internal sealed record EisFitDocument(string Algorithm, string Circuit, double ChiSquare, double Rmse, int Evaluations, IReadOnlyList<string> Flags,
+    IReadOnlyList<FittedParameter> Parameters);

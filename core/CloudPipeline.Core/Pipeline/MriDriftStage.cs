@@ -113,7 +113,7 @@ public static class MriDriftStage
                 report.SandsTimeS / 60,
                 report.Onset is { } on && report.SandsTimeS is { } sand ? (on.OnsetS - sand) / 60 : null,
                 cc?.Setpoint));
-        return JsonSerializer.Serialize(document, Provenance.WriteJsonOptions);
+        return JsonSerializer.Serialize(document, CoreJsonContext.Default.MriDriftDocument);
     }
 }
 

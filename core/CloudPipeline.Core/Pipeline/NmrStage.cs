@@ -157,47 +157,27 @@ public static class NmrStage
     {
         var p = r.Processing;
         var li = r.LiMetal;
-        return JsonSerializer.Serialize(new
-        {
-            dataset = r.Dataset.Name,
-            format = r.Dataset.FormatId,
-            reader = r.Dataset.Reader,
-            files = r.Dataset.Files,
-            nucleus = r.Dataset.Fid?.Nucleus,
-            acquiredAt = r.Dataset.Fid?.AcquiredAt,
-            points = r.Spectrum.Count,
-            offsetPpm = r.Spectrum.OffsetPpm,
-            spectralWidthHz = r.Spectrum.SpectralWidthHz,
-            frequencyMHz = r.Spectrum.FrequencyMHz,
-            processing = p is null ? null : new
-            {
-                algorithm = ProcessedNmr.AlgorithmVersion,
-                phaseSource = r.PhaseSource,
-                p0 = p.P0,
-                p1 = p.P1,
-                groupDelay = p.GroupDelay,
-                firstPointFactor = p.FirstPointFactor,
-                lineBroadeningHz = p.Options.LineBroadeningHz,
-                size = r.Spectrum.Count,
-                baseline = p.Options.Baseline.ToString(),
-                flags = p.Flags,
-            },
-            vendorCorrelation = r.VendorCorrelation,
-            peaks = r.Peaks.Select(k => new { ppm = k.Ppm, height = k.Height }),
-            liMetal = li is null ? null : new
-            {
-                algorithm = LiMetalResult.AlgorithmVersion,
-                lineshape = LineshapeFitter.AlgorithmVersion,
-                lookup = li.LookupVersion,
-                status = li.Status,
-                referenceShiftPpm = li.ReferenceShiftPpm,
-                rSquared = li.RSquared,
-                flags = li.Flags,
-                components = li.Components.Select(c => new { centrePpm = c.CentrePpm, centreSe = c.CentreSe, roundedPpm = c.RoundedPpm, fwhmPpm = c.FwhmPpm, eta = c.Eta, height = c.Height, area = c.Area, areaFraction = c.AreaFraction, label = c.Label }),
-                skinDepth = new { metres = li.SkinDepth.SkinDepthM, resistivityOhmM = li.SkinDepth.ResistivityOhmM, frequencyHz = li.SkinDepth.FrequencyHz, depositThicknessM = li.SkinDepth.DepositThicknessM, factor = li.SkinDepth.Factor, flag = li.SkinDepth.Flag },
-                intensities = "semi-quantitative: areas are not converted to lithium amounts (counter electrode and RF skin depth, nmr spec §4 step 10)",
-            },
-        }, Provenance.ReportJsonOptions);
+        var document = new NmrDocument(
+            r.Dataset.Name,
+            r.Dataset.FormatId,
+            r.Dataset.Reader,
+            r.Dataset.Files,
+            r.Dataset.Fid?.Nucleus,
+            r.Dataset.Fid?.AcquiredAt,
+            r.Spectrum.Count,
+            r.Spectrum.OffsetPpm,
+            r.Spectrum.SpectralWidthHz,
+            r.Spectrum.FrequencyMHz,
+            p is null ? null : new NmrProcessingDocument(ProcessedNmr.AlgorithmVersion, r.PhaseSource, p.P0, p.P1, p.GroupDelay, p.FirstPointFactor,
+                p.Options.LineBroadeningHz, r.Spectrum.Count, p.Options.Baseline.ToString(), p.Flags),
+            r.VendorCorrelation,
+            [.. r.Peaks.Select(k => new NmrPeakDocument(k.Ppm, k.Height))],
+            li is null ? null : new NmrLiMetalDocument(LiMetalResult.AlgorithmVersion, LineshapeFitter.AlgorithmVersion, li.LookupVersion, li.Status,
+                li.ReferenceShiftPpm, li.RSquared, li.Flags, li.Components,
+                new NmrSkinDepthDocument(li.SkinDepth.SkinDepthM, li.SkinDepth.ResistivityOhmM, li.SkinDepth.FrequencyHz, li.SkinDepth.DepositThicknessM,
+                    li.SkinDepth.Factor, li.SkinDepth.Flag),
+                "semi-quantitative: areas are not converted to lithium amounts (counter electrode and RF skin depth, nmr spec §4 step 10)"));
+        return JsonSerializer.Serialize(document, CoreJsonContext.Reports.NmrDocument);
     }
 
     private static string Csv(double[] ppm, double[] y)
@@ -210,3 +190,22 @@ public static class NmrStage
         return sb.ToString();
     }
 }
+
+/// <summary><c>nmr.json</c>: the dataset read, its processing, peaks and (when asked) the ⁷Li Li-metal analysis (camelCase in the file).</summary>
+internal sealed record NmrDocument(string Dataset, string Format, string Reader, IReadOnlyList<string> Files, string? Nucleus, DateTimeOffset? AcquiredAt,
+    int Points, double OffsetPpm, double SpectralWidthHz, double FrequencyMHz, NmrProcessingDocument? Processing, double? VendorCorrelation,
+    IReadOnlyList<NmrPeakDocument> Peaks, NmrLiMetalDocument? LiMetal);
+
+/// <summary>How the FID was processed.</summary>
+internal sealed record NmrProcessingDocument(string Algorithm, string PhaseSource, double P0, double P1, double GroupDelay, double FirstPointFactor,
+    double LineBroadeningHz, int Size, string Baseline, IReadOnlyList<string> Flags);
+
+/// <summary>One picked peak.</summary>
+internal sealed record NmrPeakDocument(double Ppm, double Height);
+
+/// <summary>The ⁷Li Li-metal analysis.</summary>
+internal sealed record NmrLiMetalDocument(string Algorithm, string Lineshape, string Lookup, string Status, double ReferenceShiftPpm, double RSquared,
+    IReadOnlyList<string> Flags, IReadOnlyList<LiMetalComponent> Components, NmrSkinDepthDocument SkinDepth, string Intensities);
+
+/// <summary>The RF skin-depth assessment of the Li-metal analysis.</summary>
+internal sealed record NmrSkinDepthDocument(double Metres, double ResistivityOhmM, double FrequencyHz, double? DepositThicknessM, double Factor, string Flag);

@@ -21,18 +21,11 @@ public static class Provenance
     /// <summary>Lowercase hex SHA-256 of bytes.</summary>
     public static string Sha256(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    /// <summary>The serializer settings of a stage's JSON report: the manifest's (camelCase) with NaN and ±∞ written as strings.</summary>
-    public static JsonSerializerOptions ReportJsonOptions { get; } =
-        new(ExperimentManifest.JsonOptions) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     /// <summary>
-    /// The manifest's settings for writing (camelCase, nulls omitted, enums as camelCase strings), with the
-    /// compile-time metadata of <see cref="CoreJsonContext"/> first and reflection for other types.
+    /// The hash of a parameter object's canonical JSON (the manifest's settings): equal parameters give equal hashes, any
+    /// change a new one. <typeparamref name="T"/> is one of the parameter types of <see cref="CoreJsonContext"/>.
     /// </summary>
-    internal static JsonSerializerOptions WriteJsonOptions { get; } =
-        new(ExperimentManifest.JsonOptions) { TypeInfoResolver = JsonTypeInfoResolver.Combine(CoreJsonContext.Default, new DefaultJsonTypeInfoResolver()) };
-
-    /// <summary>The hash of a parameter object's canonical JSON: equal parameters give equal hashes, any change a new one.</summary>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has no compile-time JSON metadata in Core.</exception>
     public static string ParameterHash<T>(T parameters) =>
-        Sha256(JsonSerializer.SerializeToUtf8Bytes(parameters, WriteJsonOptions))[..16];
+        Sha256(JsonSerializer.SerializeToUtf8Bytes(parameters, (JsonTypeInfo<T>)CoreJsonContext.Default.GetTypeInfo(typeof(T))!))[..16];
 }

@@ -15,39 +15,51 @@ internal static class InspectCommand
         command.SetAction(parse =>
         {
             int status = 0;
-            var reports = new List<Dictionary<string, object?>>();
+            var reports = new List<InspectReport>();
             foreach (var file in parse.GetValue(files)!)
             {
                 try
                 {
                     var f = FormatRegistry.Default.Identify(file.Name, File.ReadAllBytes(file.FullName));
-                    reports.Add(new()
-                    {
-                        ["file"] = file.Name, ["format"] = f.FormatId, ["technique"] = f.Technique, ["reader"] = f.Reader,
-                        ["points"] = f.Points, ["columns"] = f.Columns, ["first"] = f.First, ["last"] = f.Last,
-                    });
+                    reports.Add(new InspectReport(file.Name, f.FormatId, f.Technique, f.Reader, f.Points, f.Columns, f.First, f.Last, Error: null));
                 }
                 catch (Exception ex) when (ex is InstrumentFileException or IOException or UnauthorizedAccessException)
                 {
-                    reports.Add(new() { ["file"] = file.Name, ["error"] = ex.Message });
+                    reports.Add(new InspectReport(file.Name, null, null, null, null, null, null, null, ex.Message));
                     status = 2;
                 }
             }
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(reports, new JsonSerializerOptions { WriteIndented = true }));
+                Console.WriteLine(JsonSerializer.Serialize(reports, CliJsonContext.Default.IReadOnlyListInspectReport));
                 return status;
             }
             foreach (var report in reports)
             {
-                foreach (var (key, value) in report)
+                foreach (var (key, value) in report.Fields())
                 {
-                    Console.WriteLine($"{key,-10} {(value is IEnumerable<string> list ? string.Join("; ", list) : value)}");
+                    Console.WriteLine($"{key,-10} {value}");
                 }
                 Console.WriteLine();
             }
             return status;
         });
         return command;
+    }
+}
+
+/// <summary>What <c>inspect</c> reports of one file: its identification, or the error that stopped it.</summary>
+internal sealed record InspectReport(string File, string? Format, string? Technique, string? Reader, int? Points, IReadOnlyList<string>? Columns,
+    string? First, string? Last, string? Error)
+{
+    /// <summary>The fields that are set, as the text output shows them (lists joined by "; ").</summary>
+    public IEnumerable<(string Key, string Value)> Fields()
+    {
+        (string, string?)[] all =
+        [
+            ("file", File), ("format", Format), ("technique", Technique), ("reader", Reader), ("points", Points?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("columns", Columns is null ? null : string.Join("; ", Columns)), ("first", First), ("last", Last), ("error", Error),
+        ];
+        return all.Where(f => f.Item2 is not null).Select(f => (f.Item1, f.Item2!));
     }
 }

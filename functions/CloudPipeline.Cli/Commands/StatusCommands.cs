@@ -9,8 +9,6 @@ namespace CloudPipeline.Cli.Commands;
 /// <summary><c>cloudpipeline status</c> and <c>cloudpipeline results</c>: read the pipeline through the host's HTTP API.</summary>
 internal static class StatusCommands
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static Command Status()
     {
         var site = CliSettings.Site(required: false);
@@ -22,14 +20,14 @@ internal static class StatusCommands
             string query = Query(("site", parse.GetValue(site)), ("experiment", parse.GetValue(experiment)));
             try
             {
-                var experiments = await http.GetFromJsonAsync<JsonElement[]>("api/experiments" + Query(("site", parse.GetValue(site))), ct) ?? [];
+                var experiments = await http.GetFromJsonAsync("api/experiments" + Query(("site", parse.GetValue(site))), CliJsonContext.Default.JsonElementArray, ct) ?? [];
                 Console.WriteLine($"{"SITE",-14} {"EXPERIMENT",-24} {"STATUS",-18} DETAIL");
                 foreach (var e in experiments.Where(e => parse.GetValue(experiment) is not { } x || e.GetProperty("experiment").GetString() == x))
                 {
                     Console.WriteLine($"{e.GetProperty("site").GetString(),-14} {e.GetProperty("experiment").GetString(),-24} {e.GetProperty("status").GetString(),-18} {Text(e, "detail")}");
                 }
                 Console.WriteLine();
-                var datasets = await http.GetFromJsonAsync<JsonElement[]>("api/datasets" + query, ct) ?? [];
+                var datasets = await http.GetFromJsonAsync("api/datasets" + query, CliJsonContext.Default.JsonElementArray, ct) ?? [];
                 var counts = datasets.GroupBy(d => d.GetProperty("status").GetString()).Select(g => $"{g.Key} {g.Count()}");
                 Console.WriteLine($"{datasets.Length} dataset(s): {string.Join(", ", counts)}");
                 foreach (var d in datasets.Where(d => d.GetProperty("status").GetString() is "Rejected" or "Failed" or "Quarantined" or "Processing" or "Received"))
@@ -62,7 +60,7 @@ internal static class StatusCommands
             JsonElement[] rows;
             try
             {
-                rows = await http.GetFromJsonAsync<JsonElement[]>("api/results" + query, ct) ?? [];
+                rows = await http.GetFromJsonAsync("api/results" + query, CliJsonContext.Default.JsonElementArray, ct) ?? [];
             }
             catch (HttpRequestException ex)
             {
@@ -73,7 +71,7 @@ internal static class StatusCommands
             switch (parse.GetValue(format))
             {
                 case "json":
-                    Console.WriteLine(JsonSerializer.Serialize(rows, Json));
+                    Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.JsonElementArray));
                     break;
                 case "csv":
                     Console.WriteLine("site,experiment,technique,quantity,value,text,unit,algorithm,version,parameterHash,flags,computedAt");

@@ -1,10 +1,9 @@
+using CloudPipeline.Contracts;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
-using CloudPipeline.Pipeline.Ingestion;
-using CloudPipeline.Pipeline.Storage;
 
 namespace CloudPipeline.Cli.Commands;
 

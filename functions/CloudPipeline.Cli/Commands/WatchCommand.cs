@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace CloudPipeline.Cli.Commands;
 
@@ -93,7 +94,7 @@ internal static class WatchCommand
             _stable = stable;
             _time = time;
             string state = Path.Combine(folder.FullName, StateFileName);
-            _uploaded = File.Exists(state) ? JsonSerializer.Deserialize<Dictionary<string, Uploaded>>(File.ReadAllText(state)) ?? new() : new();
+            _uploaded = File.Exists(state) ? JsonSerializer.Deserialize(File.ReadAllText(state), WatchStateJsonContext.Default.DictionaryStringUploaded) ?? new() : new();
         }
 
         public int PendingCount { get; private set; }
@@ -137,10 +138,14 @@ internal static class WatchCommand
             PendingCount = Math.Max(0, PendingCount - 1);
             string state = Path.Combine(_folder.FullName, StateFileName);
             string temp = state + ".tmp";
-            File.WriteAllText(temp, JsonSerializer.Serialize(_uploaded));
+            File.WriteAllText(temp, JsonSerializer.Serialize(_uploaded, WatchStateJsonContext.Default.DictionaryStringUploaded));
             File.Move(temp, state, overwrite: true); // atomic replace: a crash never leaves a half-written state
         }
 
         internal sealed record Uploaded(long Size, DateTime Modified);
     }
 }
+
+/// <summary>Compile-time JSON metadata of the watcher's state file (<c>{"relative/path":{"Size":…,"Modified":…}}</c>).</summary>
+[JsonSerializable(typeof(Dictionary<string, WatchCommand.DropFolderWatcher.Uploaded>))]
+internal sealed partial class WatchStateJsonContext : JsonSerializerContext;

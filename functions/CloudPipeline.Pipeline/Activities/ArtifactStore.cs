@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudPipeline.Core.Pipeline;

@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using CloudPipeline.Core.Analysis.Eis;

@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using System.Text;
 using CloudPipeline.Core.Analysis.Mri;
 using CloudPipeline.Core.Formats.Electrochemistry;

@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using Azure.Storage.Blobs;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Pipeline.Catalog;

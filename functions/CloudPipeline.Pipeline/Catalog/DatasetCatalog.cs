@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using Azure;
 using Azure.Data.Tables;
 using CloudPipeline.Pipeline.Storage;

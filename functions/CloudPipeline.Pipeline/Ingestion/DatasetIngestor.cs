@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using Azure;
 using Azure.Storage.Blobs;
 using CloudPipeline.Core.Formats;

@@ -1,3 +1,4 @@
+using CloudPipeline.Contracts;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;

@@ -3,22 +3,23 @@ using CloudPipeline.Core.Formats.Electrochemistry;
 namespace CloudPipeline.Core.Analysis.Electrochemistry;
 
 /// <summary>Parameters of the mass-transport-limitation onset detector (electrochemistry spec §4).</summary>
+/// <remarks>Part of experiment.json: settable, not init-only, because compile-time JSON metadata (which the ahead-of-time CLI reads with) sets an init-only property that the JSON leaves out to zero or null instead of its default (dotnet/runtime#84484).</remarks>
 public sealed record OnsetParameters
 {
     /// <summary>Width of the centred window for the local slope (s). Default 300.</summary>
-    public double RateWindowS { get; init; } = 300;
+    public double RateWindowS { get; set; } = 300;
 
     /// <summary>Initial polarisation transient ignored (s). Default 600.</summary>
-    public double SettleS { get; init; } = 600;
+    public double SettleS { get; set; } = 600;
 
     /// <summary>Span after the settle time for the baseline rate (s). Default 1200.</summary>
-    public double RefSpanS { get; init; } = 1200;
+    public double RefSpanS { get; set; } = 1200;
 
     /// <summary>Knee threshold as a multiple of the baseline rate. Default 10.</summary>
-    public double KneeFactor { get; init; } = 10;
+    public double KneeFactor { get; set; } = 10;
 
     /// <summary>Consecutive samples above the threshold for a knee. Default 3.</summary>
-    public int Persist { get; init; } = 3;
+    public int Persist { get; set; } = 3;
 }
 
 /// <summary>The detector's findings for one CC step; times are from the step's first sample.</summary>

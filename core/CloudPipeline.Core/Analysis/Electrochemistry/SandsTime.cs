@@ -1,6 +1,7 @@
 namespace CloudPipeline.Core.Analysis.Electrochemistry;
 
 /// <summary>What a diffusion coefficient handed to Sand's equation is.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<DiffusionCoefficientKind>))]
 public enum DiffusionCoefficientKind
 {
     /// <summary>The ambipolar (salt) diffusion coefficient, which the equation needs.</summary>

@@ -16,10 +16,11 @@ public sealed record DiffusionTableEntry(double ConcentrationMolPerL, double Tem
 /// A D(c) table for one electrolyte, species and temperature (nmr spec §6): entries &gt; 0, piecewise-linear in c,
 /// an error outside the measured range. The MRI drift analysis can use it in place of its polynomial.
 /// </summary>
+/// <remarks>Part of experiment.json: settable, not init-only, because compile-time JSON metadata (which the ahead-of-time CLI reads with) sets an init-only property that the JSON leaves out to zero or null instead of its default (dotnet/runtime#84484).</remarks>
 public sealed record DiffusionTable
 {
     /// <summary>Entries in ascending concentration.</summary>
-    public required IReadOnlyList<DiffusionTableEntry> Entries { get; init; }
+    public required IReadOnlyList<DiffusionTableEntry> Entries { get; set; }
 
     /// <summary>The lowest concentration (mol/L).</summary>
     public double From => Entries[0].ConcentrationMolPerL;

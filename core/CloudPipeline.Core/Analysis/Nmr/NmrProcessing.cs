@@ -5,6 +5,7 @@ using MathNet.Numerics.IntegralTransforms;
 namespace CloudPipeline.Core.Analysis.Nmr;
 
 /// <summary>How the spectrum is phased (spec §2 step 7).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<PhaseMode>))]
 public enum PhaseMode
 {
     /// <summary>Automatic: ACME entropy minimisation over p0 and p1.</summary>
@@ -18,6 +19,7 @@ public enum PhaseMode
 }
 
 /// <summary>Baseline correction (spec §2 step 8).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CamelCaseEnumConverter<BaselineMode>))]
 public enum BaselineMode
 {
     /// <summary>None (the ⁷Li workflow).</summary>

@@ -1,4 +1,4 @@
-namespace CloudPipeline.Pipeline.Storage;
+namespace CloudPipeline.Contracts;
 
 /// <summary>
 /// The containers, queues and tables of the pipeline (ARCHITECTURE §4). The Durable Task hub keeps its own

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure.Messaging.EventGrid;
 using Azure.Messaging.EventGrid.SystemEvents;
 
-namespace CloudPipeline.Pipeline.Ingestion;
+namespace CloudPipeline.Contracts;
 
 /// <summary>A blob that was written: what ingestion needs of a BlobCreated event.</summary>
 /// <param name="Container">The container.</param>
@@ -45,14 +46,26 @@ public sealed record BlobCreated(string Container, string BlobName, string? ETag
         return blobs;
     }
 
-    /// <summary>The event in Event Grid schema, as Event Grid would deliver it for this write.</summary>
+    /// <summary>
+    /// The event in Event Grid schema, as Event Grid would deliver it for this write. Written from typed records with
+    /// compile-time metadata (the SDK's <see cref="EventGridEvent"/> serialises only by reflection); the SDK's parser
+    /// reads it (<see cref="Parse"/>).
+    /// </summary>
     public BinaryData ToEventGridMessage(Uri blobUri, long contentLength, string? contentType, DateTimeOffset at)
     {
-        var data = new { api = "PutBlob", url = blobUri.AbsoluteUri, eTag = ETag, contentLength, contentType, blobType = "BlockBlob" };
-        var e = new EventGridEvent($"{SubjectPrefix}{Container}/blobs/{BlobName}", EventType, "1", BinaryData.FromObjectAsJson(data))
-        {
-            EventTime = at,
-        };
-        return BinaryData.FromObjectAsJson(e);
+        var data = new BlobCreatedEventData("PutBlob", blobUri.AbsoluteUri, ETag, contentLength, contentType, "BlockBlob");
+        var message = new EventGridMessage(Guid.NewGuid().ToString(), $"{SubjectPrefix}{Container}/blobs/{BlobName}", EventType, "1", at, data);
+        return new BinaryData(JsonSerializer.SerializeToUtf8Bytes(message, ContractsJsonContext.Default.EventGridMessage));
     }
 }
+
+/// <summary>One event in Event Grid schema (the fields Event Grid delivers and its parser requires).</summary>
+internal sealed record EventGridMessage(string Id, string Subject, string EventType, string DataVersion, DateTimeOffset EventTime, BlobCreatedEventData Data);
+
+/// <summary>The <c>data</c> of a <c>Microsoft.Storage.BlobCreated</c> event: the fields ingestion and the SDK's parser read.</summary>
+internal sealed record BlobCreatedEventData(string Api, string Url, string? ETag, long ContentLength, string? ContentType, string BlobType);
+
+/// <summary>Compile-time JSON metadata of the event message (no reflection, so trimming and ahead-of-time compilation keep it).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EventGridMessage))]
+internal sealed partial class ContractsJsonContext : JsonSerializerContext;
