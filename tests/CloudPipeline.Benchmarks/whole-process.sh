@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process timing of the CLI, as a lab script that calls it once per file sees it: publishes the CLI
-# (Release, ReadyToRun for this machine's runtime identifier) and runs each command RUNS times (default 10),
+# (Release, Native AOT for this machine's runtime identifier, as `dotnet publish` of the CLI always does; linking needs
+# a C toolchain, gcc or clang) and runs each command RUNS times (default 10),
 # printing the minimum and the median wall time. The peer figure the speed issue gives (same machine kind): the MRI
 # authors' Octave script (`octave -q`, output printing off) 0.20–0.27 s per cell; its targets: mri-drift under
 # 0.15 s and the Randles `analyze eis` under 0.2 s (minimum of 10 runs).
@@ -12,8 +13,15 @@ real="$root/../shared/data/real"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 rid="$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)"
-dotnet publish "$root/functions/CloudPipeline.Cli/CloudPipeline.Cli.csproj" -c Release -r "$rid" --self-contained false \
-  -p:PublishReadyToRun=true -o "$out/cli" --nologo -v quiet >/dev/null
+# Published from a copy of the sources: a native publish must not share obj/ with the framework-dependent builds the
+# tests use.
+mkdir -p "$out/src"
+git -C "$root" ls-files -z | (cd "$root" && xargs -0 cp --parents -t "$out/src")
+if ! dotnet publish "$out/src/functions/CloudPipeline.Cli/CloudPipeline.Cli.csproj" -c Release -r "$rid" -o "$out/cli" --nologo -v quiet >"$out/publish.log" 2>&1; then
+  echo "error: the native (AOT) publish of the CLI failed; is a C toolchain (gcc or clang) installed? Last lines:" >&2
+  tail -n 20 "$out/publish.log" >&2
+  exit 1
+fi
 cli="$out/cli/cloudpipeline"
 
 time_command() {
