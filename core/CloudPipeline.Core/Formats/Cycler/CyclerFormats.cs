@@ -1,0 +1,465 @@
+using System.Globalization;
+using System.Text;
+
+namespace CloudPipeline.Core.Formats.Cycler;
+
+/// <summary>
+/// Battery cycler text exports (electrochemistry spec §1): Neware BTS flat CSV, Arbin CSV (as exported from its
+/// database), Maccor tab-separated text, Novonix HPC CSV and PEC CSV. One reader, one <see cref="CyclerLayout"/> per
+/// vendor export; rows are parsed one at a time as they are read (memory bounded by one row), with units converted
+/// to SI and the current signed charge-positive.
+/// </summary>
+public static class CyclerFormats
+{
+    /// <summary>Reader version, for provenance.</summary>
+    public const string Version = "1.0.0";
+
+    private const int DetectLines = 80;
+
+    private static readonly IReadOnlyList<CyclerLayout> Layouts =
+    [
+        new()
+        {
+            Id = "neware-csv",
+            FindColumnLine = lines => lines.Count > 0 && lines[0].StartsWith("DataPoint,Cycle Index,Step Index,Step Type,", StringComparison.Ordinal) ? 0 : -1,
+            EndsWithLineBreak = false,
+            Time = "Cumulative Time", TimeText = TimeText.HoursMinutesSeconds,
+            Voltage = "Voltage(V)", Current = "Current(A)",
+            Cycle = "Cycle Index", Step = "Step Index", StepType = "Step Type", TemperaturePrefix = "T1(",
+            ChargeAh = "Chg. Cap.(Ah)", DischargeAh = "DChg. Cap.(Ah)", ChargeWh = "Chg. Energy(Wh)", DischargeWh = "DChg. Energy(Wh)",
+            LocalDateTime = "Date", LocalDateTimeFormats = ["yyyy-MM-dd HH:mm:ss"],
+        },
+        new()
+        {
+            Id = "arbin-csv",
+            FindColumnLine = lines => lines.Count > 0 && lines[0].StartsWith("Data_Point,Test_Time,DateTime,", StringComparison.Ordinal) ? 0 : -1,
+            Time = "Test_Time", Voltage = "Voltage", Current = "Current",
+            Cycle = "Cycle_Index", Step = "Step_Index", TemperaturePrefix = "Temperature",
+            ChargeAh = "Charge_Capacity", DischargeAh = "Discharge_Capacity", ChargeWh = "Charge_Energy", DischargeWh = "Discharge_Energy",
+            UnixTime = "DateTime",
+        },
+        new()
+        {
+            Id = "maccor-text",
+            FindColumnLine = lines => lines.Count > 1 && lines[0].Contains("Today's Date", StringComparison.Ordinal) && lines[1].StartsWith("Rec#\tCyc#\tStep\t", StringComparison.Ordinal) ? 1 : -1,
+            Delimiter = '\t',
+            Time = "Test (Sec)", Voltage = "Volts", Current = "Amps",
+            Cycle = "Cyc#", Step = "Step", StepType = "State", State = "State",
+            StepCapacityAh = "Amp-hr", StepEnergyWh = "Watt-hr",
+            LocalDateTime = "DPt Time", LocalDateTimeFormats = ["M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm:ss"],
+            Metadata = lines => MaccorMetadata(lines[0]),
+        },
+        new()
+        {
+            Id = "novonix-csv",
+            FindColumnLine = lines =>
+            {
+                int data = lines.Count == 0 || !lines[0].StartsWith("[Summary]", StringComparison.Ordinal) ? -1 : IndexOf(lines, "[Data]");
+                return data >= 0 && data + 1 < lines.Count && lines[data + 1].StartsWith("\"Date and Time,Cycle Number,Step Type,Run Time (h)", StringComparison.Ordinal) ? data + 1 : -1;
+            },
+            LinesQuoted = true,
+            Time = "Run Time (h)", TimeText = TimeText.Hours, Voltage = "Potential (V)", Current = "Current (A)",
+            Cycle = "Cycle Number", Step = "Step Number", StepType = "Step Type", TemperaturePrefix = "Temperature (",
+            StepCapacityAh = "Capacity (Ah)", StepEnergyWh = "Energy (Wh)",
+            LocalDateTime = "Date and Time", LocalDateTimeFormats = ["yyyy-MM-dd h:mm:ss tt"],
+            Metadata = KeyValueBefore(':', '='),
+        },
+        new()
+        {
+            Id = "pec-csv",
+            FindColumnLine = lines =>
+            {
+                for (int i = 0; i < lines.Count; i++)
+                {
+                    if (lines[i].StartsWith("Test,Cell,Rack,Shelf,Position,Cell ID,Step,Instruction Name,Cycle,", StringComparison.Ordinal))
+                    {
+                        return i > 0 && lines[0].Contains(":,", StringComparison.Ordinal) ? i : -1;
+                    }
+                }
+                return -1;
+            },
+            Time = "Total Time (Hours in hh:mm:ss.xxx)", TimeText = TimeText.HoursMinutesSeconds,
+            Voltage = "Voltage (V)", Current = "Current (A)", Cycle = "Cycle", Step = "Step", StepType = "Instruction Name",
+            LocalDateTime = "Real Time", LocalDateTimeFormats = ["MM/dd/yyyy HH:mm:ss"],
+            Metadata = KeyValueBefore(':'),
+        },
+    ];
+
+    /// <summary>The format ids this reader knows.</summary>
+    public static IReadOnlyList<string> FormatIds { get; } = [.. Layouts.Select(l => l.Id)];
+
+    /// <summary>The format of a file from its first lines, or null when it is none of the cycler exports.</summary>
+    public static string? Detect(string head)
+    {
+        var lines = head.Split('\n').Take(DetectLines).Select(l => l.TrimEnd('\r')).ToList();
+        return Layouts.FirstOrDefault(l => l.FindColumnLine(lines) >= 0)?.Id;
+    }
+
+    /// <summary>
+    /// Opens a cycler file: reads its preamble and column line now, its rows as <see cref="CyclerRecord.Samples"/> is
+    /// enumerated. The stream is read once and disposed with the record.
+    /// </summary>
+    /// <exception cref="InstrumentFileException">Not a known cycler export, or a required column is missing; rows that cannot be read throw while enumerating, naming line and column.</exception>
+    public static CyclerRecord Open(Stream content, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var reader = new LineReader(content);
+        var head = new List<string>();
+        while (head.Count < DetectLines && reader.ReadLine() is { } line)
+        {
+            head.Add(line);
+        }
+        CyclerLayout? layout = null;
+        int columnLine = -1;
+        foreach (var candidate in Layouts)
+        {
+            columnLine = candidate.FindColumnLine(head);
+            if (columnLine >= 0)
+            {
+                layout = candidate;
+                break;
+            }
+        }
+        if (layout is null)
+        {
+            reader.Dispose();
+            throw new InstrumentFileException(sourceName, "not a cycler export this reader knows", expected: $"one of: {string.Join(", ", FormatIds)}", code: "UNKNOWN_FORMAT");
+        }
+        string[] columns = Split(layout, head[columnLine]).Select(c => c.Trim()).ToArray();
+        var map = new ColumnMap(layout, columns, sourceName, columnLine + 1);
+        int firstRow = columnLine + layout.RowsAfterColumnLine;
+        var info = new CyclerFileInfo(sourceName, layout.Id, $"CyclerFormats {Version} ({layout.Id})", columns, layout.Metadata(head.Take(columnLine).ToList()),
+            Start: firstRow < head.Count ? map.LocalStart(head[firstRow]) : null, HasCycles: map.Cycle >= 0, HasSteps: map.Step >= 0);
+        return new CyclerRecord(info, record => Rows(reader, head, firstRow, layout, map, columns.Length, () => record.IncompleteLastRow = true));
+    }
+
+    private static IEnumerator<CyclerSample> Rows(LineReader reader, List<string> head, int firstRow, CyclerLayout layout, ColumnMap map, int fieldCount,
+        Action markIncomplete)
+    {
+        using var _ = reader;
+        var fields = new Range[fieldCount + 64];
+        int lineNumber = firstRow;
+        string? pending = null;
+        int pendingNumber = 0;
+        bool pendingTerminated = true;
+        IEnumerable<(string Text, bool Terminated)> Lines()
+        {
+            for (int i = firstRow; i < head.Count; i++)
+            {
+                yield return (head[i], i < head.Count - 1 || !reader.EndedWithoutLineBreak || reader.HasMore);
+            }
+            while (reader.ReadLine() is { } line)
+            {
+                yield return (line, reader.HasMore || !reader.EndedWithoutLineBreak);
+            }
+        }
+        foreach (var (text, terminated) in Lines())
+        {
+            lineNumber++;
+            if (pending is not null && !string.IsNullOrWhiteSpace(pending))
+            {
+                yield return map.Parse(pending, pendingNumber, fields);
+            }
+            pending = text;
+            pendingNumber = lineNumber;
+            pendingTerminated = terminated;
+        }
+        if (pending is null || string.IsNullOrWhiteSpace(pending))
+        {
+            yield break;
+        }
+        if (!pendingTerminated)
+        {
+            var line = layout.LinesQuoted ? Unquote(pending) : pending.AsSpan();
+            int count = line.Split(fields, layout.Delimiter);
+            if (layout.EndsWithLineBreak || count < fieldCount)
+            {
+                markIncomplete();
+                yield break;
+            }
+        }
+        yield return map.Parse(pending, pendingNumber, fields);
+    }
+
+    private static string[] Split(CyclerLayout layout, string line) => (layout.LinesQuoted ? Unquote(line).ToString() : line).Split(layout.Delimiter);
+
+    private static ReadOnlySpan<char> Unquote(string line)
+    {
+        var span = line.AsSpan().Trim();
+        return span.Length >= 2 && span[0] == '"' && span[^1] == '"' ? span[1..^1] : span;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> lines, string value)
+    {
+        for (int i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Trim() == value)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Func<IReadOnlyList<string>, IReadOnlyDictionary<string, string>> KeyValueBefore(params char[] separators) => lines =>
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            int at = line.IndexOfAny(separators);
+            if (at > 0 && !line.StartsWith('['))
+            {
+                string key = line[..at].Trim().Trim('"');
+                string value = line[(at + 1)..].Trim().TrimStart(',').Trim().Trim('"');
+                if (key.Length > 0 && value.Length > 0)
+                {
+                    metadata.TryAdd(key, value);
+                }
+            }
+        }
+        return metadata;
+    };
+
+    private static Dictionary<string, string> MaccorMetadata(string line)
+    {
+        // "Today's Date 10/10/2019  Date of Test:\t10/10/2019\t Filename:\t…\\X.052 Procedure: P.000\tComment/Barcode: 00001E"
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string key in new[] { "Date of Test", "Filename", "Procedure", "Comment/Barcode" })
+        {
+            int at = line.IndexOf(key + ":", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+            string rest = line[(at + key.Length + 1)..].TrimStart('\t', ' ');
+            int end = rest.IndexOf('\t', StringComparison.Ordinal);
+            string value = end < 0 ? rest : rest[..end];
+            if (key == "Filename" && value.IndexOf(" Procedure:", StringComparison.Ordinal) is >= 0 and var p)
+            {
+                value = value[..p];
+            }
+            metadata[key] = value.Trim();
+        }
+        return metadata;
+    }
+
+    /// <summary>The layout's columns located in the file's column line, and the parse of one row.</summary>
+    private sealed class ColumnMap
+    {
+        private readonly CyclerLayout _layout;
+        private readonly string[] _columns;
+        private readonly string _source;
+        private readonly Dictionary<string, string> _stepTypes = new(StringComparer.Ordinal);
+
+        public ColumnMap(CyclerLayout layout, string[] columns, string source, int columnLineNumber)
+        {
+            _layout = layout;
+            _columns = columns;
+            _source = source;
+            int Find(string? name) => name is null ? -1 : Array.IndexOf(columns, name);
+            int Require(string name) => Find(name) is >= 0 and var i ? i
+                : throw new InstrumentFileException(source, $"the column '{name}' is missing", columnLineNumber, name, $"the {layout.Id} columns, found: {string.Join(", ", columns)}", "MISSING_COLUMN");
+            Time = Require(layout.Time);
+            Voltage = Require(layout.Voltage);
+            Current = Require(layout.Current);
+            Cycle = Find(layout.Cycle);
+            Step = Find(layout.Step);
+            StepType = Find(layout.StepType);
+            State = Find(layout.State);
+            Temperature = layout.TemperaturePrefix is { } prefix ? Array.FindIndex(columns, c => c.StartsWith(prefix, StringComparison.Ordinal)) : -1;
+            ChargeAh = Find(layout.ChargeAh);
+            DischargeAh = Find(layout.DischargeAh);
+            ChargeWh = Find(layout.ChargeWh);
+            DischargeWh = Find(layout.DischargeWh);
+            StepCapacityAh = Find(layout.StepCapacityAh);
+            StepEnergyWh = Find(layout.StepEnergyWh);
+            UnixTime = Find(layout.UnixTime);
+            LocalDateTime = Find(layout.LocalDateTime);
+        }
+
+        public int LocalDateTime { get; }
+
+        /// <summary>The local date-time of a row (the record's start when given the first row), if the layout has that column and it reads.</summary>
+        public DateTime? LocalStart(string text)
+        {
+            if (LocalDateTime < 0)
+            {
+                return null;
+            }
+            var line = _layout.LinesQuoted ? Unquote(text) : text.AsSpan();
+            var fields = new Range[_columns.Length + 64];
+            int count = line.Split(fields, _layout.Delimiter);
+            if (LocalDateTime >= count)
+            {
+                return null;
+            }
+            foreach (var format in _layout.LocalDateTimeFormats)
+            {
+                if (DateTime.TryParseExact(line[fields[LocalDateTime]].Trim(), format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var t))
+                {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        public int Time { get; }
+        public int Voltage { get; }
+        public int Current { get; }
+        public int Cycle { get; }
+        public int Step { get; }
+        public int StepType { get; }
+        public int State { get; }
+        public int Temperature { get; }
+        public int ChargeAh { get; }
+        public int DischargeAh { get; }
+        public int ChargeWh { get; }
+        public int DischargeWh { get; }
+        public int StepCapacityAh { get; }
+        public int StepEnergyWh { get; }
+        public int UnixTime { get; }
+
+        public CyclerSample Parse(string text, int lineNumber, Range[] fields)
+        {
+            var row = new Row(_layout.LinesQuoted ? Unquote(text) : text.AsSpan(), fields, _layout.Delimiter, lineNumber);
+            double time = _layout.TimeText switch
+            {
+                TimeText.Seconds => Number(row, Time, required: true),
+                TimeText.Hours => Number(row, Time, required: true) * 3600,
+                _ => HoursMinutesSeconds(row.Field(Time)) ?? throw Error(row, Time, "a time h:mm:ss (hours may exceed 24)"),
+            };
+            double current = Number(row, Current, required: true);
+            if (State >= 0)
+            {
+                var state = row.Field(State);
+                current = state.SequenceEqual("D") ? -Math.Abs(current) : state.SequenceEqual("C") ? Math.Abs(current) : current;
+            }
+            double chargeAh = Number(row, ChargeAh), dischargeAh = Number(row, DischargeAh);
+            double chargeWh = Number(row, ChargeWh), dischargeWh = Number(row, DischargeWh);
+            if (StepCapacityAh >= 0)
+            {
+                double q = Number(row, StepCapacityAh), e = Number(row, StepEnergyWh);
+                (chargeAh, dischargeAh) = current > 0 ? (q, double.NaN) : current < 0 ? (double.NaN, q) : (double.NaN, double.NaN);
+                (chargeWh, dischargeWh) = current > 0 ? (e, double.NaN) : current < 0 ? (double.NaN, e) : (double.NaN, double.NaN);
+            }
+            string? stepType = null;
+            if (StepType >= 0)
+            {
+                var f = row.Field(StepType);
+                var lookup = _stepTypes.GetAlternateLookup<ReadOnlySpan<char>>();
+                if (!lookup.TryGetValue(f, out stepType))
+                {
+                    stepType = f.ToString();
+                    _stepTypes[stepType] = stepType;
+                }
+            }
+            return new CyclerSample(lineNumber, time, Number(row, Voltage, required: true), current, Index(row, Cycle), Index(row, Step), stepType, Number(row, Temperature),
+                chargeAh, dischargeAh, chargeWh, dischargeWh, Number(row, UnixTime));
+        }
+
+        private double Number(in Row row, int column, bool required = false)
+        {
+            if (column < 0)
+            {
+                return double.NaN;
+            }
+            var f = row.Field(column);
+            if (f.IsEmpty)
+            {
+                return required ? throw Error(row, column, "a number") : double.NaN;
+            }
+            return double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw Error(row, column, "a number");
+        }
+
+        private int Index(in Row row, int column)
+        {
+            double v = Number(row, column);
+            return double.IsNaN(v) ? -1 : v == Math.Floor(v) && v >= 0 && v <= int.MaxValue ? (int)v : throw Error(row, column, "a whole number ≥ 0");
+        }
+
+        private InstrumentFileException Error(in Row row, int column, string expected)
+        {
+            var value = row.Field(column);
+            return new(_source, value.IsEmpty ? "empty value" : $"'{value}' cannot be read", row.LineNumber, _columns[column], expected, "INVALID_VALUE");
+        }
+
+        private static double? HoursMinutesSeconds(ReadOnlySpan<char> text)
+        {
+            int first = text.IndexOf(':');
+            int second = first < 0 ? -1 : text[(first + 1)..].IndexOf(':') + first + 1;
+            if (first <= 0 || second <= first)
+            {
+                return null;
+            }
+            return int.TryParse(text[..first], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+                   && int.TryParse(text[(first + 1)..second], NumberStyles.None, CultureInfo.InvariantCulture, out int m) && m < 60
+                   && double.TryParse(text[(second + 1)..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double s) && s < 60
+                ? h * 3600.0 + m * 60 + s
+                : null;
+        }
+    }
+
+    /// <summary>One row split into its fields.</summary>
+    private readonly ref struct Row
+    {
+        private readonly ReadOnlySpan<char> _line;
+        private readonly Range[] _fields;
+        private readonly int _count;
+
+        public Row(ReadOnlySpan<char> line, Range[] fields, char delimiter, int lineNumber)
+        {
+            _line = line;
+            _fields = fields;
+            _count = line.Split(fields, delimiter);
+            LineNumber = lineNumber;
+        }
+
+        public int LineNumber { get; }
+
+        public ReadOnlySpan<char> Field(int column) => column < _count ? _line[_fields[column]].Trim() : [];
+    }
+
+    /// <summary>Lines of a stream (UTF-8, invalid bytes replaced), knowing whether the last one ended with a line break.</summary>
+    private sealed class LineReader(Stream stream) : IDisposable
+    {
+        private readonly StreamReader _reader = new(stream, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        private readonly StringBuilder _line = new();
+
+        /// <summary>The last line returned was not followed by a line break.</summary>
+        public bool EndedWithoutLineBreak { get; private set; }
+
+        /// <summary>More characters follow the last line returned.</summary>
+        public bool HasMore => _reader.Peek() >= 0;
+
+        public string? ReadLine()
+        {
+            _line.Clear();
+            while (true)
+            {
+                int c = _reader.Read();
+                if (c < 0)
+                {
+                    EndedWithoutLineBreak = _line.Length > 0;
+                    return _line.Length > 0 ? _line.ToString() : null;
+                }
+                if (c == '\n')
+                {
+                    EndedWithoutLineBreak = false;
+                    return _line.ToString();
+                }
+                if (c == '\r')
+                {
+                    if (_reader.Peek() == '\n')
+                    {
+                        _reader.Read();
+                    }
+                    EndedWithoutLineBreak = false;
+                    return _line.ToString();
+                }
+                _line.Append((char)c);
+            }
+        }
+
+        public void Dispose() => _reader.Dispose();
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text;
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Cycler;
+using CloudPipeline.Testing;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Cycler;
+
+/// <summary>The cycler readers against the facts SOURCES.md states about the real files (§2).</summary>
+public sealed class CyclerReaderTests
+{
+    internal static (CyclerFileInfo Info, List<CyclerSample> Rows, bool Incomplete) Read(byte[] content, string name)
+    {
+        using var record = CyclerFormats.Open(new MemoryStream(content), name);
+        var rows = record.Samples.ToList();
+        return (record.Info, rows, record.IncompleteLastRow);
+    }
+
+    internal static (CyclerFileInfo Info, List<CyclerSample> Rows, bool Incomplete) ReadReal(string relative) =>
+        Read(File.ReadAllBytes(SharedData.RealFile(relative.Split('/'))), Path.GetFileName(relative));
+
+    [Fact]
+    public void Neware_flat_csv_reads_its_9065_rows_with_hours_above_24()
+    {
+        var (info, rows, incomplete) = ReadReal("neware-csv/neware_uio.csv");
+        Assert.Equal("neware-csv", info.FormatId);
+        Assert.Equal(26, info.Columns.Count);
+        Assert.Equal(9065, rows.Count);
+        Assert.False(incomplete); // the export ends without a line break, and its last row is whole
+        Assert.Equal(new DateTime(2022, 5, 18, 16, 27, 52), info.Start);
+        Assert.Equal((0.0, 2.9170, 0.0, 1, 1, "Rest"), (rows[0].TimeS, rows[0].VoltageV, rows[0].CurrentA, rows[0].Cycle, rows[0].Step, rows[0].StepType));
+        var last = rows[^1];
+        // Cumulative Time 144:02:18 = 518,538 s.
+        Assert.Equal((518538.0, 0.4251, 0.00099171, 4, 13, "CC Chg"), (last.TimeS, last.VoltageV, last.CurrentA, last.Cycle, last.Step, last.StepType));
+        Assert.Equal([1, 2, 3, 4], rows.Select(r => r.Cycle).Distinct());
+        Assert.True(rows.First(r => r.StepType == "CC DChg").CurrentA < 0); // discharge is negative (charge-positive convention)
+    }
+
+    [Fact]
+    public void Arbin_csv_reads_its_rows_and_keeps_empty_indices_empty()
+    {
+        var (info, rows, _) = ReadReal("arbin-csv/2017-05-09_test-TC-contact_CH33.csv");
+        Assert.Equal("arbin-csv", info.FormatId);
+        Assert.Equal(15, info.Columns.Count);
+        Assert.Equal(287, rows.Count);
+        Assert.Equal((0.0, 6.600444793701172, 3.298668384552002), (rows[0].TimeS, rows[0].CurrentA, rows[0].VoltageV));
+        Assert.Equal((1022.8913, 3.4119858741760254, 0.6082700490951538), (rows[^1].TimeS, rows[^1].VoltageV, rows[^1].VendorChargeAh));
+        Assert.All(rows, r => Assert.Equal((-1, -1), (r.Cycle, r.Step)));
+        Assert.Equal(1494377253.17, rows[0].UnixTimeS);
+
+        var (_, rest, _) = ReadReal("arbin-csv/FastCharge_000025_CH8.csv");
+        Assert.Equal(248, rest.Count);
+        Assert.Equal((10.0024, 1800.0104), (rest[0].TimeS, rest[^1].TimeS));
+        Assert.Equal((3.3011441, 3.3009677), (rest[0].VoltageV, rest[^1].VoltageV));
+        Assert.All(rest, r => Assert.Equal((0.0, 0), (r.CurrentA, r.Cycle)));
+    }
+
+    [Fact]
+    public void Maccor_text_reads_rows_metadata_and_the_state_sign()
+    {
+        var (info, rows, _) = ReadReal("maccor-txt/PredictionDiagnostics_000151_test.052");
+        Assert.Equal("maccor-text", info.FormatId);
+        Assert.Equal(38, info.Columns.Count);
+        Assert.Equal(333, rows.Count);
+        Assert.All(rows, r => Assert.Equal((37, 44, "D"), (r.Cycle, r.Step, r.StepType)));
+        Assert.Equal((-4.8400091554, 3.86823835), (rows[0].CurrentA, rows[0].VoltageV));
+        Assert.Equal(3.86251621, rows[^1].VoltageV);
+        Assert.Equal("00001E", info.Metadata["Comment/Barcode"]);
+        Assert.Equal("PredictionDiagnostics_000151.000", info.Metadata["Procedure"]);
+
+        // The paused run: one record removed, the wall clock jumps two hours, the test clock does not.
+        var (_, paused, _) = ReadReal("maccor-txt/PredictionDiagnostics_000151_paused.052");
+        Assert.Equal(332, paused.Count);
+        Assert.True(paused.Zip(paused.Skip(1)).All(p => p.Second.TimeS > p.First.TimeS));
+
+        var (prediag, diag, _) = ReadReal("maccor-txt/PreDiag_000229_000229_truncated.034");
+        Assert.Equal(4061, diag.Count);
+        Assert.Equal([0, 1], diag.Select(r => r.Cycle).Distinct());
+        Assert.Equal((82621.28, -0.6981002518, 4.18020905), (diag[^1].TimeS, diag[^1].CurrentA, diag[^1].VoltageV));
+        Assert.Equal(new DateTime(2019, 12, 16, 14, 3, 25), prediag.Start);
+    }
+
+    [Fact]
+    public void Novonix_csv_reads_its_quoted_rows_in_step_type_order_0_7_8_1()
+    {
+        var (info, rows, _) = ReadReal("novonix-csv/test_Nova_Form-CH01-01_short.csv");
+        Assert.Equal("novonix-csv", info.FormatId);
+        Assert.Equal(15, info.Columns.Count);
+        Assert.Equal(3942, rows.Count);
+        Assert.Equal(["0", "7", "8", "1"], rows.Select(r => r.StepType).Distinct());
+        Assert.True(rows.Zip(rows.Skip(1)).All(p => p.Second.TimeS >= p.First.TimeS));
+        Assert.Equal(new DateTime(2022, 4, 11, 10, 58, 7), info.Start);
+    }
+
+    [Fact]
+    public void Pec_csv_reads_after_its_45_metadata_lines()
+    {
+        var (info, rows, _) = ReadReal("pec-csv/Test25205.csv");
+        Assert.Equal("pec-csv", info.FormatId);
+        Assert.Equal(37, info.Columns.Count);
+        Assert.Equal(489, rows.Count);
+        Assert.Equal(("25205", "839"), (info.Metadata["Test"], info.Metadata["LotID"]));
+        var (other, few, _) = ReadReal("pec-csv/Test25195.csv");
+        Assert.Equal(19, few.Count);
+        Assert.Equal(("25195", "839"), (other.Metadata["Test"], other.Metadata["LotID"]));
+    }
+
+    [Fact]
+    public void A_copy_cut_inside_its_last_row_is_read_without_that_row_and_says_so()
+    {
+        byte[] whole = File.ReadAllBytes(SharedData.RealFile("arbin-csv", "2017-05-09_test-TC-contact_CH33.csv"));
+        foreach (int cut in new[] { 2, 10, 40 })
+        {
+            var (_, rows, incomplete) = Read(whole[..^cut], "CH33.csv");
+            Assert.True(incomplete);
+            Assert.Equal(286, rows.Count);
+            Assert.Equal(1019.8181, rows[^1].TimeS); // the row before the last (Data_Point 285), whole
+        }
+
+        // Neware ends without a line break when complete: only a last row with fewer fields than the header is cut.
+        byte[] neware = File.ReadAllBytes(SharedData.RealFile("neware-csv", "neware_uio.csv"));
+        var (_, cutRows, cutIncomplete) = Read(neware[..^30], "neware_uio.csv");
+        Assert.True(cutIncomplete);
+        Assert.Equal(9064, cutRows.Count);
+    }
+
+    [Fact]
+    public void A_bad_number_is_rejected_naming_its_line_and_column()
+    {
+        string csv = "Data_Point,Test_Time,DateTime,Step_Time,Step_Index,Cycle_Index,Current,Voltage\n0,0,1,0,1,1,0.5,3.1\n1,1O,2,1,1,1,0.5,3.2\n";
+        using var record = CyclerFormats.Open(new MemoryStream(Encoding.UTF8.GetBytes(csv)), "bad.csv");
+        var ex = Assert.Throws<InstrumentFileException>(() => record.Samples.ToList());
+        Assert.Equal(3, ex.Line);
+        Assert.Equal("Test_Time", ex.Field);
+        Assert.Contains("'1O'", ex.Message, StringComparison.Ordinal);
+
+        var missing = Assert.Throws<InstrumentFileException>(() => CyclerFormats.Open(new MemoryStream(Encoding.UTF8.GetBytes("Data_Point,Test_Time,DateTime,Current\n0,0,0,1\n")), "m.csv"));
+        Assert.Equal("Voltage", missing.Field);
+        Assert.Equal("MISSING_COLUMN", missing.Code);
+    }
+}
