@@ -1,4 +1,5 @@
 using System.Text;
+using CloudPipeline.Core.Formats.Cycler;
 using CloudPipeline.Core.Formats.Eis;
 using CloudPipeline.Core.Formats.Electrochemistry;
 using CloudPipeline.Core.Formats.Mri;
@@ -46,7 +47,7 @@ public sealed class FormatRegistry
     public FormatRegistry(IEnumerable<IFormatReader> readers) => _readers = readers.ToList();
 
     /// <summary>The registry with every reader this version ships.</summary>
-    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
+    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new EisSpectrumFormat(), new CyclerFormat(), new PolarisationRecordFormat()]);
 
     /// <summary>Identifies a file or throws <see cref="InstrumentFileException"/> with a reason a person can act on.</summary>
     public IdentifiedFile Identify(string fileName, byte[] content)
@@ -124,6 +125,39 @@ public sealed class FormatRegistry
             return new IdentifiedFile(FormatId, "electrochemistry", "polarisation", $"DelimitedTimeSeriesReader {DelimitedTimeSeriesReader.Version}",
                 $"{series.Count} rows over {series.Time[^1] / 3600:0.###} h", series.Count,
                 ["time (h)", "cell voltage (V)", "current density (mA/cm²)"], Row(0), Row(series.Count - 1));
+        }
+    }
+
+    private sealed class CyclerFormat : IFormatReader
+    {
+        public string FormatId => "cycler";
+
+        public bool Sniff(string fileName, string head) => CyclerFormats.Detect(head) is not null;
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            using var record = CyclerFormats.Open(new MemoryStream(content, writable: false), fileName);
+            int rows = 0;
+            CyclerSample first = default, last = default;
+            var cycles = new SortedSet<int>();
+            foreach (var s in record.Samples)
+            {
+                first = rows++ == 0 ? s : first;
+                last = s;
+                if (s.Cycle >= 0)
+                {
+                    cycles.Add(s.Cycle);
+                }
+            }
+            if (rows == 0)
+            {
+                throw new InstrumentFileException(fileName, "the file has a column line but no rows", expected: "at least one data row", code: "NO_ROWS");
+            }
+            var info = record.Info;
+            string Row(CyclerSample r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"line {r.Row}: t = {r.TimeS - first.TimeS:G10} s, V = {r.VoltageV:G10} V, I = {r.CurrentA:G10} A{(r.Cycle >= 0 ? $", cycle {r.Cycle}" : "")}{(r.Step >= 0 ? $", step {r.Step}" : "")}{(r.StepType is null ? "" : $" ({r.StepType})")}");
+            string summary = $"{rows} rows{(cycles.Count > 0 ? $", cycles {cycles.Min}–{cycles.Max}" : "")}{(record.IncompleteLastRow ? "; the last row is incomplete (the file ends inside it) and not used" : "")}";
+            return new IdentifiedFile(info.FormatId, "cycler", "timeseries", info.Reader, summary, rows, info.Columns, Row(first), Row(last));
         }
     }
 

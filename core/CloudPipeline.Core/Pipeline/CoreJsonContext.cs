@@ -25,6 +25,7 @@ namespace CloudPipeline.Core.Pipeline;
 [JsonSerializable(typeof(MriDriftDocument))]
 [JsonSerializable(typeof(EisDocument))]
 [JsonSerializable(typeof(NmrDocument))]
+[JsonSerializable(typeof(CyclerDocument))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext
 {
     /// <summary>The settings of <see cref="Default"/>, with NaN and ±∞ written as strings: the stages' JSON reports.</summary>

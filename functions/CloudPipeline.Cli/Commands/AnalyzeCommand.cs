@@ -15,6 +15,7 @@ internal static class AnalyzeCommand
         analyze.Add(MriDrift());
         analyze.Add(AnalyzeEisCommand.Create());
         analyze.Add(AnalyzeNmrCommand.Create());
+        analyze.Add(AnalyzeCyclerCommand.Create());
         return analyze;
     }
 

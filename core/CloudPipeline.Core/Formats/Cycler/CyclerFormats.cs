@@ -129,7 +129,7 @@ public static class CyclerFormats
         var map = new ColumnMap(layout, columns, sourceName, columnLine + 1);
         int firstRow = columnLine + layout.RowsAfterColumnLine;
         var info = new CyclerFileInfo(sourceName, layout.Id, $"CyclerFormats {Version} ({layout.Id})", columns, layout.Metadata(head.Take(columnLine).ToList()),
-            Start: firstRow < head.Count ? map.LocalStart(head[firstRow]) : null, HasCycles: map.Cycle >= 0, HasSteps: map.Step >= 0);
+            Start: firstRow < head.Count ? map.LocalStart(head[firstRow]) : null, HasCycles: map.Cycle >= 0, HasSteps: map.Step >= 0, HasStepTypes: map.StepType >= 0);
         return new CyclerRecord(info, record => Rows(reader, head, firstRow, layout, map, columns.Length, () => record.IncompleteLastRow = true));
     }
 

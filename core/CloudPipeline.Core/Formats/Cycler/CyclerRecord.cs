@@ -30,8 +30,9 @@ public readonly record struct CyclerSample(int Row, double TimeS, double Voltage
 /// <param name="Start">The first row's local date and time, as the file states it (no time zone), when it has one.</param>
 /// <param name="HasCycles">The file has a cycle index.</param>
 /// <param name="HasSteps">The file has a step index.</param>
+/// <param name="HasStepTypes">The file has a step-type or state column.</param>
 public sealed record CyclerFileInfo(string SourceName, string FormatId, string Reader, IReadOnlyList<string> Columns, IReadOnlyDictionary<string, string> Metadata,
-    DateTime? Start, bool HasCycles, bool HasSteps);
+    DateTime? Start, bool HasCycles, bool HasSteps, bool HasStepTypes);
 
 /// <summary>
 /// An open cycler file: its header, and its rows read lazily, one at a time, so memory stays bounded by one row

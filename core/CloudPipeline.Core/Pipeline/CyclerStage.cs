@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CloudPipeline.Core.Analysis.Cycler;
+using CloudPipeline.Core.Formats.Cycler;
+using CloudPipeline.Core.Plotting;
+
+namespace CloudPipeline.Core.Pipeline;
+
+/// <summary>What the cycler chain made of one file.</summary>
+/// <param name="File">The file's header.</param>
+/// <param name="IncompleteLastRow">The file ended inside its last row, which was not used.</param>
+/// <param name="Analysis">Integrals, steps and cycles.</param>
+/// <param name="Trace">V and I against t, thinned to at most <see cref="CyclerTrace.Capacity"/> points for plots.</param>
+public sealed record CyclerReport(CyclerFileInfo File, bool IncompleteLastRow, CyclerAnalysis Analysis, CyclerTrace Trace);
+
+/// <summary>
+/// V and I against t (h since the first row), thinned as rows arrive so that memory stays bounded: every row is kept
+/// until <see cref="Capacity"/> are held, then every second one, and so on (each kept row is a real row).
+/// </summary>
+public sealed class CyclerTrace
+{
+    /// <summary>Most points kept.</summary>
+    public const int Capacity = 4096;
+
+    private readonly List<(double Hours, double Voltage, double Current)> _points = new(Capacity);
+    private long _seen;
+    private long _stride = 1;
+
+    /// <summary>The kept points, in time order.</summary>
+    public IReadOnlyList<(double Hours, double Voltage, double Current)> Points => _points;
+
+    internal void Add(double hours, double voltage, double current)
+    {
+        if (_seen++ % _stride != 0)
+        {
+            return;
+        }
+        if (_points.Count == Capacity)
+        {
+            for (int i = 0; i < Capacity / 2; i++)
+            {
+                _points[i] = _points[2 * i];
+            }
+            _points.RemoveRange(Capacity / 2, Capacity / 2);
+            _stride *= 2;
+            if ((_seen - 1) % _stride != 0)
+            {
+                return;
+            }
+        }
+        _points.Add((hours, voltage, current));
+    }
+}
+
+/// <summary>
+/// The cycler chain of one file (electrochemistry spec §1, §3, §6): one pass over its rows feeds the integration and
+/// per-cycle summary, the plot trace and, when asked, the Battery Data Format time series; then the per-cycle and
+/// per-step CSV, the JSON report and the plots. Used by <c>cloudpipeline analyze cycler</c>.
+/// </summary>
+public static class CyclerStage
+{
+    /// <summary>The Battery Data Format column names written by <see cref="Run"/>'s time series (those the file has values for).</summary>
+    public static IReadOnlyList<string> BdfColumns { get; } =
+        ["Test Time / s", "Unix Time / s", "Voltage / V", "Current / A", "Cycle Count / 1", "Step Index / 1", "Step Type", "Temperature T1 / degC"];
+
+    /// <summary>Reads the record's rows once and analyses them.</summary>
+    /// <param name="record">An open cycler file (its rows not yet read).</param>
+    /// <param name="parameters">Integration and summary parameters; default the spec's.</param>
+    /// <param name="bdf">Where to write the time series with Battery Data Format column names (CSV), or null.</param>
+    /// <exception cref="Formats.InstrumentFileException">A row cannot be read.</exception>
+    /// <exception cref="Analysis.AnalysisException">The file has no rows.</exception>
+    public static CyclerReport Run(CyclerRecord record, CycleSummaryParameters? parameters = null, TextWriter? bdf = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var builder = new CycleSummaryBuilder(parameters);
+        var trace = new CyclerTrace();
+        var info = record.Info;
+        bool unix = false, temperature = false;
+        double t0 = double.NaN;
+        foreach (var s in record.Samples)
+        {
+            if (double.IsNaN(t0))
+            {
+                t0 = s.TimeS;
+                unix = !double.IsNaN(s.UnixTimeS);
+                temperature = !double.IsNaN(s.TemperatureC);
+                bdf?.Write(string.Join(',', BdfColumns.Where(c => Has(c, info, unix, temperature))) + "\n");
+            }
+            builder.Add(s);
+            trace.Add((s.TimeS - t0) / 3600, s.VoltageV, s.CurrentA);
+            if (bdf is not null)
+            {
+                WriteBdfRow(bdf, s, t0, info, unix, temperature);
+            }
+        }
+        return new CyclerReport(info, record.IncompleteLastRow, builder.Finish(), trace);
+    }
+
+    /// <summary>cycles.csv, steps.csv, cycler.json and the plots (voltage and current against time; capacity and efficiency against cycle).</summary>
+    public static IReadOnlyList<Artifact> Artifacts(CyclerReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var a = report.Analysis;
+        string name = report.File.SourceName;
+        var points = report.Trace.Points;
+        double[] hours = [.. points.Select(p => p.Hours)];
+        var artifacts = new List<Artifact>
+        {
+            new("cycles.csv", "text/csv", CyclesCsv(a)),
+            new("steps.csv", "text/csv", StepsCsv(a)),
+            new("cycler.json", "application/json", Json(report)),
+            new("voltage.svg", "image/svg+xml", SvgPlot.Lines($"Voltage: {name}", [new SvgSeries("V", hours, [.. points.Select(p => p.Voltage)], "#2471a3")], "t (h)", "V (V)")),
+            new("current.svg", "image/svg+xml", SvgPlot.Lines($"Current (charge > 0): {name}", [new SvgSeries("I", hours, [.. points.Select(p => p.Current * 1e3)], "#c0392b")], "t (h)", "I (mA)")),
+        };
+        if (a.Cycles.Count > 0)
+        {
+            double[] cycle = [.. a.Cycles.Select(c => (double)c.Cycle)];
+            string inName = a.FirstDirection == CycleDirection.Discharge ? "discharge" : "charge";
+            string outName = a.FirstDirection == CycleDirection.Discharge ? "charge" : "discharge";
+            bool markers = a.Cycles.Count < 2;
+            artifacts.Add(new Artifact("capacity.svg", "image/svg+xml", SvgPlot.Lines($"Capacity per cycle: {name}",
+            [
+                new SvgSeries($"Q_in ({inName})", cycle, [.. a.Cycles.Select(c => c.QInAh * 1e3)], "#2471a3", MarkersOnly: markers),
+                new SvgSeries($"Q_out ({outName})", cycle, [.. a.Cycles.Select(c => c.QOutAh * 1e3)], "#c0392b", MarkersOnly: markers),
+            ], "cycle", "capacity (mAh)")));
+            var withCe = a.Cycles.Where(c => c.CoulombicEfficiency is not null).ToList();
+            artifacts.Add(new Artifact("efficiency.svg", "image/svg+xml", SvgPlot.Lines($"Coulombic efficiency Q_out/Q_in: {name}",
+                [new SvgSeries("CE", [.. withCe.Select(c => (double)c.Cycle)], [.. withCe.Select(c => c.CoulombicEfficiency!.Value * 100)], "#117a65", MarkersOnly: true)],
+                "cycle", "CE (%)")));
+        }
+        return artifacts;
+    }
+
+    private static bool Has(string column, CyclerFileInfo info, bool unix, bool temperature) => column switch
+    {
+        "Unix Time / s" => unix,
+        "Cycle Count / 1" => info.HasCycles,
+        "Step Index / 1" => info.HasSteps,
+        "Step Type" => info.HasStepTypes,
+        "Temperature T1 / degC" => temperature,
+        _ => true,
+    };
+
+    private static void WriteBdfRow(TextWriter w, in CyclerSample s, double t0, CyclerFileInfo info, bool unix, bool temperature)
+    {
+        var c = CultureInfo.InvariantCulture;
+        w.Write((s.TimeS - t0).ToString("R", c));
+        if (unix)
+        {
+            w.Write(',');
+            w.Write(s.UnixTimeS.ToString("R", c));
+        }
+        w.Write(',');
+        w.Write(s.VoltageV.ToString("R", c));
+        w.Write(',');
+        w.Write(s.CurrentA.ToString("R", c));
+        if (info.HasCycles)
+        {
+            w.Write(',');
+            w.Write(s.Cycle >= 0 ? s.Cycle.ToString(c) : "");
+        }
+        if (info.HasSteps)
+        {
+            w.Write(',');
+            w.Write(s.Step >= 0 ? s.Step.ToString(c) : "");
+        }
+        if (info.HasStepTypes)
+        {
+            w.Write(',');
+            w.Write(s.StepType);
+        }
+        if (temperature)
+        {
+            w.Write(',');
+            w.Write(double.IsNaN(s.TemperatureC) ? "" : s.TemperatureC.ToString("R", c));
+        }
+        w.Write('\n');
+    }
+
+    private static string CyclesCsv(CyclerAnalysis a)
+    {
+        var sb = new StringBuilder("cycle,steps,duration_s,q_in_ah,q_out_ah,e_in_wh,e_out_wh,coulombic_efficiency,energy_efficiency,mean_v_in,mean_v_out,retention,flags\n");
+        foreach (var c in a.Cycles)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{c.Cycle},{c.Steps},{c.DurationS:R},{c.QInAh:R},{c.QOutAh:R},{c.EInWh:R},{c.EOutWh:R},{c.CoulombicEfficiency:R},{c.EnergyEfficiency:R},{c.MeanVoltageInV:R},{c.MeanVoltageOutV:R},{c.Retention:R},{string.Join(';', c.Flags)}\n");
+        }
+        return sb.ToString();
+    }
+
+    private static string StepsCsv(CyclerAnalysis a)
+    {
+        var sb = new StringBuilder("cycle,step,step_type,direction,first_row,last_row,samples,start_s,end_s,charge_ah,energy_wh,vendor_ah,vendor_deviation,flags\n");
+        foreach (var s in a.Steps)
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{s.Cycle},{s.Step},{s.StepType},{s.Direction.ToString().ToLowerInvariant()},{s.FirstRow},{s.LastRow},{s.Samples},{s.StartS:R},{s.EndS:R},{s.ChargeAh:R},{s.EnergyWh:R},{s.VendorAh:R},{s.VendorDeviation:R},{string.Join(';', s.Flags)}\n");
+        }
+        return sb.ToString();
+    }
+
+    private static string Json(CyclerReport r)
+    {
+        var a = r.Analysis;
+        var document = new CyclerDocument(r.File.SourceName, r.File.FormatId, r.File.Reader, r.File.Columns, r.File.Metadata, r.File.Start, r.IncompleteLastRow,
+            CyclerAnalysis.AlgorithmVersion, a.Samples, a.DurationS, a.FirstDirection, a.ChargeAh, a.DischargeAh, a.ChargeWh, a.DischargeWh, a.InterStepChargeAh,
+            a.Flags, a.Cycles, a.Steps);
+        return JsonSerializer.Serialize(document, CoreJsonContext.Reports.CyclerDocument);
+    }
+}
+
+/// <summary><c>cycler.json</c>: the file, its integrals, cycles and steps (camelCase in the file).</summary>
+internal sealed record CyclerDocument(string File, string Format, string Reader, IReadOnlyList<string> Columns, IReadOnlyDictionary<string, string> Metadata,
+    DateTime? Start, bool IncompleteLastRow, string Algorithm, long Samples, double DurationS, CycleDirection FirstDirection, double ChargeAh, double DischargeAh,
+    double ChargeWh, double DischargeWh, double InterStepChargeAh, IReadOnlyList<string> Flags, IReadOnlyList<CycleSummary> Cycles, IReadOnlyList<StepSummary> Steps);
