@@ -51,17 +51,7 @@ public class EisBenchmarks
     [Benchmark(Description = "DRT, 60 points x 92 tau, fixed lambda")]
     public double DrtSolve() => Drt.Compute(_sixty).InterphaseResistance;
 
-    /// <summary>A real file from ../shared/data/real found upwards from the working directory; null where absent.</summary>
-    private static Spectrum? Real(string relative)
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "data", "real", relative);
-            if (File.Exists(candidate))
-            {
-                return EisFormats.Read(Path.GetFileName(candidate), File.ReadAllBytes(candidate));
-            }
-        }
-        return null;
-    }
+    /// <summary>A real spectrum from ../shared/data/real; null where absent.</summary>
+    private static Spectrum? Real(string relative) =>
+        RealData.Find(relative) is { } path ? EisFormats.Read(Path.GetFileName(path), File.ReadAllBytes(path)) : null;
 }

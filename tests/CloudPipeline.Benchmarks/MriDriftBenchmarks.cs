@@ -62,20 +62,7 @@ public class MriDriftBenchmarks
     public double Synthetic() => DriftVelocityAnalysis.Run(_synthetic, _syntheticVoltage, new DriftVelocityParameters()).Metrics.VMaxAbs;
 
     private static (ProfileSeries, TimeSeries)? LoadReal(string cell) =>
-        FindShared(Path.Combine("thienenkamp-mri", cell)) is { } folder
+        RealData.Find(Path.Combine("thienenkamp-mri", cell)) is { } folder
             ? MriCellFolder.Read(folder, Path.Combine(folder, "POL.txt"), 0.2827433) is var c ? (c.Profiles, c.Voltage) : null
             : null;
-
-    private static string? FindShared(string relative)
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "data", "real", relative);
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }
