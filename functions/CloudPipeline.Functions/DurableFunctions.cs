@@ -33,6 +33,11 @@ public sealed class DurableFunctions(IServiceProvider services)
     public static Task<NmrSummary?> NmrDatasetAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new NmrDatasetOrchestrator().RunAsync(context, context.GetInput<NmrOrchestrationInput>()!);
 
+    /// <summary>Per cycler dataset.</summary>
+    [Function(PipelineTasks.CyclerDatasetOrchestration)]
+    public static Task<DatasetSummary?> CyclerDatasetAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new CyclerDatasetOrchestrator().RunAsync(context, context.GetInput<DatasetInput>()!);
+
     /// <summary><see cref="ValidateDatasetActivity"/>.</summary>
     [Function(ValidateDatasetActivity.Name)]
     public Task<DatasetSummary> ValidateDatasetAsync([ActivityTrigger] DatasetInput input, FunctionContext context) =>
@@ -72,6 +77,11 @@ public sealed class DurableFunctions(IServiceProvider services)
     [Function(CheckNmrReadinessActivity.Name)]
     public Task<NmrReadiness> CheckNmrReadinessAsync([ActivityTrigger] NmrFolder input, FunctionContext context) =>
         Run<CheckNmrReadinessActivity, NmrFolder, NmrReadiness>(CheckNmrReadinessActivity.Name, input, context);
+
+    /// <summary><see cref="CyclerAnalysisActivity"/>.</summary>
+    [Function(CyclerAnalysisActivity.Name)]
+    public Task<DatasetSummary> CyclerAnalysisAsync([ActivityTrigger] DatasetInput input, FunctionContext context) =>
+        Run<CyclerAnalysisActivity, DatasetInput, DatasetSummary>(CyclerAnalysisActivity.Name, input, context);
 
     /// <summary><see cref="NmrAnalysisActivity"/>.</summary>
     [Function(NmrAnalysisActivity.Name)]

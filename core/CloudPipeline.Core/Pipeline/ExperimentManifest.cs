@@ -135,6 +135,9 @@ public sealed record ExperimentManifest
     /// <summary>NMR settings.</summary>
     public NmrSettings? Nmr { get; set; }
 
+    /// <summary>Cycler settings (integration and per-cycle summary).</summary>
+    public Analysis.Cycler.CycleSummaryParameters? Cycler { get; set; }
+
     /// <summary>Reads and validates a manifest.</summary>
     /// <exception cref="InstrumentFileException">Malformed JSON, an unknown or mistyped field, or a value out of range; the message names the file, line and field.</exception>
     public static ExperimentManifest Read(Stream json, string sourceName)
@@ -182,6 +185,11 @@ public sealed record ExperimentManifest
         {
             Require(nmr.LineBroadeningHz is null or >= 0, "$.nmr.lineBroadeningHz", "a non-negative line broadening in Hz");
             Require(nmr.MinPeakSeparationPpm is null or > 0, "$.nmr.minPeakSeparationPpm", "a positive separation in ppm");
+        }
+        if (Cycler is { } cycler)
+        {
+            Require(cycler.RestCurrentA >= 0, "$.cycler.restCurrentA", "a non-negative current in A");
+            Require(cycler.VendorTolerance > 0, "$.cycler.vendorTolerance", "a positive fraction");
         }
         if (Eis is { } e)
         {

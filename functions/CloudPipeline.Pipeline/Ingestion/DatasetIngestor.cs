@@ -147,6 +147,10 @@ public sealed partial class DatasetIngestor
             await StartOnceAsync(durable, PipelineTasks.EisExperimentOrchestration, instanceId, experimentInput, restartIfEnded: true, ct);
             await durable.RaiseEventAsync(instanceId, PipelineTasks.DatasetArrivedEvent, dataset.RowKey, ct);
         }
+        else if (identified.Technique == "cycler")
+        {
+            await StartOnceAsync(durable, PipelineTasks.CyclerDatasetOrchestration, instanceId, new DatasetInput(site, experiment, dataset.RowKey), restartIfEnded: false, ct);
+        }
         else
         {
             await StartOnceAsync(durable, PipelineTasks.DatasetOrchestration, instanceId, new DatasetInput(site, experiment, dataset.RowKey), restartIfEnded: false, ct);

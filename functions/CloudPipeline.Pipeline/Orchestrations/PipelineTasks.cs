@@ -25,6 +25,9 @@ public static class PipelineTasks
     /// <summary>Per NMR dataset folder: wait for the files its reader needs, then process; again when a part changes.</summary>
     public const string NmrDatasetOrchestration = "NmrDatasetV1";
 
+    /// <summary>Per cycler dataset: integrate, summarise the cycles, write the time series and results.</summary>
+    public const string CyclerDatasetOrchestration = "CyclerDatasetV1";
+
     /// <summary>The event an experiment's orchestration receives for each new dataset of its technique.</summary>
     public const string DatasetArrivedEvent = "DatasetArrived";
 
@@ -35,6 +38,7 @@ public static class PipelineTasks
         [MriExperimentOrchestration] = typeof(MriExperimentOrchestrator),
         [EisExperimentOrchestration] = typeof(EisExperimentOrchestrator),
         [NmrDatasetOrchestration] = typeof(NmrDatasetOrchestrator),
+        [CyclerDatasetOrchestration] = typeof(CyclerDatasetOrchestrator),
     };
 
     /// <summary>The activities, by name.</summary>
@@ -49,6 +53,7 @@ public static class PipelineTasks
         [EisSeriesActivity.Name] = typeof(EisSeriesActivity),
         [CheckNmrReadinessActivity.Name] = typeof(CheckNmrReadinessActivity),
         [NmrAnalysisActivity.Name] = typeof(NmrAnalysisActivity),
+        [CyclerAnalysisActivity.Name] = typeof(CyclerAnalysisActivity),
     };
 
     /// <summary>The deterministic instance id of a dataset's orchestration.</summary>

@@ -16,20 +16,21 @@ public enum CycleDirection
     Discharge,
 }
 
-/// <summary>Parameters of <c>ec-integrate</c> and <c>ec-cycle-summary</c> (electrochemistry spec §3, §6).</summary>
+/// <summary>Parameters of <c>ec-integrate</c> and <c>ec-cycle-summary</c> (electrochemistry spec §3, §6); experiment.json's <c>cycler</c> section.</summary>
+/// <remarks>Part of experiment.json: settable, not init-only, because compile-time JSON metadata (which the ahead-of-time CLI reads with) sets an init-only property that the JSON leaves out to zero or null instead of its default (dotnet/runtime#84484).</remarks>
 public sealed record CycleSummaryParameters
 {
     /// <summary>The direction a cycle starts with (Q_in); null = the direction of the file's first non-rest step (an anode half cell starts with discharge).</summary>
-    public CycleDirection? FirstDirection { get; init; }
+    public CycleDirection? FirstDirection { get; set; }
 
     /// <summary>|I| at or below this (A) is rest. Default 1e-9 A.</summary>
-    public double RestCurrentA { get; init; } = 1e-9;
+    public double RestCurrentA { get; set; } = 1e-9;
 
     /// <summary>A step whose integrated charge differs from the vendor's counter by more than this fraction is flagged <c>VENDOR_MISMATCH</c>. Default 0.005 (0.5 %).</summary>
-    public double VendorTolerance { get; init; } = 0.005;
+    public double VendorTolerance { get; set; } = 0.005;
 
     /// <summary>The cycle that retention refers to; null = the first complete cycle.</summary>
-    public int? ReferenceCycle { get; init; }
+    public int? ReferenceCycle { get; set; }
 }
 
 /// <summary>One step: the trapezoid integrals over its own samples (spec §3).</summary>
