@@ -47,7 +47,7 @@ public sealed class FormatRegistry
     public FormatRegistry(IEnumerable<IFormatReader> readers) => _readers = readers.ToList();
 
     /// <summary>The registry with every reader this version ships.</summary>
-    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new EisSpectrumFormat(), new CyclerFormat(), new PolarisationRecordFormat()]);
+    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new CyclerFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
 
     /// <summary>Identifies a file or throws <see cref="InstrumentFileException"/> with a reason a person can act on.</summary>
     public IdentifiedFile Identify(string fileName, byte[] content)

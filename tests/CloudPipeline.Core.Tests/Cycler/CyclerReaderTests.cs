@@ -138,4 +138,78 @@ public sealed class CyclerReaderTests
         Assert.Equal("Voltage", missing.Field);
         Assert.Equal("MISSING_COLUMN", missing.Code);
     }
+
+    [Fact]
+    public void BioLogic_dc_exports_read_to_their_row_counts_and_values_in_si_units()
+    {
+        // SOURCES.md §1a: rows and first/last values of each DC technique's .mpt (current in mA there, A here).
+        var (cpInfo, cp, cpCut) = ReadReal("eclab/cp.mpt");
+        Assert.Equal("biologic-mpt-dc", cpInfo.FormatId);
+        Assert.Equal(28, cpInfo.Columns.Count(c => c.Length > 0));
+        Assert.False(cpCut);
+        Assert.Equal(121, cp.Count);
+        Assert.Equal((328.3641917048226, -3.2463198), (cp[0].TimeS, cp[0].VoltageV));
+        Milliamperes(-99.888, cp[0].CurrentA);
+        Assert.Equal((447.3645886986196, -3.5944343), (cp[^1].TimeS, cp[^1].VoltageV));
+        Milliamperes(-99.918549, cp[^1].CurrentA);
+
+        var (_, ca, _) = ReadReal("eclab/ca.mpt");
+        Assert.Equal(721, ca.Count);
+        Assert.Equal((108874.2284907824, 0.1464316), (ca[0].TimeS, ca[0].VoltageV));
+        Milliamperes(1.8604061e-2, ca[0].CurrentA);
+        Assert.Equal((152074.2269261391, 0.29859304), (ca[^1].TimeS, ca[^1].VoltageV));
+        Milliamperes(2.765074e-6, ca[^1].CurrentA);
+
+        var (_, cv, _) = ReadReal("eclab/cv.mpt");
+        Assert.Equal(5103, cv.Count);
+        Assert.Equal((1, 2), (cv[0].Cycle, cv[^1].Cycle));
+        var (_, lsv, _) = ReadReal("eclab/lsv.mpt");
+        Assert.Equal(1186, lsv.Count);
+        Assert.Equal(-4.0008063, lsv[^1].VoltageV);
+        Milliamperes(-1.195750350952148e2, lsv[^1].CurrentA); // <I>/mA
+        var (_, ocv, _) = ReadReal("eclab/ocv.mpt");
+        Assert.Equal(602, ocv.Count); // no current column: an open-circuit record, I = 0
+        Assert.All(ocv, r => Assert.Equal(0, r.CurrentA));
+        Assert.Equal((35999.99995540908, 0.44194466), (ocv[^1].TimeS, ocv[^1].VoltageV));
+        Assert.Equal(13, ReadReal("eclab/vsp_ocv_with.mpt").Rows.Count); // a minimal 3-line header
+        Assert.Equal(15, ReadReal("eclab/gcpl.issue_226.CxN.mpt").Rows.Count);
+
+        // Decimal comma (de_DE export).
+        var (_, gcpl, _) = ReadReal("eclab/gcpl.issue_149.mpt");
+        Assert.Equal(132, gcpl.Count);
+        Assert.Equal((30.15299923827115, 3.4228721), (gcpl[0].TimeS, gcpl[0].VoltageV));
+        Assert.Equal((659.9857963771647, 3.4320145, 2, 3), (gcpl[^1].TimeS, gcpl[^1].VoltageV, gcpl[^1].Step, gcpl[^1].Cycle));
+    }
+
+    [Fact]
+    public void A_decimal_comma_export_reads_identically_to_its_twin()
+    {
+        var (_, en, _) = ReadReal("eclab/mb.issue_95.mpt");
+        var (_, de, _) = ReadReal("eclab/mb.issue_95.de.mpt");
+        Assert.Equal(33, en.Count);
+        // The German export has one header line more; the rows are the same values.
+        Assert.Equal(en.Select(r => r with { Row = 0 }), de.Select(r => r with { Row = 0 }));
+        Assert.Equal((30.00019924211665, 2.3260789), (en[^1].TimeS, en[^1].VoltageV));
+        Milliamperes(-64.980278, en[^1].CurrentA);
+    }
+
+    [Fact]
+    public void An_ec_lab_copy_cut_inside_its_last_number_is_read_without_that_row()
+    {
+        // EC-Lab never ends its exports with a line break, so the cut is seen in the last value's shape.
+        byte[] whole = File.ReadAllBytes(SharedData.RealFile("eclab", "cp.mpt"));
+        foreach (int cut in new[] { 1, 3, 5, 12 })
+        {
+            var (_, rows, incomplete) = Read(whole[..^cut], "cp.mpt");
+            Assert.True(incomplete, $"cut {cut}");
+            Assert.Equal(120, rows.Count);
+        }
+        var (_, all, flagged) = Read(whole, "cp.mpt");
+        Assert.False(flagged);
+        Assert.Equal(121, all.Count);
+    }
+
+    /// <summary>A current the file states in mA, read in A (to the last bit but one of the scaling).</summary>
+    private static void Milliamperes(double expectedMilliamperes, double actualAmperes) =>
+        Assert.Equal(expectedMilliamperes * 1e-3, actualAmperes, Math.Abs(expectedMilliamperes) * 1e-18);
 }

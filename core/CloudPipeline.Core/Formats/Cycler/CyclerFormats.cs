@@ -83,6 +83,18 @@ public static class CyclerFormats
             LocalDateTime = "Real Time", LocalDateTimeFormats = ["MM/dd/yyyy HH:mm:ss"],
             Metadata = KeyValueBefore(':'),
         },
+        new()
+        {
+            Id = "biologic-mpt-dc",
+            FindColumnLine = BioLogicColumnLine,
+            Delimiter = '\t', AllowDecimalComma = true, EndsWithLineBreak = false,
+            Time = "time/s", Voltage = "Ewe/V|<Ewe>/V|Ecell/V|<Ecell>/V",
+            Current = "I/mA|<I>/mA", CurrentScale = 1e-3, CurrentOptional = true,
+            Cycle = "cycle number", Step = "Ns",
+            ChargeAh = "Q charge/mA.h", DischargeAh = "Q discharge/mA.h", CapacityScale = 1e-3,
+            ChargeWh = "Energy charge/W.h", DischargeWh = "Energy discharge/W.h",
+            Metadata = KeyValueBefore(':'),
+        },
     ];
 
     /// <summary>The format ids this reader knows.</summary>
@@ -125,19 +137,34 @@ public static class CyclerFormats
             reader.Dispose();
             throw new InstrumentFileException(sourceName, "not a cycler export this reader knows", expected: $"one of: {string.Join(", ", FormatIds)}", code: "UNKNOWN_FORMAT");
         }
+        while (head.Count <= columnLine && reader.ReadLine() is { } more)
+        {
+            head.Add(more);
+        }
+        if (head.Count <= columnLine)
+        {
+            reader.Dispose();
+            throw new InstrumentFileException(sourceName, $"the file has {head.Count} lines, its header says the columns are on line {columnLine + 1}", head.Count,
+                expected: "the whole header", code: "INCOMPLETE_FILE");
+        }
         string[] columns = Split(layout, head[columnLine]).Select(c => c.Trim()).ToArray();
         var map = new ColumnMap(layout, columns, sourceName, columnLine + 1);
         int firstRow = columnLine + layout.RowsAfterColumnLine;
         var info = new CyclerFileInfo(sourceName, layout.Id, $"CyclerFormats {Version} ({layout.Id})", columns, layout.Metadata(head.Take(columnLine).ToList()),
             Start: firstRow < head.Count ? map.LocalStart(head[firstRow]) : null, HasCycles: map.Cycle >= 0, HasSteps: map.Step >= 0, HasStepTypes: map.StepType >= 0);
-        return new CyclerRecord(info, record => Rows(reader, head, firstRow, layout, map, columns.Length, () => record.IncompleteLastRow = true));
+        int named = columns.Length;
+        while (named > 0 && columns[named - 1].Length == 0)
+        {
+            named--; // EC-Lab ends its column line with a separator
+        }
+        return new CyclerRecord(info, record => Rows(reader, head, firstRow, layout, map, named, () => record.IncompleteLastRow = true));
     }
 
     private static IEnumerator<CyclerSample> Rows(LineReader reader, List<string> head, int firstRow, CyclerLayout layout, ColumnMap map, int fieldCount,
         Action markIncomplete)
     {
         using var _ = reader;
-        var fields = new Range[fieldCount + 64];
+        var fields = new Range[fieldCount + 64]; // room for separators at the end of a line; extra fields stay in the last range
         int lineNumber = firstRow;
         string? pending = null;
         int pendingNumber = 0;
@@ -153,12 +180,14 @@ public static class CyclerFormats
                 yield return (line, reader.HasMore || !reader.EndedWithoutLineBreak);
             }
         }
+        string? previous = null;
         foreach (var (text, terminated) in Lines())
         {
             lineNumber++;
             if (pending is not null && !string.IsNullOrWhiteSpace(pending))
             {
                 yield return map.Parse(pending, pendingNumber, fields);
+                previous = pending;
             }
             pending = text;
             pendingNumber = lineNumber;
@@ -168,17 +197,39 @@ public static class CyclerFormats
         {
             yield break;
         }
-        if (!pendingTerminated)
+        if (!pendingTerminated && (layout.EndsWithLineBreak || LooksCut(layout, pending, previous, fieldCount)))
         {
-            var line = layout.LinesQuoted ? Unquote(pending) : pending.AsSpan();
-            int count = line.Split(fields, layout.Delimiter);
-            if (layout.EndsWithLineBreak || count < fieldCount)
-            {
-                markIncomplete();
-                yield break;
-            }
+            markIncomplete();
+            yield break;
         }
         yield return map.Parse(pending, pendingNumber, fields);
+    }
+
+    /// <summary>
+    /// For a vendor that ends its files without a line break: the last line is cut when it has fewer fields than the
+    /// row before (than the column line, when it is the only row), or when its last value is written in another shape
+    /// than the row before's (a number cut inside its mantissa or exponent).
+    /// </summary>
+    private static bool LooksCut(CyclerLayout layout, string last, string? previous, int namedColumns)
+    {
+        var (count, lastField) = LastField(layout, last);
+        if (previous is null)
+        {
+            return count < namedColumns;
+        }
+        var (previousCount, previousField) = LastField(layout, previous);
+        return count < previousCount || NumberShape.Of(lastField) != NumberShape.Of(previousField);
+    }
+
+    private static (int Fields, string LastValue) LastField(CyclerLayout layout, string line)
+    {
+        var fields = (layout.LinesQuoted ? Unquote(line).ToString() : line).Split(layout.Delimiter);
+        int count = fields.Length;
+        while (count > 0 && fields[count - 1].Trim().Length == 0)
+        {
+            count--; // EC-Lab ends every line with a separator
+        }
+        return (count, count > 0 ? fields[count - 1] : "");
     }
 
     private static string[] Split(CyclerLayout layout, string line) => (layout.LinesQuoted ? Unquote(line).ToString() : line).Split(layout.Delimiter);
@@ -187,6 +238,27 @@ public static class CyclerFormats
     {
         var span = line.AsSpan().Trim();
         return span.Length >= 2 && span[0] == '"' && span[^1] == '"' ? span[1..^1] : span;
+    }
+
+    /// <summary>
+    /// EC-Lab text export of a DC technique: <c>Nb header lines : N</c> counts the lines up to and including the column
+    /// line. Impedance techniques (named on line 4, or a <c>freq/Hz</c> column in a minimal header) belong to the
+    /// impedance reader.
+    /// </summary>
+    private static int BioLogicColumnLine(IReadOnlyList<string> lines)
+    {
+        const string count = "Nb header lines :";
+        if (lines.Count < 2 || lines[0].Trim() != "EC-Lab ASCII FILE" || !lines[1].StartsWith(count, StringComparison.Ordinal)
+            || !int.TryParse(lines[1].AsSpan(count.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 2)
+        {
+            return -1;
+        }
+        string technique = n > 4 && lines.Count > 3 ? lines[3] : "";
+        if (technique.Contains("Impedance", StringComparison.Ordinal) || technique.Contains("EIS", StringComparison.Ordinal))
+        {
+            return -1;
+        }
+        return n - 1 < lines.Count && lines[n - 1].Contains("freq/Hz", StringComparison.Ordinal) ? -1 : n - 1;
     }
 
     private static int IndexOf(IReadOnlyList<string> lines, string value)
@@ -256,12 +328,13 @@ public static class CyclerFormats
             _layout = layout;
             _columns = columns;
             _source = source;
-            int Find(string? name) => name is null ? -1 : Array.IndexOf(columns, name);
+            int Find(string? names) => names is null ? -1 : names.Split('|').Select(n => Array.IndexOf(columns, n)).FirstOrDefault(i => i >= 0, -1);
             int Require(string name) => Find(name) is >= 0 and var i ? i
-                : throw new InstrumentFileException(source, $"the column '{name}' is missing", columnLineNumber, name, $"the {layout.Id} columns, found: {string.Join(", ", columns)}", "MISSING_COLUMN");
+                : throw new InstrumentFileException(source, $"the column '{name.Replace("|", "' or '", StringComparison.Ordinal)}' is missing", columnLineNumber, name.Split('|')[0],
+                    $"the {layout.Id} columns, found: {string.Join(", ", columns)}", "MISSING_COLUMN");
             Time = Require(layout.Time);
             Voltage = Require(layout.Voltage);
-            Current = Require(layout.Current);
+            Current = layout.CurrentOptional ? Find(layout.Current) : Require(layout.Current);
             Cycle = Find(layout.Cycle);
             Step = Find(layout.Step);
             StepType = Find(layout.StepType);
@@ -328,17 +401,17 @@ public static class CyclerFormats
                 TimeText.Hours => Number(row, Time, required: true) * 3600,
                 _ => HoursMinutesSeconds(row.Field(Time)) ?? throw Error(row, Time, "a time h:mm:ss (hours may exceed 24)"),
             };
-            double current = Number(row, Current, required: true);
+            double current = Current < 0 ? 0 : Number(row, Current, required: true) * _layout.CurrentScale;
             if (State >= 0)
             {
                 var state = row.Field(State);
                 current = state.SequenceEqual("D") ? -Math.Abs(current) : state.SequenceEqual("C") ? Math.Abs(current) : current;
             }
-            double chargeAh = Number(row, ChargeAh), dischargeAh = Number(row, DischargeAh);
+            double chargeAh = Number(row, ChargeAh) * _layout.CapacityScale, dischargeAh = Number(row, DischargeAh) * _layout.CapacityScale;
             double chargeWh = Number(row, ChargeWh), dischargeWh = Number(row, DischargeWh);
             if (StepCapacityAh >= 0)
             {
-                double q = Number(row, StepCapacityAh), e = Number(row, StepEnergyWh);
+                double q = Number(row, StepCapacityAh) * _layout.CapacityScale, e = Number(row, StepEnergyWh);
                 (chargeAh, dischargeAh) = current > 0 ? (q, double.NaN) : current < 0 ? (double.NaN, q) : (double.NaN, double.NaN);
                 (chargeWh, dischargeWh) = current > 0 ? (e, double.NaN) : current < 0 ? (double.NaN, e) : (double.NaN, double.NaN);
             }
@@ -368,7 +441,21 @@ public static class CyclerFormats
             {
                 return required ? throw Error(row, column, "a number") : double.NaN;
             }
-            return double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw Error(row, column, "a number");
+            if (double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v))
+            {
+                return v;
+            }
+            if (_layout.AllowDecimalComma && f.Length <= 64 && f.Contains(','))
+            {
+                Span<char> copy = stackalloc char[f.Length];
+                f.CopyTo(copy);
+                copy.Replace(',', '.');
+                if (double.TryParse(copy, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v))
+                {
+                    return v;
+                }
+            }
+            throw Error(row, column, "a number");
         }
 
         private int Index(in Row row, int column)

@@ -22,7 +22,10 @@ internal sealed record CyclerLayout
     /// <summary>The format id.</summary>
     public required string Id { get; init; }
 
-    /// <summary>The index of the column line among the first lines of the file, or −1 when the file is not of this layout.</summary>
+    /// <summary>
+    /// The index of the column line, from the first lines of the file (the index may lie beyond them when the file's
+    /// header says how long it is), or −1 when the file is not of this layout.
+    /// </summary>
     public required Func<IReadOnlyList<string>, int> FindColumnLine { get; init; }
 
     /// <summary>The field separator.</summary>
@@ -41,7 +44,10 @@ internal sealed record CyclerLayout
     /// </summary>
     public bool EndsWithLineBreak { get; init; } = true;
 
-    /// <summary>The test-time column and how it is written.</summary>
+    /// <summary>A number may be written with a decimal comma (an export made in a German locale); tried when the invariant reading fails.</summary>
+    public bool AllowDecimalComma { get; init; }
+
+    /// <summary>The test-time column and how it is written. Here and below, <c>a|b</c> names alternatives, the first present is used.</summary>
     public required string Time { get; init; }
 
     /// <summary>How <see cref="Time"/> is written.</summary>
@@ -50,8 +56,17 @@ internal sealed record CyclerLayout
     /// <summary>The voltage column (V).</summary>
     public required string Voltage { get; init; }
 
-    /// <summary>The current column (A), signed with charge positive unless <see cref="State"/> gives the sign.</summary>
+    /// <summary>The current column, signed with charge positive unless <see cref="State"/> gives the sign.</summary>
     public required string Current { get; init; }
+
+    /// <summary>Amperes per unit of the current column (1e-3 for mA).</summary>
+    public double CurrentScale { get; init; } = 1;
+
+    /// <summary>A file without the current column is read with I = 0 (an open-circuit record).</summary>
+    public bool CurrentOptional { get; init; }
+
+    /// <summary>Ampere-hours per unit of the capacity counters (1e-3 for mA·h).</summary>
+    public double CapacityScale { get; init; } = 1;
 
     /// <summary>Cycle index column.</summary>
     public string? Cycle { get; init; }

@@ -112,7 +112,7 @@ public sealed record EisTextFormat
                     fields = fields.Select(x => x.Replace(',', '.')).ToArray();
                 }
             }
-            if (i == unterminated && (!EndsWithoutLineBreak || (previous is not null && (fields.Length < previous.Length || NumberShape(fields[^1]) != NumberShape(previous[^1])))))
+            if (i == unterminated && (!EndsWithoutLineBreak || (previous is not null && (fields.Length < previous.Length || NumberShape.Of(fields[^1]) != NumberShape.Of(previous[^1])))))
             {
                 incompleteLastRow = true;
                 break;
@@ -150,16 +150,6 @@ public sealed record EisTextFormat
             }
         }
         return new Spectrum(fileName, FormatId, freq.ToArray(), zre.ToArray(), zim.ToArray(), named) { IncompleteLastRow = incompleteLastRow };
-    }
-
-    /// <summary>A number's written shape: digits after the decimal point, and whether and with how many digits an exponent follows.</summary>
-    private static (int Decimals, int ExponentDigits) NumberShape(string text)
-    {
-        int e = text.IndexOfAny(['E', 'e']);
-        var mantissa = e < 0 ? text : text[..e];
-        int point = mantissa.IndexOf('.', StringComparison.Ordinal);
-        int exponentDigits = e < 0 ? -1 : text[(e + 1)..].Count(char.IsAsciiDigit);
-        return (point < 0 ? 0 : mantissa.Length - point - 1, exponentDigits);
     }
 
     /// <summary>The file's lines (CR, CR CR LF and LF endings all handled).</summary>

@@ -1,0 +1,28 @@
+namespace CloudPipeline.Core.Formats;
+
+/// <summary>
+/// How a number is written: digits after the decimal point (or comma), and whether and with how many digits an
+/// exponent follows. Vendors that end their files without a line break (EC-Lab) write every row's numbers in one
+/// shape, so a last number of another shape than the row before's is a copy cut inside it.
+/// </summary>
+internal readonly record struct NumberShape(int Decimals, int ExponentDigits)
+{
+    /// <summary>The shape of <paramref name="text"/>.</summary>
+    public static NumberShape Of(ReadOnlySpan<char> text)
+    {
+        text = text.Trim();
+        int e = text.IndexOfAny('E', 'e');
+        var mantissa = e < 0 ? text : text[..e];
+        int point = mantissa.IndexOfAny('.', ',');
+        int exponentDigits = -1;
+        if (e >= 0)
+        {
+            exponentDigits = 0;
+            foreach (char c in text[(e + 1)..])
+            {
+                exponentDigits += char.IsAsciiDigit(c) ? 1 : 0;
+            }
+        }
+        return new NumberShape(point < 0 ? 0 : mantissa.Length - point - 1, exponentDigits);
+    }
+}
