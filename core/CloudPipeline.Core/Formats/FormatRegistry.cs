@@ -47,7 +47,7 @@ public sealed class FormatRegistry
     public FormatRegistry(IEnumerable<IFormatReader> readers) => _readers = readers.ToList();
 
     /// <summary>The registry with every reader this version ships.</summary>
-    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new CyclerFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
+    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new CyclerFormat(), new NativeCyclerFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
 
     /// <summary>Identifies a file or throws <see cref="InstrumentFileException"/> with a reason a person can act on.</summary>
     public IdentifiedFile Identify(string fileName, byte[] content)
@@ -158,6 +158,37 @@ public sealed class FormatRegistry
                 $"line {r.Row}: t = {r.TimeS - first.TimeS:G10} s, V = {r.VoltageV:G10} V, I = {r.CurrentA:G10} A{(r.Cycle >= 0 ? $", cycle {r.Cycle}" : "")}{(r.Step >= 0 ? $", step {r.Step}" : "")}{(r.StepType is null ? "" : $" ({r.StepType})")}");
             string summary = $"{rows} rows{(cycles.Count > 0 ? $", cycles {cycles.Min}–{cycles.Max}" : "")}{(record.IncompleteLastRow ? "; the last row is incomplete (the file ends inside it) and not used" : "")}";
             return new IdentifiedFile(info.FormatId, "cycler", "timeseries", info.Reader, summary, rows, info.Columns, Row(first), Row(last));
+        }
+    }
+
+    /// <summary>
+    /// Cycler vendors' native files that this version does not open: each is recognised and rejected with what to
+    /// upload instead, rather than "matches no supported format".
+    /// </summary>
+    private sealed class NativeCyclerFormat : IFormatReader
+    {
+        public string FormatId => "cycler-native";
+
+        public bool Sniff(string fileName, string head) => Native(fileName, head) is not null;
+
+        public IdentifiedFile Read(string fileName, byte[] content) =>
+            throw new InstrumentFileException(fileName, Native(fileName, Encoding.Latin1.GetString(content, 0, Math.Min(content.Length, 4096)))!,
+                expected: "a CSV or text export of the test", code: "EXPORT_NEEDED");
+
+        private static string? Native(string fileName, string head)
+        {
+            if (head.Length > 20 && head.AsSpan(4).StartsWith("Standard Jet DB", StringComparison.Ordinal))
+            {
+                return "the file is a Microsoft Access (Jet) database, as Arbin's .res files are; reading one needs a native database driver, which this "
+                       + "pipeline does not use. Export the test to CSV with Arbin's software (MITS Pro or Data Watcher) and upload the CSV";
+            }
+            if (head.StartsWith("PK\u0003\u0004", StringComparison.Ordinal) && (fileName.EndsWith(".ndax", StringComparison.OrdinalIgnoreCase) || head.Contains("data.ndc", StringComparison.Ordinal)
+                || head.Contains("EditStep.xml", StringComparison.Ordinal)))
+            {
+                return "the file is a Neware .ndax archive, whose data.ndc records are a binary layout this version does not read. Export the test from "
+                       + "Neware's BTS software as CSV and upload the CSV";
+            }
+            return null;
         }
     }
 

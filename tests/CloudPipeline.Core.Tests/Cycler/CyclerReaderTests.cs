@@ -81,6 +81,34 @@ public sealed class CyclerReaderTests
     }
 
     [Fact]
+    public void Maccor_text_with_key_value_header_lines_reads_its_7446_rows_despite_a_0xFF_byte()
+    {
+        var (info, rows, _) = ReadReal("maccor-txt/maccor_002.txt");
+        Assert.Equal("maccor-text-keyed", info.FormatId);
+        Assert.Equal(28, info.Columns.Count(c => c.Length > 0));
+        Assert.Equal(7446, rows.Count);
+        Assert.Equal([1, 2], rows.Select(r => r.Cycle).Distinct());
+        Assert.Equal(new DateTime(2021, 5, 11, 15, 40, 24), info.Start);
+        Assert.Equal(("53", "Maccor #4", "CW_MZ_SIMBA_CT.000"), (info.Metadata["Channel"], info.Metadata["Tester"], info.Metadata["Procedure"]));
+        // Last row: Rec 7446, TestTime 3809.841833 (minutes: the rows are a minute apart on the DPT Time clock), 1.3000 V, Md D.
+        var last = rows[^1];
+        Assert.Equal((3809.841833 * 60, 1.3, "D"), (last.TimeS, last.VoltageV, last.StepType));
+        Assert.True(last.CurrentA < 0); // unsigned in the file, D gives the sign
+    }
+
+    [Fact]
+    public void Native_arbin_and_neware_files_are_rejected_saying_what_to_upload_instead()
+    {
+        foreach (var (path, says) in new[] { ("arbin-res/20160805_test001_45_cc_01.res", "Export the test to CSV with Arbin"), ("neware-ndax/20260302_IFE_BTS85_2_9_8_1.ndax", "Export the test from Neware") })
+        {
+            string full = SharedData.RealFile(path.Split('/'));
+            var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify(Path.GetFileName(full), File.ReadAllBytes(full)));
+            Assert.Equal("EXPORT_NEEDED", ex.Code);
+            Assert.Contains(says, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Novonix_csv_reads_its_quoted_rows_in_step_type_order_0_7_8_1()
     {
         var (info, rows, _) = ReadReal("novonix-csv/test_Nova_Form-CH01-01_short.csv");

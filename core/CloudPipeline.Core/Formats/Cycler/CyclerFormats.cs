@@ -51,6 +51,34 @@ public static class CyclerFormats
         },
         new()
         {
+            // The export with key<TAB>value header lines (Name, Channel, Tester, Procedure, Started, …), a blank line,
+            // the columns, and a blank line before the rows. TestTime is in minutes (rows a minute apart on the DPT
+            // Time clock are 1.0 apart), the current is unsigned with Md (C, D, R) giving the direction.
+            Id = "maccor-text-keyed",
+            FindColumnLine = lines =>
+            {
+                if (lines.Count == 0 || !lines[0].StartsWith("Name", StringComparison.Ordinal) || !lines[0].Contains('\t', StringComparison.Ordinal))
+                {
+                    return -1;
+                }
+                for (int i = 1; i < lines.Count; i++)
+                {
+                    if (lines[i].StartsWith("Rec\tCycle P\tCycle C\tStep\tTestTime\t", StringComparison.Ordinal))
+                    {
+                        return i;
+                    }
+                }
+                return -1;
+            },
+            Delimiter = '\t', RowsAfterColumnLine = 2,
+            Time = "TestTime", TimeText = TimeText.Minutes, Voltage = "Voltage [V]", Current = "Current [A]",
+            Cycle = "Cycle C", Step = "Step", StepType = "Md", State = "Md",
+            StepCapacityAh = "Cap. [Ah]", StepEnergyWh = "Ener. [Wh]",
+            LocalDateTime = "DPT Time", LocalDateTimeFormats = ["M/d/yyyy h:mm:ss tt"],
+            Metadata = KeyValueBefore('\t'),
+        },
+        new()
+        {
             Id = "novonix-csv",
             FindColumnLine = lines =>
             {
@@ -281,7 +309,7 @@ public static class CyclerFormats
             int at = line.IndexOfAny(separators);
             if (at > 0 && !line.StartsWith('['))
             {
-                string key = line[..at].Trim().Trim('"');
+                string key = line[..at].Trim().Trim('"').TrimEnd(':');
                 string value = line[(at + 1)..].Trim().TrimStart(',').Trim().Trim('"');
                 if (key.Length > 0 && value.Length > 0)
                 {
@@ -398,6 +426,7 @@ public static class CyclerFormats
             double time = _layout.TimeText switch
             {
                 TimeText.Seconds => Number(row, Time, required: true),
+                TimeText.Minutes => Number(row, Time, required: true) * 60,
                 TimeText.Hours => Number(row, Time, required: true) * 3600,
                 _ => HoursMinutesSeconds(row.Field(Time)) ?? throw Error(row, Time, "a time h:mm:ss (hours may exceed 24)"),
             };

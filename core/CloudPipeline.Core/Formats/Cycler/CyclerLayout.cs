@@ -6,6 +6,9 @@ internal enum TimeText
     /// <summary>Seconds as a number.</summary>
     Seconds,
 
+    /// <summary>Minutes as a number.</summary>
+    Minutes,
+
     /// <summary>Hours as a number.</summary>
     Hours,
 
