@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Core.Formats.Cycler;
@@ -34,6 +35,32 @@ public sealed class CyclerReaderTests
         Assert.Equal((518538.0, 0.4251, 0.00099171, 4, 13, "CC Chg"), (last.TimeS, last.VoltageV, last.CurrentA, last.Cycle, last.Step, last.StepType));
         Assert.Equal([1, 2, 3, 4], rows.Select(r => r.Cycle).Distinct());
         Assert.True(rows.First(r => r.StepType == "CC DChg").CurrentA < 0); // discharge is negative (charge-positive convention)
+    }
+
+    [Fact]
+    public void Neware_hierarchical_csv_gives_records_their_cycle_and_step_and_matches_the_vendors_cycle_rows()
+    {
+        string path = SharedData.RealFile("neware-csv", "nw_regular_export_ife_example.csv");
+        var (info, rows, _) = ReadReal("neware-csv/nw_regular_export_ife_example.csv");
+        Assert.Equal("neware-csv-hierarchical", info.FormatId);
+        Assert.Equal(9295, rows.Count); // SOURCES.md: 9295 record rows
+        Assert.Equal(new DateTime(2026, 3, 6, 12, 37, 25), info.Start);
+        Assert.Equal(Enumerable.Range(1, 20), rows.Select(r => r.Cycle).Distinct());
+        Assert.Equal((1, 1, "Rest"), (rows[0].Cycle, rows[0].Step, rows[0].StepType)); // from the cycle row's joined step row
+        // The vendor's own cycle rows (Chg. Cap.(Ah), DChg. Cap.(Ah)) against the trapezoid integrals, within 0.5 %.
+        var vendor = File.ReadLines(path).Skip(3).Where(l => l.Length > 0 && char.IsAsciiDigit(l[0]))
+            .Select(l => l.Split(',')).ToDictionary(f => int.Parse(f[0], CultureInfo.InvariantCulture),
+                f => (Charge: double.Parse(f[1], CultureInfo.InvariantCulture), Discharge: double.Parse(f[2], CultureInfo.InvariantCulture)));
+        var builder = new CloudPipeline.Core.Analysis.Cycler.CycleSummaryBuilder();
+        rows.ForEach(r => builder.Add(r));
+        var a = builder.Finish();
+        Assert.Equal(81, a.Steps.Count); // 20 cycle rows (the first with its step joined) and 80 step rows
+        Assert.Equal(20, a.Cycles.Count);
+        foreach (var c in a.Cycles)
+        {
+            Assert.Equal(vendor[c.Cycle].Charge, c.QInAh, vendor[c.Cycle].Charge * 0.005 + 1e-5);
+            Assert.Equal(vendor[c.Cycle].Discharge, c.QOutAh, vendor[c.Cycle].Discharge * 0.005 + 1e-5);
+        }
     }
 
     [Fact]

@@ -31,6 +31,16 @@ public static class CyclerFormats
         },
         new()
         {
+            Id = "neware-csv-hierarchical",
+            FindColumnLine = lines => lines.Count > 2 && lines[0].StartsWith("Cycle Index,Chg. Cap.(Ah),", StringComparison.Ordinal)
+                && lines[1].StartsWith(",Step Index,", StringComparison.Ordinal) && lines[2].StartsWith(",,DataPoint,", StringComparison.Ordinal) ? 2 : -1,
+            Hierarchical = true,
+            Time = "Total Time", TimeText = TimeText.HoursMinutesSeconds, Voltage = "Voltage(V)", Current = "Current(A)", TemperaturePrefix = "T1(",
+            StepCapacityAh = "Capacity(Ah)", StepEnergyWh = "Energy(Wh)",
+            LocalDateTime = "Date", LocalDateTimeFormats = ["yyyy-MM-dd HH:mm:ss"],
+        },
+        new()
+        {
             Id = "arbin-csv",
             FindColumnLine = lines => lines.Count > 0 && lines[0].StartsWith("Data_Point,Test_Time,DateTime,", StringComparison.Ordinal) ? 0 : -1,
             Time = "Test_Time", Voltage = "Voltage", Current = "Current",
@@ -176,10 +186,10 @@ public static class CyclerFormats
                 expected: "the whole header", code: "INCOMPLETE_FILE");
         }
         string[] columns = Split(layout, head[columnLine]).Select(c => c.Trim()).ToArray();
-        var map = new ColumnMap(layout, columns, sourceName, columnLine + 1);
+        var map = new ColumnMap(layout, columns, sourceName, columnLine + 1, layout.Hierarchical ? NewareLevels.From(head[0], head[1]) : null);
         int firstRow = columnLine + layout.RowsAfterColumnLine;
         var info = new CyclerFileInfo(sourceName, layout.Id, $"CyclerFormats {Version} ({layout.Id})", columns, layout.Metadata(head.Take(columnLine).ToList()),
-            Start: firstRow < head.Count ? map.LocalStart(head[firstRow]) : null, HasCycles: map.Cycle >= 0, HasSteps: map.Step >= 0, HasStepTypes: map.StepType >= 0);
+            Start: head.Skip(firstRow).FirstOrDefault(l => !layout.Hierarchical || l.StartsWith(",,", StringComparison.Ordinal)) is { } first ? map.LocalStart(first) : null, HasCycles: map.Cycle >= 0, HasSteps: map.Step >= 0, HasStepTypes: map.StepType >= 0);
         int named = columns.Length;
         while (named > 0 && columns[named - 1].Length == 0)
         {
@@ -214,8 +224,11 @@ public static class CyclerFormats
             lineNumber++;
             if (pending is not null && !string.IsNullOrWhiteSpace(pending))
             {
-                yield return map.Parse(pending, pendingNumber, fields);
-                previous = pending;
+                if (map.Parse(pending, pendingNumber, fields) is { } sample)
+                {
+                    yield return sample;
+                    previous = pending;
+                }
             }
             pending = text;
             pendingNumber = lineNumber;
@@ -230,7 +243,10 @@ public static class CyclerFormats
             markIncomplete();
             yield break;
         }
-        yield return map.Parse(pending, pendingNumber, fields);
+        if (map.Parse(pending, pendingNumber, fields) is { } last)
+        {
+            yield return last;
+        }
     }
 
     /// <summary>
@@ -351,11 +367,16 @@ public static class CyclerFormats
         private readonly string _source;
         private readonly Dictionary<string, string> _stepTypes = new(StringComparer.Ordinal);
 
-        public ColumnMap(CyclerLayout layout, string[] columns, string source, int columnLineNumber)
+        private readonly NewareLevels? _levels;
+        private int _cycle = -1, _step = -1;
+        private string? _stepType;
+
+        public ColumnMap(CyclerLayout layout, string[] columns, string source, int columnLineNumber, NewareLevels? levels)
         {
             _layout = layout;
             _columns = columns;
             _source = source;
+            _levels = levels;
             int Find(string? names) => names is null ? -1 : names.Split('|').Select(n => Array.IndexOf(columns, n)).FirstOrDefault(i => i >= 0, -1);
             int Require(string name) => Find(name) is >= 0 and var i ? i
                 : throw new InstrumentFileException(source, $"the column '{name.Replace("|", "' or '", StringComparison.Ordinal)}' is missing", columnLineNumber, name.Split('|')[0],
@@ -376,6 +397,10 @@ public static class CyclerFormats
             StepEnergyWh = Find(layout.StepEnergyWh);
             UnixTime = Find(layout.UnixTime);
             LocalDateTime = Find(layout.LocalDateTime);
+            if (levels is not null)
+            {
+                Cycle = Step = StepType = -2; // from the cycle and step rows, not from a column
+            }
         }
 
         public int LocalDateTime { get; }
@@ -420,9 +445,26 @@ public static class CyclerFormats
         public int StepEnergyWh { get; }
         public int UnixTime { get; }
 
-        public CyclerSample Parse(string text, int lineNumber, Range[] fields)
+        /// <summary>The row as a sample, or null for a cycle or step row of the hierarchical export (which sets the context of the records below it).</summary>
+        public CyclerSample? Parse(string text, int lineNumber, Range[] fields)
         {
             var row = new Row(_layout.LinesQuoted ? Unquote(text) : text.AsSpan(), fields, _layout.Delimiter, lineNumber);
+            if (_levels is { } levels && !text.StartsWith(",,", StringComparison.Ordinal))
+            {
+                if (text.StartsWith(','))
+                {
+                    (_step, _stepType) = (IndexOf(row, levels.StepIndex), Text(row, levels.StepType));
+                }
+                else
+                {
+                    _cycle = IndexOf(row, 0);
+                    if (row.Count > levels.CycleColumns)
+                    {
+                        (_step, _stepType) = (IndexOf(row, levels.CycleColumns + levels.StepIndex - 1), Text(row, levels.CycleColumns + levels.StepType - 1));
+                    }
+                }
+                return null;
+            }
             double time = _layout.TimeText switch
             {
                 TimeText.Seconds => Number(row, Time, required: true),
@@ -444,19 +486,31 @@ public static class CyclerFormats
                 (chargeAh, dischargeAh) = current > 0 ? (q, double.NaN) : current < 0 ? (double.NaN, q) : (double.NaN, double.NaN);
                 (chargeWh, dischargeWh) = current > 0 ? (e, double.NaN) : current < 0 ? (double.NaN, e) : (double.NaN, double.NaN);
             }
-            string? stepType = null;
-            if (StepType >= 0)
-            {
-                var f = row.Field(StepType);
-                var lookup = _stepTypes.GetAlternateLookup<ReadOnlySpan<char>>();
-                if (!lookup.TryGetValue(f, out stepType))
-                {
-                    stepType = f.ToString();
-                    _stepTypes[stepType] = stepType;
-                }
-            }
-            return new CyclerSample(lineNumber, time, Number(row, Voltage, required: true), current, Index(row, Cycle), Index(row, Step), stepType, Number(row, Temperature),
+            string? stepType = _levels is null ? (StepType >= 0 ? Text(row, StepType) : null) : _stepType;
+            int cycle = _levels is null ? Index(row, Cycle) : _cycle, step = _levels is null ? Index(row, Step) : _step;
+            return new CyclerSample(lineNumber, time, Number(row, Voltage, required: true), current, cycle, step, stepType, Number(row, Temperature),
                 chargeAh, dischargeAh, chargeWh, dischargeWh, Number(row, UnixTime));
+        }
+
+        /// <summary>A text field, one string instance per distinct value (step types repeat on every row).</summary>
+        private string Text(in Row row, int column)
+        {
+            var f = row.Field(column);
+            var lookup = _stepTypes.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(f, out string? text))
+            {
+                text = f.ToString();
+                _stepTypes[text] = text;
+            }
+            return text;
+        }
+
+        /// <summary>A whole number ≥ 0 at a field position (of a cycle or step row).</summary>
+        private int IndexOf(in Row row, int position)
+        {
+            var f = row.Field(position);
+            return int.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v
+                : throw new InstrumentFileException(_source, f.IsEmpty ? "empty value" : $"'{f}' cannot be read", row.LineNumber, $"field {position + 1}", "a whole number ≥ 0 (cycle or step index)", "INVALID_VALUE");
         }
 
         private double Number(in Row row, int column, bool required = false)
@@ -515,6 +569,19 @@ public static class CyclerFormats
         }
     }
 
+    /// <summary>Where the hierarchical Neware export keeps cycle and step in its cycle and step rows.</summary>
+    /// <param name="CycleColumns">Columns of a cycle row (a joined step row follows them).</param>
+    /// <param name="StepIndex">Position of <c>Step Index</c> in a step row.</param>
+    /// <param name="StepType">Position of <c>Step Type</c> in a step row.</param>
+    internal sealed record NewareLevels(int CycleColumns, int StepIndex, int StepType)
+    {
+        public static NewareLevels From(string cycleLine, string stepLine)
+        {
+            var step = stepLine.Split(',');
+            return new NewareLevels(cycleLine.Split(',').Length, Array.IndexOf(step, "Step Index"), Array.IndexOf(step, "Step Type"));
+        }
+    }
+
     /// <summary>One row split into its fields.</summary>
     private readonly ref struct Row
     {
@@ -531,6 +598,8 @@ public static class CyclerFormats
         }
 
         public int LineNumber { get; }
+
+        public int Count => _count;
 
         public ReadOnlySpan<char> Field(int column) => column < _count ? _line[_fields[column]].Trim() : [];
     }

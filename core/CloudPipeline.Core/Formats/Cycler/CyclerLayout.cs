@@ -37,6 +37,13 @@ internal sealed record CyclerLayout
     /// <summary>Every line (column line included) is wrapped in one pair of double quotes.</summary>
     public bool LinesQuoted { get; init; }
 
+    /// <summary>
+    /// Neware's hierarchical export: line 1 names the cycle rows' columns, line 2 (after one separator) the step rows',
+    /// line 3 (after two) the records'; a cycle row may carry its first step row on the same line. Records take their
+    /// cycle, step index and step type from the rows above them. <see cref="FindColumnLine"/> gives the record line.
+    /// </summary>
+    public bool Hierarchical { get; init; }
+
     /// <summary>Data rows start this many lines after the column line (a blank line follows it in some exports).</summary>
     public int RowsAfterColumnLine { get; init; } = 1;
 
