@@ -1,3 +1,4 @@
+using System.Text;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Core.Formats.Eis;
 using CloudPipeline.Testing;
@@ -193,5 +194,27 @@ public sealed class EisReaderTests
         Assert.All(sweeps, s => Assert.Equal(21, s.Count));
         Assert.Equal("peis.issue_149.mpt#2", sweeps[1].SourceName);
         Assert.Single(Analysis.Eis.EisPreprocessing.SplitSweeps(Read("eclab/peis.mpt")));
+    }
+
+    [Fact]
+    public void A_table_with_a_header_row_is_read_by_its_column_names()
+    {
+        // Columns in another order than f, Z', Z'', units in brackets, the imaginary part given as -Z'', a semicolon separator.
+        string csv = "time (s);-Z'' (Ohm);Frequency (Hz);Z' (Ohm)\n0;0.5;1000;10\n1;2.5;100;12\n2;4;10;15\n";
+        var s = EisFormats.Read("named.csv", Encoding.UTF8.GetBytes(csv));
+        Assert.Equal("eis-table-named", s.FormatId);
+        Assert.Equal([1000.0, 100, 10], s.Frequency);
+        Assert.Equal([10.0, 12, 15], s.ZReal);
+        Assert.Equal([-0.5, -2.5, -4], s.ZImag); // -Z'' given, Z'' stored
+        Assert.Equal([0.0, 1, 2], s.Columns["time (s)"]);
+
+        // Z'' itself under another name, commas.
+        var plain = EisFormats.Read("plain.csv", Encoding.UTF8.GetBytes("freq/Hz,Re(Z)/Ohm,Im(Z)/Ohm\n1000,10,-0.5\n100,12,-2.5\n"));
+        Assert.Equal([-0.5, -2.5], plain.ZImag);
+
+        // A bad number is rejected naming its line and column.
+        var ex = Assert.Throws<InstrumentFileException>(() => EisFormats.Read("bad.csv", Encoding.UTF8.GetBytes("Frequency (Hz),Z' (Ohm),Z'' (Ohm)\n1000,10,-0.5\n100,1.2.3,-2.5\n")));
+        Assert.Equal(3, ex.Line);
+        Assert.Contains("Z' (Ohm)", ex.Field, StringComparison.Ordinal);
     }
 }

@@ -192,7 +192,69 @@ public static class EisFormats
         {
             head[0] = head[0][3..];
         }
-        return All.FirstOrDefault(f => f.Sniff(fileName, head));
+        return All.FirstOrDefault(f => f.Sniff(fileName, head)) ?? NamedTable(head);
+    }
+
+    /// <summary>
+    /// A delimited table (comma, semicolon or tab) whose first line names its columns: f, Z′ and Z″ are found by name
+    /// (<c>freq</c>/<c>frequency</c>/<c>f</c>; <c>Z'</c>/<c>Zre</c>/<c>Z_real</c>/<c>Re(Z)</c>; <c>Z''</c>/<c>Zim</c>/
+    /// <c>Z_imag</c>/<c>Im(Z)</c>, with units in brackets or after a slash), a leading minus on the imaginary column's
+    /// name (<c>-Z''</c>, <c>-Im(Z)</c>) meaning the values are −Z″. Null when the first line does not name all three.
+    /// </summary>
+    private static EisTextFormat? NamedTable(IReadOnlyList<string> head)
+    {
+        string? first = head.FirstOrDefault(l => l.Trim().Length > 0);
+        if (first is null)
+        {
+            return null;
+        }
+        foreach (char separator in new[] { ',', ';', '\t' })
+        {
+            var names = SplitOn(first, separator).Select(n => n.Trim().Trim('"').Trim()).ToArray();
+            if (names.Length < 3 || names.Any(n => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            {
+                continue;
+            }
+            string? Find(params string[] synonyms) => names.FirstOrDefault(n => synonyms.Contains(BareName(n)));
+            string? f = Find("f", "freq", "frequency");
+            string? re = Find("z'", "zre", "zreal", "z_re", "z_real", "re(z)", "real", "rez", "z real");
+            string? im = Find("z''", "z\"", "zim", "zimag", "z_im", "z_imag", "im(z)", "imag", "imz", "z imag");
+            string? negIm = Find("-z''", "-z\"", "-zim", "-zimag", "-z_im", "-z_imag", "-im(z)", "-imz");
+            if (f is null || re is null || (im ?? negIm) is null)
+            {
+                continue;
+            }
+            return new EisTextFormat
+            {
+                FormatId = "eis-table-named",
+                Sniff = (_, _) => true,
+                Locate = lines => After(lines, l => l.Trim().Length > 0),
+                LocateExpectation = "the column line",
+                Split = line => SplitOn(line, separator).Select(v => v.Trim().Trim('"').Trim()).ToArray(),
+                Frequency = ColumnRef.Named(f),
+                Real = ColumnRef.Named(re),
+                Imaginary = ColumnRef.Named(im ?? negIm!),
+                NegateImaginary = im is null,
+            };
+        }
+        return null;
+    }
+
+    /// <summary>A column name without its unit (<c>Z' (Ohm)</c>, <c>Z'/Ohm</c>, <c>freq [Hz]</c>), in lower case.</summary>
+    private static string BareName(string name)
+    {
+        string n = name.Trim().ToLowerInvariant();
+        int unit = n.IndexOfAny(['[', '/']);
+        if (unit > 0)
+        {
+            n = n[..unit];
+        }
+        int bracket = n.LastIndexOf(" (", StringComparison.Ordinal);
+        if (bracket > 0)
+        {
+            n = n[..bracket];
+        }
+        return n.Trim();
     }
 
     /// <summary>Reads a spectrum from any supported layout, text or BioLogic binary.</summary>
