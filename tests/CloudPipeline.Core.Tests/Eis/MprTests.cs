@@ -83,4 +83,31 @@ public sealed class MprTests
         var ex = Assert.Throws<InstrumentFileException>(() => MprReader.Read("cut.mpr", bytes));
         Assert.Contains("cut.mpr", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_column_id_the_reader_does_not_know_is_read_when_the_module_length_sizes_it()
+    {
+        // ocv.mpr's column ids are mode, error, time/s, Ewe/V (1, 3, 4, 6; uint16 little-endian after the count 4).
+        byte[] original = File.ReadAllBytes(SharedData.RealFile("eclab", "ocv.mpr"));
+        int at = original.AsSpan().IndexOf(new byte[] { 4, 1, 0, 3, 0, 4, 0, 6, 0 });
+        Assert.True(at > 0);
+        var expected = MprReader.Read("ocv.mpr", original);
+
+        byte[] renamed = (byte[])original.Clone();
+        renamed[at + 7] = 0x0F; // id 6 (Ewe/V, float32) becomes 9999, an id no EC-Lab version uses
+        renamed[at + 8] = 0x27;
+        var read = MprReader.Read("ocv-9999.mpr", renamed);
+        Assert.Equal(602, read.Points);
+        Assert.False(read.Columns.ContainsKey("Ewe/V"));
+        Assert.Equal(expected.Columns["Ewe/V"], read.Columns["column id 9999"]); // sized as 4 bytes from the module length: the same values
+        Assert.Equal(expected.Columns["time/s"], read.Columns["time/s"]);
+
+        // Two unknown ids cannot be sized apart: the error names both and the module.
+        renamed[at + 5] = 0x0E; // id 4 (time/s) becomes 9998
+        renamed[at + 6] = 0x27;
+        var ex = Assert.Throws<InstrumentFileException>(() => MprReader.Read("ocv-two.mpr", renamed));
+        Assert.Equal("MPR_UNKNOWN_COLUMN", ex.Code);
+        Assert.Contains("9998, 9999", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'VMP data'", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -136,6 +136,37 @@ public static class MprReader
                 throw new InstrumentFileException(fileName, $"data module version {version} is not supported", expected: "version 0, 2 or 3", code: "MPR_VERSION");
         }
 
+        // A column id this reader does not know can still be read when it is the only one: the data module holds
+        // exactly points × record size bytes after its header, so the unknown column's width is what is left per record
+        // (2, 4 or 8 bytes: read as uint16, float32 or float64, named "column id N").
+        var types = new Dictionary<int, (string Name, Kind Kind)>();
+        var unknown = new List<int>();
+        int knownSize = ids.Any(Flags.ContainsKey) ? 1 : 0;
+        foreach (int id in ids.Where(id => !Flags.ContainsKey(id)))
+        {
+            if (ColumnTypes.TryGetValue(id, out var known))
+            {
+                types[id] = known;
+                knownSize += Width(known.Kind);
+            }
+            else if (!unknown.Contains(id))
+            {
+                unknown.Add(id);
+            }
+        }
+        if (unknown.Count > 0)
+        {
+            long spare = data.Length - recordsStart - (long)points * knownSize;
+            Kind? inferred = unknown.Count == 1 && points > 0 && spare % points == 0 ? (spare / points) switch { 2 => Kind.U2, 4 => Kind.F4, 8 => Kind.F8, _ => null } : null;
+            if (inferred is not { } kind)
+            {
+                throw new InstrumentFileException(fileName, $"column id{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} in module 'VMP data' (version {version}) "
+                    + (unknown.Count > 1 ? "are not known to this reader, and more than one unknown column cannot be sized from the module's length" : "is not known to this reader and cannot be sized from the module's length"),
+                    field: $"column id {unknown[0]}", expected: "a column id of the supported EC-Lab versions", code: "MPR_UNKNOWN_COLUMN");
+            }
+            types[unknown[0]] = ($"column id {unknown[0]}", kind);
+        }
+
         var layout = new List<(int Offset, int Id)>();
         int recordSize = 0, flagsOffset = -1;
         foreach (int id in ids)
@@ -149,12 +180,8 @@ public static class MprReader
                 layout.Add((flagsOffset, id));
                 continue;
             }
-            if (!ColumnTypes.TryGetValue(id, out var column))
-            {
-                throw new InstrumentFileException(fileName, $"column id {id} is not known to this reader", field: $"column id {id}", expected: "a column id of the supported EC-Lab versions", code: "MPR_UNKNOWN_COLUMN");
-            }
             layout.Add((recordSize, id));
-            recordSize += column.Kind switch { Kind.F8 => 8, Kind.U2 => 2, _ => 4 };
+            recordSize += Width(types[id].Kind);
         }
         if (recordsStart + (long)points * recordSize > data.Length)
         {
@@ -165,14 +192,14 @@ public static class MprReader
         foreach (var (offset, id) in layout)
         {
             bool isFlag = Flags.TryGetValue(id, out var flag);
-            string name = isFlag ? flag.Name : ColumnTypes[id].Name;
+            string name = isFlag ? flag.Name : types[id].Name;
             var values = new double[points];
             for (int p = 0; p < points; p++)
             {
                 var record = data.Slice(recordsStart + p * recordSize + offset);
                 values[p] = isFlag
                     ? (record[0] & flag.Mask) >> System.Numerics.BitOperations.TrailingZeroCount(flag.Mask)
-                    : ColumnTypes[id].Kind switch
+                    : types[id].Kind switch
                     {
                         Kind.F8 => BinaryPrimitives.ReadDoubleLittleEndian(record),
                         Kind.F4 => BinaryPrimitives.ReadSingleLittleEndian(record),
@@ -184,4 +211,6 @@ public static class MprReader
         }
         return new MprFile(Path.GetFileName(fileName), points, columns, version);
     }
+
+    private static int Width(Kind kind) => kind switch { Kind.F8 => 8, Kind.U2 => 2, _ => 4 };
 }
