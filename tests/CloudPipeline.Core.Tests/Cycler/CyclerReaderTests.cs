@@ -43,6 +43,7 @@ public sealed class CyclerReaderTests
         string path = SharedData.RealFile("neware-csv", "nw_regular_export_ife_example.csv");
         var (info, rows, _) = ReadReal("neware-csv/nw_regular_export_ife_example.csv");
         Assert.Equal("neware-csv-hierarchical", info.FormatId);
+        Assert.True(info.HasCycles && info.HasSteps && info.HasStepTypes);
         Assert.Equal(9295, rows.Count); // SOURCES.md: 9295 record rows
         Assert.Equal(new DateTime(2026, 3, 6, 12, 37, 25), info.Start);
         Assert.Equal(Enumerable.Range(1, 20), rows.Select(r => r.Cycle).Distinct());

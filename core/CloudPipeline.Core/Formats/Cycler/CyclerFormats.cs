@@ -4,9 +4,9 @@ using System.Text;
 namespace CloudPipeline.Core.Formats.Cycler;
 
 /// <summary>
-/// Battery cycler text exports (electrochemistry spec §1): Neware BTS flat CSV, Arbin CSV (as exported from its
-/// database), Maccor tab-separated text, Novonix HPC CSV and PEC CSV. One reader, one <see cref="CyclerLayout"/> per
-/// vendor export; rows are parsed one at a time as they are read (memory bounded by one row), with units converted
+/// Battery cycler and potentiostat DC text exports (electrochemistry spec §1): Neware BTS CSV (flat and
+/// hierarchical), Arbin CSV (as exported from its database), Maccor text (two export styles), Novonix HPC CSV, PEC CSV
+/// and EC-Lab text exports of DC techniques. One reader, one <see cref="CyclerLayout"/> per vendor export; rows are parsed one at a time as they are read (memory bounded by one row), with units converted
 /// to SI and the current signed charge-positive.
 /// </summary>
 public static class CyclerFormats
@@ -154,6 +154,19 @@ public static class CyclerFormats
     {
         ArgumentNullException.ThrowIfNull(content);
         var reader = new LineReader(content);
+        try
+        {
+            return Open(reader, sourceName);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    private static CyclerRecord Open(LineReader reader, string sourceName)
+    {
         var head = new List<string>();
         while (head.Count < DetectLines && reader.ReadLine() is { } line)
         {
@@ -172,7 +185,6 @@ public static class CyclerFormats
         }
         if (layout is null)
         {
-            reader.Dispose();
             throw new InstrumentFileException(sourceName, "not a cycler export this reader knows", expected: $"one of: {string.Join(", ", FormatIds)}", code: "UNKNOWN_FORMAT");
         }
         while (head.Count <= columnLine && reader.ReadLine() is { } more)
@@ -181,27 +193,27 @@ public static class CyclerFormats
         }
         if (head.Count <= columnLine)
         {
-            reader.Dispose();
             throw new InstrumentFileException(sourceName, $"the file has {head.Count} lines, its header says the columns are on line {columnLine + 1}", head.Count,
                 expected: "the whole header", code: "INCOMPLETE_FILE");
         }
         string[] columns = Split(layout, head[columnLine]).Select(c => c.Trim()).ToArray();
         var map = new ColumnMap(layout, columns, sourceName, columnLine + 1, layout.Hierarchical ? NewareLevels.From(head[0], head[1]) : null);
         int firstRow = columnLine + layout.RowsAfterColumnLine;
+        string? firstRecord = head.Skip(firstRow).FirstOrDefault(l => !layout.Hierarchical || l.StartsWith(",,", StringComparison.Ordinal));
         var info = new CyclerFileInfo(sourceName, layout.Id, $"CyclerFormats {Version} ({layout.Id})", columns, layout.Metadata(head.Take(columnLine).ToList()),
-            Start: head.Skip(firstRow).FirstOrDefault(l => !layout.Hierarchical || l.StartsWith(",,", StringComparison.Ordinal)) is { } first ? map.LocalStart(first) : null, HasCycles: map.Cycle >= 0, HasSteps: map.Step >= 0, HasStepTypes: map.StepType >= 0);
+            Start: firstRecord is null ? null : map.LocalStart(firstRecord),
+            HasCycles: map.Cycle >= 0 || layout.Hierarchical, HasSteps: map.Step >= 0 || layout.Hierarchical, HasStepTypes: map.StepType >= 0 || layout.Hierarchical);
         int named = columns.Length;
         while (named > 0 && columns[named - 1].Length == 0)
         {
             named--; // EC-Lab ends its column line with a separator
         }
-        return new CyclerRecord(info, record => Rows(reader, head, firstRow, layout, map, named, () => record.IncompleteLastRow = true));
+        return new CyclerRecord(info, record => Rows(reader, head, firstRow, layout, map, named, () => record.IncompleteLastRow = true), reader);
     }
 
     private static IEnumerator<CyclerSample> Rows(LineReader reader, List<string> head, int firstRow, CyclerLayout layout, ColumnMap map, int fieldCount,
         Action markIncomplete)
     {
-        using var _ = reader;
         var fields = new Range[fieldCount + 64]; // room for separators at the end of a line; extra fields stay in the last range
         int lineNumber = firstRow;
         string? pending = null;

@@ -41,12 +41,14 @@ public sealed record CyclerFileInfo(string SourceName, string FormatId, string R
 public sealed class CyclerRecord : IDisposable
 {
     private readonly IEnumerator<CyclerSample> _rows;
+    private readonly IDisposable _source;
     private bool _taken;
 
-    internal CyclerRecord(CyclerFileInfo info, Func<CyclerRecord, IEnumerator<CyclerSample>> rows)
+    internal CyclerRecord(CyclerFileInfo info, Func<CyclerRecord, IEnumerator<CyclerSample>> rows, IDisposable source)
     {
         Info = info;
         _rows = rows(this);
+        _source = source;
     }
 
     /// <summary>The file's header.</summary>
@@ -82,6 +84,10 @@ public sealed class CyclerRecord : IDisposable
         }
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => _rows.Dispose();
+    /// <summary>Closes the file (read or not).</summary>
+    public void Dispose()
+    {
+        _rows.Dispose();
+        _source.Dispose();
+    }
 }
