@@ -65,4 +65,28 @@ public sealed class CyclerPipelineTests
         var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");
         Assert.Equal(content, (await raw.GetBlobClient($"lab/{experiment}/neware_uio.csv").DownloadContentAsync()).Value.Content.ToArray());
     }
+
+    [Fact]
+    public async Task A_copy_taken_mid_write_is_analysed_without_its_last_row_and_the_later_complete_upload_replaces_its_results()
+    {
+        string experiment = "cyc-" + Guid.NewGuid().ToString("N")[..8];
+        await using var host = await HostProcess.StartAsync(_azurite.ConnectionString, changeDetector: false);
+        byte[] whole = await File.ReadAllBytesAsync(SharedData.RealFile("arbin-csv", "2017-05-09_test-TC-contact_CH33.csv"));
+        await UploadWithEventAsync(_azurite.ConnectionString, $"lab/{experiment}/CH33.csv", new BinaryData(whole[..^10]), "text/csv");
+        var partial = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Any(x => x.GetProperty("quantity").GetString() == "CH33.csv:rows"), TimeSpan.FromMinutes(1), "the partial copy's results");
+        var rows = partial.Single(x => x.GetProperty("quantity").GetString() == "CH33.csv:rows");
+        Assert.Equal(286, rows.GetProperty("value").GetDouble());
+        Assert.Contains("INCOMPLETE_LAST_ROW", rows.GetProperty("flags").GetString(), StringComparison.Ordinal);
+        var datasets = await GetAsync(host, $"api/datasets?site=lab&experiment={experiment}");
+        Assert.Contains("the last row is incomplete", Assert.Single(datasets).GetProperty("summary").GetString(), StringComparison.Ordinal);
+
+        // The instrument finishes writing; the whole file arrives under the same name.
+        await UploadWithEventAsync(_azurite.ConnectionString, $"lab/{experiment}/CH33.csv", new BinaryData(whole), "text/csv", overwrite: true);
+        var complete = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Any(x => x.GetProperty("quantity").GetString() == "CH33.csv:rows" && x.GetProperty("value").GetDouble() == 287), TimeSpan.FromMinutes(1), "the complete file's results");
+        var latest = complete.Single(x => x.GetProperty("quantity").GetString() == "CH33.csv:chargeAh");
+        Assert.Equal(0.602952, latest.GetProperty("value").GetDouble(), 0.0000005); // electrochemistry spec §8.5
+        Assert.DoesNotContain("INCOMPLETE_LAST_ROW", complete.Single(x => x.GetProperty("quantity").GetString() == "CH33.csv:rows").GetProperty("flags").GetString() ?? "", StringComparison.Ordinal);
+    }
 }

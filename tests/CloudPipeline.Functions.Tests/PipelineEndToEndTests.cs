@@ -60,11 +60,11 @@ public sealed class PipelineEndToEndTests
     internal static Task UploadWithEventAsync(string connectionString, string name, string content, CancellationToken ct = default) =>
         UploadWithEventAsync(connectionString, name, BinaryData.FromString(content), "text/plain", ct);
 
-    /// <summary>Uploads bytes to <c>raw/</c><paramref name="name"/> and sends its BlobCreated event.</summary>
-    internal static async Task UploadWithEventAsync(string connectionString, string name, BinaryData content, string contentType, CancellationToken ct = default)
+    /// <summary>Uploads bytes to <c>raw/</c><paramref name="name"/> (replacing a blob of that name when <paramref name="overwrite"/>, as an instrument PC re-sends a file) and sends its BlobCreated event.</summary>
+    internal static async Task UploadWithEventAsync(string connectionString, string name, BinaryData content, string contentType, CancellationToken ct = default, bool overwrite = false)
     {
         var blob = new BlobServiceClient(connectionString).GetBlobContainerClient("raw").GetBlobClient(name);
-        var info = (await blob.UploadAsync(content, cancellationToken: ct)).Value;
+        var info = (await blob.UploadAsync(content, overwrite, ct)).Value;
         await new QueueClient(connectionString, "blob-events", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 })
             .SendMessageAsync(new BlobCreated("raw", name, info.ETag.ToString()).ToEventGridMessage(blob.Uri, content.ToMemory().Length, contentType, DateTimeOffset.UtcNow), cancellationToken: ct);
     }
