@@ -180,11 +180,11 @@ public static class CyclerStage
 
     private static string CyclesCsv(CyclerAnalysis a)
     {
-        var sb = new StringBuilder("cycle,steps,duration_s,q_in_ah,q_out_ah,e_in_wh,e_out_wh,coulombic_efficiency,energy_efficiency,mean_v_in,mean_v_out,retention,flags\n");
+        var sb = new StringBuilder("cycle,steps,duration_s,q_in_ah,q_out_ah,e_in_wh,e_out_wh,coulombic_efficiency,energy_efficiency,mean_v_in,mean_v_out,retention,internal_resistance_ohm,flags\n");
         foreach (var c in a.Cycles)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"{c.Cycle},{c.Steps},{c.DurationS:R},{c.QInAh:R},{c.QOutAh:R},{c.EInWh:R},{c.EOutWh:R},{c.CoulombicEfficiency:R},{c.EnergyEfficiency:R},{c.MeanVoltageInV:R},{c.MeanVoltageOutV:R},{c.Retention:R},{string.Join(';', c.Flags)}\n");
+                $"{c.Cycle},{c.Steps},{c.DurationS:R},{c.QInAh:R},{c.QOutAh:R},{c.EInWh:R},{c.EOutWh:R},{c.CoulombicEfficiency:R},{c.EnergyEfficiency:R},{c.MeanVoltageInV:R},{c.MeanVoltageOutV:R},{c.Retention:R},{c.InternalResistanceOhm:R},{string.Join(';', c.Flags)}\n");
         }
         return sb.ToString();
     }
@@ -205,7 +205,7 @@ public static class CyclerStage
         var a = r.Analysis;
         var document = new CyclerDocument(r.File.SourceName, r.File.FormatId, r.File.Reader, r.File.Columns, r.File.Metadata, r.File.Start, r.IncompleteLastRow,
             CyclerAnalysis.AlgorithmVersion, a.Samples, a.DurationS, a.FirstDirection, a.ChargeAh, a.DischargeAh, a.ChargeWh, a.DischargeWh, a.InterStepChargeAh,
-            a.Flags, a.Cycles, a.Steps);
+            a.Flags, a.Fade, a.Cycles, a.Steps);
         return JsonSerializer.Serialize(document, CoreJsonContext.Reports.CyclerDocument);
     }
 }
@@ -213,4 +213,5 @@ public static class CyclerStage
 /// <summary><c>cycler.json</c>: the file, its integrals, cycles and steps (camelCase in the file).</summary>
 internal sealed record CyclerDocument(string File, string Format, string Reader, IReadOnlyList<string> Columns, IReadOnlyDictionary<string, string> Metadata,
     DateTime? Start, bool IncompleteLastRow, string Algorithm, long Samples, double DurationS, CycleDirection FirstDirection, double ChargeAh, double DischargeAh,
-    double ChargeWh, double DischargeWh, double InterStepChargeAh, IReadOnlyList<string> Flags, IReadOnlyList<CycleSummary> Cycles, IReadOnlyList<StepSummary> Steps);
+    double ChargeWh, double DischargeWh, double InterStepChargeAh, IReadOnlyList<string> Flags, CapacityFade? Fade, IReadOnlyList<CycleSummary> Cycles,
+    IReadOnlyList<StepSummary> Steps);

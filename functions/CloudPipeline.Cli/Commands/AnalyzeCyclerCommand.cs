@@ -81,11 +81,16 @@ internal static class AnalyzeCyclerCommand
         }
         string inName = a.FirstDirection == CycleDirection.Discharge ? "Q_dis" : "Q_chg";
         string outName = a.FirstDirection == CycleDirection.Discharge ? "Q_chg" : "Q_dis";
-        Console.WriteLine($"{"CYCLE",5} {inName + " mAh",12} {outName + " mAh",12} {"CE %",8} {"V_in",7} {"V_out",7} {"RET %",7}  FLAGS");
+        bool resistance = a.Cycles.Any(x => x.InternalResistanceOhm is not null);
+        Console.WriteLine($"{"CYCLE",5} {inName + " mAh",12} {outName + " mAh",12} {"CE %",8} {"V_in",7} {"V_out",7} {"RET %",7}{(resistance ? $" {"R_int mOhm",10}" : "")}  FLAGS");
         string N(double? v, string format) => v is { } x ? x.ToString(format, c) : "-";
         foreach (var cycle in a.Cycles)
         {
-            Console.WriteLine($"{cycle.Cycle,5} {N(cycle.QInAh * 1e3, "F4"),12} {N(cycle.QOutAh * 1e3, "F4"),12} {N(cycle.CoulombicEfficiency * 100, "F2"),8} {N(cycle.MeanVoltageInV, "F4"),7} {N(cycle.MeanVoltageOutV, "F4"),7} {N(cycle.Retention * 100, "F1"),7}  {string.Join(", ", cycle.Flags)}");
+            Console.WriteLine($"{cycle.Cycle,5} {N(cycle.QInAh * 1e3, "F4"),12} {N(cycle.QOutAh * 1e3, "F4"),12} {N(cycle.CoulombicEfficiency * 100, "F2"),8} {N(cycle.MeanVoltageInV, "F4"),7} {N(cycle.MeanVoltageOutV, "F4"),7} {N(cycle.Retention * 100, "F1"),7}{(resistance ? $" {N(cycle.InternalResistanceOhm * 1e3, "F2"),10}" : "")}  {string.Join(", ", cycle.Flags)}");
+        }
+        if (a.Fade is { } fade)
+        {
+            Console.WriteLine($"capacity fade over {fade.Cycles} complete cycles: {(fade.SlopeAhPerCycle * 1e3).ToString("G4", c)} mAh/cycle ({(fade.RelativePerCycle * 100).ToString("G3", c)} %/cycle of the reference cycle), R² {fade.RSquared.ToString("F3", c)}");
         }
     }
 }

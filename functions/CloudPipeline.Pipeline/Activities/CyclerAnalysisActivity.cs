@@ -96,6 +96,15 @@ public sealed class CyclerAnalysisActivity : TaskActivity<DatasetInput, DatasetS
             }
             rows.Add(results.Row("meanCoulombicEfficiency", complete.Average(c => c.CoulombicEfficiency ?? double.NaN), "1", algorithm, $"{complete.Count} complete cycle(s)"));
         }
+        if (a.Fade is { } fade)
+        {
+            rows.Add(results.Row("fadeAhPerCycle", fade.SlopeAhPerCycle, "Ah/cycle", algorithm, $"{fade.Cycles} complete cycles, R² {fade.RSquared.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}"));
+            rows.Add(results.Row("fadeRelativePerCycle", fade.RelativePerCycle, "1/cycle", algorithm, $"{fade.Cycles} complete cycles"));
+        }
+        if (complete.LastOrDefault(c => c.InternalResistanceOhm is not null) is { InternalResistanceOhm: { } resistance } withResistance)
+        {
+            rows.Add(results.Row("lastInternalResistanceOhm", resistance, "Ohm", algorithm, $"cycle {withResistance.Cycle}"));
+        }
         if (a.Steps.Count(s => s.Flags.Contains("VENDOR_MISMATCH")) is > 0 and var mismatched)
         {
             rows.Add(results.Row("vendorMismatchSteps", mismatched, "1", algorithm, flags: "VENDOR_MISMATCH"));

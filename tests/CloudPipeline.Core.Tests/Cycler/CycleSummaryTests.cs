@@ -80,28 +80,8 @@ public sealed class CycleSummaryTests
         //   Q = I·3600 s, E = I·3600 s·(mean V = 3.5 V).
         double[] charge = [1.0, 0.98, 0.96];
         double[] discharge = [0.9, 0.931, 0.95];
-        var csv = new StringBuilder("Data_Point,Test_Time,DateTime,Step_Time,Step_Index,Cycle_Index,Current,Voltage,Charge_Capacity,Discharge_Capacity,Charge_Energy,Discharge_Energy\n");
-        int point = 0;
-        double t = 0;
-        void Row(int step, int cycle, double current, double voltage) =>
-            csv.Append(CultureInfo.InvariantCulture, $"{point++},{t:R},{1.7e9 + t:R},0,{step},{cycle},{current:R},{voltage:R},,,,\n");
-        for (int c = 0; c < 3; c++)
-        {
-            void Block(int step, double current, double seconds, double v0, double v1)
-            {
-                for (double s = 0; s <= seconds; s += 10)
-                {
-                    Row(step, c + 1, current, v0 + (v1 - v0) * s / seconds);
-                    t += s < seconds ? 10 : 1; // 1 s from a step's last row to the next step's first
-                }
-            }
-            Block(1, 0, 60, 3.0, 3.0);
-            Block(2, charge[c], 3600, 3.0, 4.0);
-            Block(3, 0, 60, 4.0, 4.0);
-            Block(4, -discharge[c], 3600, 4.0, 3.0);
-            Block(5, 0, 60, 3.0, 3.0);
-        }
-        var (_, rows, _) = CyclerReaderTests.Read(Encoding.UTF8.GetBytes(csv.ToString()), "synthetic.csv");
+        string csv = SyntheticArbin(charge, discharge, resistances: null);
+        var (_, rows, _) = CyclerReaderTests.Read(Encoding.UTF8.GetBytes(csv), "synthetic.csv");
         var a = Analyse(rows);
         Assert.Equal(CycleDirection.Charge, a.FirstDirection);
         Assert.Equal(3, a.Cycles.Count);
@@ -121,5 +101,66 @@ public sealed class CycleSummaryTests
         // The 1 s joins between steps are kept apart: net charge of the file = Σ steps + inter-step charge.
         double net = a.ChargeAh - a.DischargeAh;
         Assert.Equal(net, a.Steps.Sum(s => s.ChargeAh) + a.InterStepChargeAh, 1e-12);
+    }
+
+    [Fact]
+    public void Capacity_fade_is_the_line_through_the_complete_cycles_and_resistance_the_mean_of_the_readings()
+    {
+        // Discharge 0.95, 0.94, 0.93, 0.92 Ah: a straight line of −0.01 Ah per cycle, −0.01/0.95 per cycle of the
+        // reference (cycle 1), R² = 1. A fifth cycle that stops inside its discharge is incomplete and left out.
+        // Resistance: one reading per discharge step, 50 + cycle mΩ; every other row 0 (not measured).
+        double[] charge = [1.0, 1.0, 1.0, 1.0, 1.0];
+        double[] discharge = [0.95, 0.94, 0.93, 0.92, 0.5];
+        string csv = SyntheticArbin(charge, discharge, resistances: [0.051, 0.052, 0.053, 0.054, 0.055], cutLastDischargeAt: 0.5);
+        var (_, rows, _) = CyclerReaderTests.Read(Encoding.UTF8.GetBytes(csv), "fade.csv");
+        var a = Analyse(rows);
+        Assert.Equal([false, false, false, false, true], a.Cycles.Select(c => c.Flags.Contains("INCOMPLETE_CYCLE")));
+        var fade = a.Fade!;
+        Assert.Equal(4, fade.Cycles);
+        Assert.Equal(-0.01, fade.SlopeAhPerCycle, 1e-12);
+        Assert.Equal(-0.01 / 0.95, fade.RelativePerCycle, 1e-12);
+        Assert.Equal(1, fade.RSquared, 1e-12);
+        Assert.Equal([0.051, 0.052, 0.053, 0.054, 0.055], a.Cycles.Select(c => Math.Round(c.InternalResistanceOhm!.Value, 12)));
+
+        // Without readings there is no resistance, and one complete cycle gives no fade line.
+        var single = Analyse(CyclerReaderTests.Read(Encoding.UTF8.GetBytes(SyntheticArbin([1.0], [0.9], resistances: null)), "one.csv").Rows);
+        Assert.Null(single.Fade);
+        Assert.Null(Assert.Single(single.Cycles).InternalResistanceOhm);
+    }
+
+    /// <summary>
+    /// An Arbin-layout record, 10 s sampling: per cycle rest 60 s, charge +I_c for 3600 s (V 3.0 → 4.0 V), rest 60 s,
+    /// discharge −I_d for 3600 s (V 4.0 → 3.0 V; only <paramref name="cutLastDischargeAt"/> of it in the last cycle when
+    /// given), rest 60 s; 1 s between a step's last row and the next step's first. With <paramref name="resistances"/>,
+    /// the first row of each discharge step carries that cycle's Internal_Resistance, every other row 0.
+    /// </summary>
+    private static string SyntheticArbin(double[] charge, double[] discharge, double[]? resistances, double? cutLastDischargeAt = null)
+    {
+        var csv = new StringBuilder("Data_Point,Test_Time,DateTime,Step_Time,Step_Index,Cycle_Index,Current,Voltage,Charge_Capacity,Discharge_Capacity,Charge_Energy,Discharge_Energy,Internal_Resistance\n");
+        int point = 0;
+        double t = 0;
+        for (int c = 0; c < charge.Length; c++)
+        {
+            bool last = c == charge.Length - 1;
+            void Block(int step, double current, double seconds, double v0, double v1, double? resistance = null, double fraction = 1)
+            {
+                for (double s = 0; s <= seconds * fraction; s += 10)
+                {
+                    double r = s == 0 && resistance is { } value ? value : 0;
+                    csv.Append(CultureInfo.InvariantCulture, $"{point++},{t:R},{1.7e9 + t:R},0,{step},{c + 1},{current:R},{v0 + (v1 - v0) * s / seconds:R},,,,,{r:R}\n");
+                    t += s < seconds * fraction ? 10 : 1;
+                }
+            }
+            Block(1, 0, 60, 3.0, 3.0);
+            Block(2, charge[c], 3600, 3.0, 4.0);
+            Block(3, 0, 60, 4.0, 4.0);
+            bool cut = last && cutLastDischargeAt is not null;
+            Block(4, cut ? -discharge[c] / cutLastDischargeAt!.Value : -discharge[c], 3600, 4.0, 3.0, resistances?[c], cut ? cutLastDischargeAt!.Value : 1);
+            if (!cut)
+            {
+                Block(5, 0, 60, 3.0, 3.0);
+            }
+        }
+        return csv.ToString();
     }
 }

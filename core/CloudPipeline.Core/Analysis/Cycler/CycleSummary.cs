@@ -48,8 +48,10 @@ public sealed record CycleSummaryParameters
 /// <param name="VendorAh">The vendor's counter over the step in its direction (last − first), when the file has one.</param>
 /// <param name="VendorDeviation">|Q| / vendor − 1, when the vendor value is not zero.</param>
 /// <param name="Flags">Flags (<c>VENDOR_MISMATCH</c>).</param>
+/// <param name="ResistanceOhm">Mean of the vendor's internal-resistance readings in the step (finite, not 0), when it has any.</param>
+/// <param name="ResistanceReadings">How many readings that mean is of.</param>
 public sealed record StepSummary(int Cycle, int Step, string? StepType, CycleDirection Direction, int FirstRow, int LastRow, int Samples, double StartS, double EndS,
-    double ChargeAh, double EnergyWh, double? VendorAh, double? VendorDeviation, IReadOnlyList<string> Flags);
+    double ChargeAh, double EnergyWh, double? VendorAh, double? VendorDeviation, IReadOnlyList<string> Flags, double? ResistanceOhm = null, int ResistanceReadings = 0);
 
 /// <summary>One cycle (spec §6): Q_in in the cycle's first direction, Q_out in the other.</summary>
 /// <param name="Cycle">Vendor cycle index.</param>
@@ -65,8 +67,19 @@ public sealed record StepSummary(int Cycle, int Step, string? StepType, CycleDir
 /// <param name="MeanVoltageOutV">E_out / Q_out.</param>
 /// <param name="Retention">Q_out / Q_out of the reference cycle.</param>
 /// <param name="Flags"><c>INCOMPLETE_CYCLE</c>, <c>VENDOR_MISMATCH</c>.</param>
+/// <param name="InternalResistanceOhm">Mean of the vendor's internal-resistance readings in the cycle (finite, not 0), when the file has any.</param>
 public sealed record CycleSummary(int Cycle, int Steps, double DurationS, double QInAh, double QOutAh, double EInWh, double EOutWh, double? CoulombicEfficiency,
-    double? EnergyEfficiency, double? MeanVoltageInV, double? MeanVoltageOutV, double? Retention, IReadOnlyList<string> Flags);
+    double? EnergyEfficiency, double? MeanVoltageInV, double? MeanVoltageOutV, double? Retention, IReadOnlyList<string> Flags, double? InternalResistanceOhm = null);
+
+/// <summary>
+/// Capacity fade: the least-squares line of Q_out against the cycle index over the complete cycles (those flagged
+/// <c>INCOMPLETE_CYCLE</c> are left out, spec §6).
+/// </summary>
+/// <param name="Cycles">Complete cycles fitted.</param>
+/// <param name="SlopeAhPerCycle">dQ_out/dn (Ah per cycle; negative for fade).</param>
+/// <param name="RelativePerCycle">The slope over Q_out of the retention reference cycle (fraction per cycle).</param>
+/// <param name="RSquared">Coefficient of determination of the line.</param>
+public sealed record CapacityFade(int Cycles, double SlopeAhPerCycle, double RelativePerCycle, double RSquared);
 
 /// <summary>The integrals and summaries of a whole record.</summary>
 /// <param name="Samples">Rows read.</param>
@@ -80,8 +93,9 @@ public sealed record CycleSummary(int Cycle, int Steps, double DurationS, double
 /// <param name="Steps">Steps in file order.</param>
 /// <param name="Cycles">Cycles in file order (none without a vendor cycle index).</param>
 /// <param name="Flags">Record-level flags (<c>NO_CYCLE_INDEX</c>, <c>TIME_NOT_INCREASING</c>).</param>
+/// <param name="Fade">Capacity fade over the complete cycles, when there are at least two.</param>
 public sealed record CyclerAnalysis(long Samples, double DurationS, CycleDirection FirstDirection, double ChargeAh, double DischargeAh, double ChargeWh, double DischargeWh,
-    double InterStepChargeAh, IReadOnlyList<StepSummary> Steps, IReadOnlyList<CycleSummary> Cycles, IReadOnlyList<string> Flags)
+    double InterStepChargeAh, IReadOnlyList<StepSummary> Steps, IReadOnlyList<CycleSummary> Cycles, IReadOnlyList<string> Flags, CapacityFade? Fade = null)
 {
     /// <summary>Algorithm id and version of the integration and per-cycle summary.</summary>
     public const string AlgorithmVersion = "ec-cycle-summary@1.0.0";
@@ -184,7 +198,23 @@ public sealed class CycleSummaryBuilder(CycleSummaryParameters? parameters = nul
             flags.Add("NO_CYCLE_INDEX");
         }
         const double h = SecondsPerHour;
-        return new CyclerAnalysis(_count, _previous.TimeS - _t0, first, _chargeAs / h, _dischargeAs / h, _chargeWs / h, _dischargeWs / h, _interStepAs / h, steps, cycles, flags);
+        return new CyclerAnalysis(_count, _previous.TimeS - _t0, first, _chargeAs / h, _dischargeAs / h, _chargeWs / h, _dischargeWs / h, _interStepAs / h, steps, cycles, flags,
+            Fade(cycles));
+    }
+
+    private static CapacityFade? Fade(List<CycleSummary> cycles)
+    {
+        var complete = cycles.Where(c => !c.Flags.Contains("INCOMPLETE_CYCLE")).ToList();
+        if (complete.Count < 2)
+        {
+            return null;
+        }
+        double[] n = [.. complete.Select(c => (double)c.Cycle)];
+        double[] q = [.. complete.Select(c => c.QOutAh)];
+        var (intercept, slope) = MathNet.Numerics.Fit.Line(n, q);
+        double rSquared = MathNet.Numerics.GoodnessOfFit.RSquared(n.Select(x => intercept + slope * x), q);
+        var reference = complete.FirstOrDefault(c => c.Retention is { } r && Math.Abs(r - 1) < 1e-12) ?? complete[0];
+        return new CapacityFade(complete.Count, slope, reference.QOutAh > 0 ? slope / reference.QOutAh : double.NaN, rSquared);
     }
 
     private CycleDirection Classify(double current) =>
@@ -232,8 +262,10 @@ public sealed class CycleSummaryBuilder(CycleSummaryParameters? parameters = nul
             flags.Add("VENDOR_MISMATCH");
         }
         double? Ratio(double a, double b) => b > 0 ? a / b : null;
+        int readings = steps.Sum(s => s.ResistanceReadings);
+        double? resistance = readings > 0 ? steps.Sum(s => (s.ResistanceOhm ?? 0) * s.ResistanceReadings) / readings : null;
         return new CycleSummary(steps[0].Cycle, steps.Count, steps[^1].EndS - steps[0].StartS, qIn, qOut, eIn, eOut, Ratio(qOut, qIn), Ratio(eOut, eIn),
-            Ratio(eIn, qIn), Ratio(eOut, qOut), null, flags);
+            Ratio(eIn, qIn), Ratio(eOut, qOut), null, flags, resistance);
     }
 
     private List<CycleSummary> WithRetention(List<CycleSummary> cycles)
@@ -252,6 +284,8 @@ public sealed class CycleSummaryBuilder(CycleSummaryParameters? parameters = nul
         private double _vendorChargeFirst = first.VendorChargeAh, _vendorChargeLast = first.VendorChargeAh;
         private double _vendorDischargeFirst = first.VendorDischargeAh, _vendorDischargeLast = first.VendorDischargeAh;
         private bool _moving = direction != CycleDirection.Rest;
+        private double _resistanceSum = Reading(first.ResistanceOhm);
+        private int _resistanceReadings = Reading(first.ResistanceOhm) > 0 ? 1 : 0;
 
         public (int Cycle, int Step) Key { get; } = key;
 
@@ -268,6 +302,9 @@ public sealed class CycleSummaryBuilder(CycleSummaryParameters? parameters = nul
             {
                 Direction = direction;
             }
+            double r = Reading(s.ResistanceOhm);
+            _resistanceSum += r;
+            _resistanceReadings += r > 0 ? 1 : 0;
             Track(ref _vendorChargeFirst, ref _vendorChargeLast, s.VendorChargeAh);
             Track(ref _vendorDischargeFirst, ref _vendorDischargeLast, s.VendorDischargeAh);
         }
@@ -285,8 +322,11 @@ public sealed class CycleSummaryBuilder(CycleSummaryParameters? parameters = nul
             double? deviation = vendor is > 0 ? Math.Abs(q) / vendor.Value - 1 : null;
             var flags = deviation is { } d && Math.Abs(d) > p.VendorTolerance ? new[] { "VENDOR_MISMATCH" } : [];
             return new StepSummary(Key.Cycle, Key.Step, _first.StepType, direction, _first.Row, _last.Row, _samples, _first.TimeS - t0, _last.TimeS - t0,
-                q, _energyWs / SecondsPerHour, vendor, deviation, flags);
+                q, _energyWs / SecondsPerHour, vendor, deviation, flags, _resistanceReadings > 0 ? _resistanceSum / _resistanceReadings : null, _resistanceReadings);
         }
+
+        /// <summary>A resistance reading, or 0 when there is none (NaN, or the 0 vendors write when they did not measure).</summary>
+        private static double Reading(double ohm) => double.IsFinite(ohm) && ohm > 0 ? ohm : 0;
 
         private static void Track(ref double first, ref double last, double value)
         {

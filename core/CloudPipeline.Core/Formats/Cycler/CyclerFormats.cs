@@ -46,7 +46,7 @@ public static class CyclerFormats
             Time = "Test_Time", Voltage = "Voltage", Current = "Current",
             Cycle = "Cycle_Index", Step = "Step_Index", TemperaturePrefix = "Temperature",
             ChargeAh = "Charge_Capacity", DischargeAh = "Discharge_Capacity", ChargeWh = "Charge_Energy", DischargeWh = "Discharge_Energy",
-            UnixTime = "DateTime",
+            UnixTime = "DateTime", Resistance = "Internal_Resistance",
         },
         new()
         {
@@ -55,7 +55,7 @@ public static class CyclerFormats
             Delimiter = '\t',
             Time = "Test (Sec)", Voltage = "Volts", Current = "Amps",
             Cycle = "Cyc#", Step = "Step", StepType = "State", State = "State",
-            StepCapacityAh = "Amp-hr", StepEnergyWh = "Watt-hr",
+            StepCapacityAh = "Amp-hr", StepEnergyWh = "Watt-hr", Resistance = "DCIR/Ohms",
             LocalDateTime = "DPt Time", LocalDateTimeFormats = ["M/d/yyyy h:mm:ss tt", "M/d/yyyy H:mm:ss"],
             Metadata = lines => MaccorMetadata(lines[0]),
         },
@@ -408,6 +408,7 @@ public static class CyclerFormats
             StepCapacityAh = Find(layout.StepCapacityAh);
             StepEnergyWh = Find(layout.StepEnergyWh);
             UnixTime = Find(layout.UnixTime);
+            Resistance = Find(layout.Resistance);
             LocalDateTime = Find(layout.LocalDateTime);
             if (levels is not null)
             {
@@ -456,6 +457,7 @@ public static class CyclerFormats
         public int StepCapacityAh { get; }
         public int StepEnergyWh { get; }
         public int UnixTime { get; }
+        public int Resistance { get; }
 
         /// <summary>The row as a sample, or null for a cycle or step row of the hierarchical export (which sets the context of the records below it).</summary>
         public CyclerSample? Parse(string text, int lineNumber, Range[] fields)
@@ -501,7 +503,7 @@ public static class CyclerFormats
             string? stepType = _levels is null ? (StepType >= 0 ? Text(row, StepType) : null) : _stepType;
             int cycle = _levels is null ? Index(row, Cycle) : _cycle, step = _levels is null ? Index(row, Step) : _step;
             return new CyclerSample(lineNumber, time, Number(row, Voltage, required: true), current, cycle, step, stepType, Number(row, Temperature),
-                chargeAh, dischargeAh, chargeWh, dischargeWh, Number(row, UnixTime));
+                chargeAh, dischargeAh, chargeWh, dischargeWh, Number(row, UnixTime), Number(row, Resistance) * _layout.ResistanceScale);
         }
 
         /// <summary>A text field, one string instance per distinct value (step types repeat on every row).</summary>

@@ -111,6 +111,12 @@ internal sealed record CyclerLayout
     /// <summary>An unsigned per-step energy counter (Wh), credited to charge or discharge by the current's sign.</summary>
     public string? StepEnergyWh { get; init; }
 
+    /// <summary>The vendor's internal (DC) resistance column, written when the cycler measured it (0 otherwise).</summary>
+    public string? Resistance { get; init; }
+
+    /// <summary>Ohms per unit of <see cref="Resistance"/>.</summary>
+    public double ResistanceScale { get; init; } = 1;
+
     /// <summary>A column of absolute times in Unix seconds (UTC).</summary>
     public string? UnixTime { get; init; }
 

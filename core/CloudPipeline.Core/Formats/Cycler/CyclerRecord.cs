@@ -18,8 +18,9 @@ namespace CloudPipeline.Core.Formats.Cycler;
 /// <param name="VendorChargeWh">The vendor's charge-energy counter (Wh), or NaN.</param>
 /// <param name="VendorDischargeWh">The vendor's discharge-energy counter (Wh), or NaN.</param>
 /// <param name="UnixTimeS">The row's absolute time (s since 1970-01-01 UTC) when the file states it in UTC, or NaN.</param>
+/// <param name="ResistanceOhm">The vendor's internal (DC) resistance measured at this row (Ω), or NaN (vendors write 0 when they did not measure).</param>
 public readonly record struct CyclerSample(int Row, double TimeS, double VoltageV, double CurrentA, int Cycle, int Step, string? StepType, double TemperatureC,
-    double VendorChargeAh, double VendorDischargeAh, double VendorChargeWh, double VendorDischargeWh, double UnixTimeS);
+    double VendorChargeAh, double VendorDischargeAh, double VendorChargeWh, double VendorDischargeWh, double UnixTimeS, double ResistanceOhm = double.NaN);
 
 /// <summary>What a cycler file says about itself before its rows.</summary>
 /// <param name="SourceName">The file it came from.</param>
