@@ -60,9 +60,21 @@ public sealed class CyclerTrace
 /// </summary>
 public static class CyclerStage
 {
-    /// <summary>The Battery Data Format column names written by <see cref="Run"/>'s time series (those the file has values for).</summary>
-    public static IReadOnlyList<string> BdfColumns { get; } =
-        ["Test Time / s", "Unix Time / s", "Voltage / V", "Current / A", "Cycle Count / 1", "Step Index / 1", "Step Type", "Temperature T1 / degC"];
+    /// <summary>
+    /// The Battery Data Format columns of the time series <see cref="Run"/> writes, in order, each with the test that
+    /// decides whether a file has it (from its header and first row) and the row's value as written.
+    /// </summary>
+    private static readonly (string Name, Func<CyclerFileInfo, CyclerSample, bool> Present, Func<CyclerSample, double, string> Value)[] Bdf =
+    [
+        ("Test Time / s", (_, _) => true, (s, t0) => Number(s.TimeS - t0)),
+        ("Unix Time / s", (_, first) => !double.IsNaN(first.UnixTimeS), (s, _) => Number(s.UnixTimeS)),
+        ("Voltage / V", (_, _) => true, (s, _) => Number(s.VoltageV)),
+        ("Current / A", (_, _) => true, (s, _) => Number(s.CurrentA)),
+        ("Cycle Count / 1", (info, _) => info.HasCycles, (s, _) => s.Cycle >= 0 ? s.Cycle.ToString(CultureInfo.InvariantCulture) : ""),
+        ("Step Index / 1", (info, _) => info.HasSteps, (s, _) => s.Step >= 0 ? s.Step.ToString(CultureInfo.InvariantCulture) : ""),
+        ("Step Type", (info, _) => info.HasStepTypes, (s, _) => s.StepType ?? ""),
+        ("Temperature T1 / degC", (_, first) => !double.IsNaN(first.TemperatureC), (s, _) => double.IsNaN(s.TemperatureC) ? "" : Number(s.TemperatureC)),
+    ];
 
     /// <summary>Reads the record's rows once and analyses them.</summary>
     /// <param name="record">An open cycler file (its rows not yet read).</param>
@@ -76,22 +88,30 @@ public static class CyclerStage
         var builder = new CycleSummaryBuilder(parameters);
         var trace = new CyclerTrace();
         var info = record.Info;
-        bool unix = false, temperature = false;
         double t0 = double.NaN;
+        Func<CyclerSample, double, string>[] columns = [];
         foreach (var s in record.Samples)
         {
             if (double.IsNaN(t0))
             {
                 t0 = s.TimeS;
-                unix = !double.IsNaN(s.UnixTimeS);
-                temperature = !double.IsNaN(s.TemperatureC);
-                bdf?.Write(string.Join(',', BdfColumns.Where(c => Has(c, info, unix, temperature))) + "\n");
+                var present = Bdf.Where(c => c.Present(info, s)).ToArray();
+                columns = [.. present.Select(c => c.Value)];
+                bdf?.Write(string.Join(',', present.Select(c => c.Name)) + "\n");
             }
             builder.Add(s);
             trace.Add((s.TimeS - t0) / 3600, s.VoltageV, s.CurrentA);
             if (bdf is not null)
             {
-                WriteBdfRow(bdf, s, t0, info, unix, temperature);
+                for (int c = 0; c < columns.Length; c++)
+                {
+                    if (c > 0)
+                    {
+                        bdf.Write(',');
+                    }
+                    bdf.Write(columns[c](s, t0));
+                }
+                bdf.Write('\n');
             }
         }
         return new CyclerReport(info, record.IncompleteLastRow, builder.Finish(), trace);
@@ -132,51 +152,7 @@ public static class CyclerStage
         return artifacts;
     }
 
-    private static bool Has(string column, CyclerFileInfo info, bool unix, bool temperature) => column switch
-    {
-        "Unix Time / s" => unix,
-        "Cycle Count / 1" => info.HasCycles,
-        "Step Index / 1" => info.HasSteps,
-        "Step Type" => info.HasStepTypes,
-        "Temperature T1 / degC" => temperature,
-        _ => true,
-    };
-
-    private static void WriteBdfRow(TextWriter w, in CyclerSample s, double t0, CyclerFileInfo info, bool unix, bool temperature)
-    {
-        var c = CultureInfo.InvariantCulture;
-        w.Write((s.TimeS - t0).ToString("R", c));
-        if (unix)
-        {
-            w.Write(',');
-            w.Write(s.UnixTimeS.ToString("R", c));
-        }
-        w.Write(',');
-        w.Write(s.VoltageV.ToString("R", c));
-        w.Write(',');
-        w.Write(s.CurrentA.ToString("R", c));
-        if (info.HasCycles)
-        {
-            w.Write(',');
-            w.Write(s.Cycle >= 0 ? s.Cycle.ToString(c) : "");
-        }
-        if (info.HasSteps)
-        {
-            w.Write(',');
-            w.Write(s.Step >= 0 ? s.Step.ToString(c) : "");
-        }
-        if (info.HasStepTypes)
-        {
-            w.Write(',');
-            w.Write(s.StepType);
-        }
-        if (temperature)
-        {
-            w.Write(',');
-            w.Write(double.IsNaN(s.TemperatureC) ? "" : s.TemperatureC.ToString("R", c));
-        }
-        w.Write('\n');
-    }
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     private static string CyclesCsv(CyclerAnalysis a)
     {
