@@ -29,34 +29,29 @@ dotnet build "$project" -c Release -o "$out/jit" --nologo -v quiet >/dev/null
 dotnet publish "$project" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$out/r2r" --nologo -v quiet >/dev/null
 
 export CloudPipeline__LocalHost__TaskHub="coldstart"
+# Starts the host, waits for /health, stops it; prints the milliseconds from exec to the first answer.
 start_once() {
+  local start end
+  start=$(date +%s%N)
   dotnet "$1" >"$out/host.log" 2>&1 &
   local pid=$!
   until curl -fs "http://127.0.0.1:$api/health" >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { echo "error: the host exited; its log:" >&2; cat "$out/host.log" >&2; exit 1; }
     sleep 0.01
   done
+  end=$(date +%s%N)
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  echo $(( (end - start) / 1000000 ))
 }
 
 time_start() {
   local label="$1" dll="$2" times=()
-  for i in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    dotnet "$dll" >"$out/host.log" 2>&1 &
-    local pid=$!
-    until curl -fs "http://127.0.0.1:$api/health" >/dev/null 2>&1; do
-      kill -0 "$pid" 2>/dev/null || { echo "error: the host exited; its log:" >&2; cat "$out/host.log" >&2; exit 1; }
-      sleep 0.01
-    done
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000000 )))
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  for _ in $(seq "$runs"); do
+    times+=("$(start_once "$dll")")
   done
   local sorted; sorted=$(printf '%s\n' "${times[@]}" | sort -n)
   printf '%-48s min %5d ms   median %5d ms   (%d starts)\n' "$label" "$(head -n 1 <<<"$sorted")" "$(sed -n "$(( (runs + 1) / 2 ))p" <<<"$sorted")" "$runs"
 }
-start_once "$out/jit/CloudPipeline.LocalHost.dll" # creates the task hub, the containers, queues and tables
+start_once "$out/jit/CloudPipeline.LocalHost.dll" >/dev/null # creates the task hub, the containers, queues and tables
 time_start "local host, framework-dependent (JIT)" "$out/jit/CloudPipeline.LocalHost.dll"
 time_start "local host, ReadyToRun" "$out/r2r/CloudPipeline.LocalHost.dll"
