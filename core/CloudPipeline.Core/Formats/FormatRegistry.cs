@@ -47,7 +47,7 @@ public sealed class FormatRegistry
     public FormatRegistry(IEnumerable<IFormatReader> readers) => _readers = readers.ToList();
 
     /// <summary>The registry with every reader this version ships.</summary>
-    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new CyclerFormat(), new NativeCyclerFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
+    public static FormatRegistry Default { get; } = new([new ManifestFormat(), new NmrPartFormat(), new JcampDxNmrFormat(), new TopSpinProfileFormat(), new BioLogicMprFormat(), new CyclerFormat(), new NativeCyclerFormat(), new EisSpectrumFormat(), new PolarisationRecordFormat()]);
 
     /// <summary>Identifies a file or throws <see cref="InstrumentFileException"/> with a reason a person can act on.</summary>
     public IdentifiedFile Identify(string fileName, byte[] content)
@@ -94,12 +94,12 @@ public sealed class FormatRegistry
     {
         public string FormatId => "eis";
 
-        public bool Sniff(string fileName, string head) =>
-            head.StartsWith("BIO-LOGIC MODULAR FILE", StringComparison.Ordinal) || EisFormats.Detect(fileName, Encoding.Latin1.GetBytes(head)) is not null;
+        public bool Sniff(string fileName, string head) => EisFormats.Detect(fileName, Encoding.Latin1.GetBytes(head)) is not null;
 
-        public IdentifiedFile Read(string fileName, byte[] content)
+        public IdentifiedFile Read(string fileName, byte[] content) => Describe(EisFormats.Read(fileName, content));
+
+        public static IdentifiedFile Describe(Spectrum s)
         {
-            var s = EisFormats.Read(fileName, content);
             string Point(int i) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"f = {s.Frequency[i]:G10} Hz, Z = {s.ZReal[i]:G10} {(s.ZImag[i] < 0 ? "-" : "+")} {Math.Abs(s.ZImag[i]):G10}j Ohm");
             return new IdentifiedFile(s.FormatId, "eis", "spectrum", $"EisFormats {EisFormats.Version} ({s.FormatId})",
                 s.IncompleteLastRow ? $"{s.Count} points; the last row is incomplete (the file ends inside it) and not used" : $"{s.Count} points", s.Count, ["f (Hz)", "Z' (Ohm)", "Z'' (Ohm)", .. s.Columns.Keys], Point(0), Point(s.Count - 1));
@@ -132,11 +132,17 @@ public sealed class FormatRegistry
     {
         public string FormatId => "cycler";
 
-        public bool Sniff(string fileName, string head) => CyclerFormats.Detect(head) is not null;
+        public bool Sniff(string fileName, string head) => CyclerFormats.Detect(head) is not null || CyclerFormats.LooksLikeNdax(fileName, head);
 
         public IdentifiedFile Read(string fileName, byte[] content)
         {
             using var record = CyclerFormats.Open(new MemoryStream(content, writable: false), fileName);
+            return Describe(record);
+        }
+
+        public static IdentifiedFile Describe(CyclerRecord record)
+        {
+            string fileName = record.Info.SourceName;
             int rows = 0;
             CyclerSample first = default, last = default;
             var cycles = new SortedSet<int>();
@@ -162,6 +168,28 @@ public sealed class FormatRegistry
     }
 
     /// <summary>
+    /// EC-Lab binary files: read once, then described as an impedance spectrum when the technique is an impedance one
+    /// (a <c>freq/Hz</c> column), otherwise as a cycler record.
+    /// </summary>
+    private sealed class BioLogicMprFormat : IFormatReader
+    {
+        public string FormatId => "biologic-mpr";
+
+        public bool Sniff(string fileName, string head) => head.StartsWith("BIO-LOGIC MODULAR FILE", StringComparison.Ordinal);
+
+        public IdentifiedFile Read(string fileName, byte[] content)
+        {
+            var mpr = BioLogic.MprReader.Read(fileName, content);
+            if (mpr.Columns.ContainsKey("freq/Hz"))
+            {
+                return EisSpectrumFormat.Describe(EisFormats.FromMpr(mpr));
+            }
+            using var record = CyclerFormats.FromMpr(mpr);
+            return CyclerFormat.Describe(record);
+        }
+    }
+
+    /// <summary>
     /// Cycler vendors' native files that this version does not open: each is recognised and rejected with what to
     /// upload instead, rather than "matches no supported format".
     /// </summary>
@@ -181,12 +209,6 @@ public sealed class FormatRegistry
             {
                 return "the file is a Microsoft Access (Jet) database, as Arbin's .res files are; reading one needs a native database driver, which this "
                        + "pipeline does not use. Export the test to CSV with Arbin's software (MITS Pro or Data Watcher) and upload the CSV";
-            }
-            if (head.StartsWith("PK\u0003\u0004", StringComparison.Ordinal) && (fileName.EndsWith(".ndax", StringComparison.OrdinalIgnoreCase) || head.Contains("data.ndc", StringComparison.Ordinal)
-                || head.Contains("EditStep.xml", StringComparison.Ordinal)))
-            {
-                return "the file is a Neware .ndax archive, whose data.ndc records are a binary layout this version does not read. Export the test from "
-                       + "Neware's BTS software as CSV and upload the CSV";
             }
             return null;
         }

@@ -62,8 +62,11 @@ public sealed class CycleSummaryTests
         Assert.Equal(0.602952, a.ChargeAh, 0.0000005);
         Assert.Equal(2.098146, a.ChargeWh, 0.0000005);
         Assert.Equal(0, a.DischargeAh);
-        Assert.Contains("NO_CYCLE_INDEX", a.Flags);
-        Assert.Empty(a.Cycles);
+        // No cycle index: the direction rule (spec §2) makes the one charge segment cycle 1, which lacks a discharge.
+        Assert.Contains("CYCLES_FROM_DIRECTION", a.Flags);
+        var cycle = Assert.Single(a.Cycles);
+        Assert.Equal((1, 0.0), (cycle.Cycle, cycle.QOutAh));
+        Assert.Contains("INCOMPLETE_CYCLE", cycle.Flags);
         // One charge segment; the vendor's counter rose 0.608270 − 0.005178 = 0.603092 Ah: within 0.05 %.
         var step = Assert.Single(a.Steps);
         Assert.Equal(CycleDirection.Charge, step.Direction);
@@ -104,6 +107,34 @@ public sealed class CycleSummaryTests
     }
 
     [Fact]
+    public void Without_cycle_and_step_indices_cycles_start_where_charge_follows_discharge()
+    {
+        // The synthetic record above with its Step_Index and Cycle_Index left empty: spec §2's rule (a new cycle at a
+        // step in the first direction that follows one of the opposite direction) finds the same three cycles, with the
+        // same hand-calculated capacities. Steps are the current's direction runs, so a cycle's closing rest and the next
+        // cycle's opening rest are one step: 5 steps in cycle 1, then 4.
+        double[] charge = [1.0, 0.98, 0.96];
+        double[] discharge = [0.9, 0.931, 0.95];
+        var (_, rows, _) = CyclerReaderTests.Read(Encoding.UTF8.GetBytes(SyntheticArbin(charge, discharge, resistances: null, indices: false)), "no-indices.csv");
+        var a = Analyse(rows);
+        Assert.Contains("CYCLES_FROM_DIRECTION", a.Flags);
+        Assert.Equal([1, 2, 3], a.Cycles.Select(c => c.Cycle));
+        Assert.Equal([5, 4, 4], a.Cycles.Select(c => c.Steps));
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(charge[c], a.Cycles[c].QInAh, charge[c] * 1e-9);
+            Assert.Equal(discharge[c], a.Cycles[c].QOutAh, discharge[c] * 1e-9);
+            Assert.Equal(discharge[c] / charge[c], a.Cycles[c].CoulombicEfficiency!.Value, 1e-9 * discharge[c] / charge[c]);
+            Assert.Empty(a.Cycles[c].Flags);
+        }
+
+        // An anode half cell that starts with discharge: cycles start at each discharge that follows a charge.
+        var anode = Analyse(rows.Select(r => r with { CurrentA = -r.CurrentA }), new CycleSummaryParameters { FirstDirection = CycleDirection.Discharge });
+        Assert.Equal(3, anode.Cycles.Count);
+        Assert.Equal(charge[0], anode.Cycles[0].QInAh, charge[0] * 1e-9);
+    }
+
+    [Fact]
     public void Capacity_fade_is_the_line_through_the_complete_cycles_and_resistance_the_mean_of_the_readings()
     {
         // Discharge 0.95, 0.94, 0.93, 0.92 Ah: a straight line of −0.01 Ah per cycle, −0.01/0.95 per cycle of the
@@ -131,10 +162,11 @@ public sealed class CycleSummaryTests
     /// <summary>
     /// An Arbin-layout record, 10 s sampling: per cycle rest 60 s, charge +I_c for 3600 s (V 3.0 → 4.0 V), rest 60 s,
     /// discharge −I_d for 3600 s (V 4.0 → 3.0 V; only <paramref name="cutLastDischargeAt"/> of it in the last cycle when
-    /// given), rest 60 s; 1 s between a step's last row and the next step's first. With <paramref name="resistances"/>,
+    /// given), rest 60 s; 1 s between a step's last row and the next step's first; step and cycle indices left empty
+    /// unless <paramref name="indices"/>. With <paramref name="resistances"/>,
     /// the first row of each discharge step carries that cycle's Internal_Resistance, every other row 0.
     /// </summary>
-    private static string SyntheticArbin(double[] charge, double[] discharge, double[]? resistances, double? cutLastDischargeAt = null)
+    private static string SyntheticArbin(double[] charge, double[] discharge, double[]? resistances, double? cutLastDischargeAt = null, bool indices = true)
     {
         var csv = new StringBuilder("Data_Point,Test_Time,DateTime,Step_Time,Step_Index,Cycle_Index,Current,Voltage,Charge_Capacity,Discharge_Capacity,Charge_Energy,Discharge_Energy,Internal_Resistance\n");
         int point = 0;
@@ -147,7 +179,7 @@ public sealed class CycleSummaryTests
                 for (double s = 0; s <= seconds * fraction; s += 10)
                 {
                     double r = s == 0 && resistance is { } value ? value : 0;
-                    csv.Append(CultureInfo.InvariantCulture, $"{point++},{t:R},{1.7e9 + t:R},0,{step},{c + 1},{current:R},{v0 + (v1 - v0) * s / seconds:R},,,,,{r:R}\n");
+                    csv.Append(CultureInfo.InvariantCulture, $"{point++},{t:R},{1.7e9 + t:R},0,{(indices ? step : "")},{(indices ? c + 1 : "")},{current:R},{v0 + (v1 - v0) * s / seconds:R},,,,,{r:R}\n");
                     t += s < seconds * fraction ? 10 : 1;
                 }
             }

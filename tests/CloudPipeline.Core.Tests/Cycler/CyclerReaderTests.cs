@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CloudPipeline.Core.Analysis.Cycler;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Core.Formats.Cycler;
 using CloudPipeline.Testing;
@@ -125,15 +126,54 @@ public sealed class CyclerReaderTests
     }
 
     [Fact]
-    public void Native_arbin_and_neware_files_are_rejected_saying_what_to_upload_instead()
+    public void A_native_arbin_file_is_rejected_saying_what_to_upload_instead()
     {
-        foreach (var (path, says) in new[] { ("arbin-res/20160805_test001_45_cc_01.res", "Export the test to CSV with Arbin"), ("neware-ndax/20260302_IFE_BTS85_2_9_8_1.ndax", "Export the test from Neware") })
+        string full = SharedData.RealFile("arbin-res", "20160805_test001_45_cc_01.res");
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify(Path.GetFileName(full), File.ReadAllBytes(full)));
+        Assert.Equal("EXPORT_NEEDED", ex.Code);
+        Assert.Contains("Export the test to CSV with Arbin", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_neware_ndax_archive_reads_with_the_step_plan_start_time_and_capacity_counters_of_its_other_parts()
+    {
+        // No project asserts values for this archive (SOURCES.md §2c), so the checks are between its independent parts.
+        const string name = "20260302_IFE_BTS85_2_9_8_1.ndax";
+        var (info, rows, _) = ReadReal($"neware-ndax/{name}");
+        Assert.Equal(CyclerFormats.NewareNdaxFormatId, info.FormatId);
+        Assert.Equal("LNMO-C_Formation_1Ah feb 2026.xml", info.Metadata["StepName"]); // TestInfo.xml
+        // Step.xml's program: steps 1-5 of types 21, 1, 3, 1, 1 (Control, CC Chg, CV Chg, CC Chg, CC Chg); the test was
+        // copied during step 5, so steps 6 onwards have no records.
+        var steps = rows.GroupBy(r => r.Step).Select(g => (g.Key, g.First().StepType)).ToList();
+        Assert.Equal([(1, "Control"), (2, "CC Chg"), (3, "CV Chg"), (4, "CC Chg"), (5, "CC Chg")], steps);
+        // TestInfo.xml's StartTime is local time (Norway, UTC+1 in February): 2026-02-27 11:17:33 = Unix 1772187453; the
+        // first record is stamped within 2 s of it.
+        Assert.Equal(new DateTime(2026, 2, 27, 11, 17, 33), info.Start);
+        Assert.InRange(rows[0].UnixTimeS - 1772187453, 0, 2);
+        Assert.Equal(0, rows[0].TimeS);
+        // Time is stored for some records only and interpolated between them: with the cycler's 1 s sampling, every
+        // record is 1 s after the one before within a step.
+        Assert.All(rows.Zip(rows.Skip(1)).Where(p => p.First.Step == p.Second.Step && p.First.Row > 2), p => Assert.Equal(1.0, p.Second.TimeS - p.First.TimeS, 1e-3));
+        Assert.Equal("50", info.Metadata["untimed records"]); // after the last stored time: not used
+
+        // The integral of the current over each charge step equals the archive's own capacity counter (data_runInfo.ndc),
+        // within 1e-4: time base, current units and step boundaries are right. (Step 3 is two records, 14 nAh.)
+        var analysis = new CycleSummaryBuilder();
+        rows.ForEach(r => analysis.Add(r));
+        var summary = analysis.Finish();
+        foreach (var step in summary.Steps.Where(s => s.Step is 2 or 4 or 5))
         {
-            string full = SharedData.RealFile(path.Split('/'));
-            var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify(Path.GetFileName(full), File.ReadAllBytes(full)));
-            Assert.Equal("EXPORT_NEEDED", ex.Code);
-            Assert.Contains(says, ex.Message, StringComparison.Ordinal);
+            Assert.Equal(CycleDirection.Charge, step.Direction);
+            Assert.True(Math.Abs(step.VendorDeviation!.Value) < 1e-4, $"step {step.Step}: {step.VendorDeviation:E2}");
         }
+        Assert.Equal(1.39055, summary.Steps.Single(s => s.Step == 5).VendorAh!.Value, 1e-5);
+
+        // The upload is identified as a cycler record; a cut archive is a clear error.
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("neware-ndax", name));
+        Assert.Equal("cycler", FormatRegistry.Default.Identify(name, bytes).Technique);
+        var cut = Assert.Throws<InstrumentFileException>(() => Read(bytes[..(bytes.Length / 2)], name));
+        Assert.Equal("NDAX_CORRUPT", cut.Code);
+        Assert.Contains(name, cut.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -263,6 +303,50 @@ public sealed class CyclerReaderTests
         var (_, all, flagged) = Read(whole, "cp.mpt");
         Assert.False(flagged);
         Assert.Equal(121, all.Count);
+    }
+
+    [Theory]
+    [InlineData("ca", 721)]
+    [InlineData("cp", 121)]
+    [InlineData("cv", 5103)]
+    [InlineData("lsv", 1186)]
+    [InlineData("gcpl.issue_149", 132)]
+    [InlineData("gcpl.issue_226.CxN", 15)]
+    [InlineData("mb.issue_95", 33)]
+    [InlineData("ocv", 602)]
+    [InlineData("vsp_ocv_with", 13)]
+    [InlineData("wait", 0)]
+    public void A_dc_mpr_reads_to_the_same_samples_as_its_text_export(string name, int points)
+    {
+        // yadg's consistency rule (SOURCES.md §1a): the binary file and its export agree within rtol 1e-5. GCPL stores no
+        // current (the export's <I>/mA is dq/Δt) and CA, CP, GCPL and MB no cycle number (the export's is ⌊half cycle/2⌋).
+        var (binaryInfo, binary, _) = ReadReal($"eclab/{name}.mpr");
+        var (_, text, _) = ReadReal($"eclab/{name}.mpt");
+        Assert.Equal(CyclerFormats.BioLogicMprFormatId, binaryInfo.FormatId);
+        Assert.Equal(points, binary.Count);
+        Assert.Equal(points, text.Count);
+        for (int i = 0; i < points; i++)
+        {
+            var (b, t) = (binary[i], text[i]);
+            Assert.Equal(t.TimeS, b.TimeS, Math.Abs(t.TimeS) * 1e-5);
+            Assert.Equal(t.VoltageV, b.VoltageV, Math.Abs(t.VoltageV) * 1e-5 + 1e-12);
+            Assert.Equal(t.CurrentA, b.CurrentA, Math.Abs(t.CurrentA) * 1e-5 + 1e-15);
+            Assert.Equal((t.Cycle, t.Step), (b.Cycle, b.Step));
+        }
+        if (points > 0)
+        {
+            // Upload identification sends it to the cycler chain.
+            var identified = FormatRegistry.Default.Identify($"{name}.mpr", File.ReadAllBytes(SharedData.RealFile("eclab", $"{name}.mpr")));
+            Assert.Equal((CyclerFormats.BioLogicMprFormatId, "cycler", points), (identified.FormatId, identified.Technique, identified.Points));
+        }
+    }
+
+    [Fact]
+    public void An_impedance_mpr_is_not_read_as_a_cycler_record()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => ReadReal("eclab/peis.mpr"));
+        Assert.Equal("NOT_CYCLER", ex.Code);
+        Assert.Contains("peis.mpr", ex.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A current the file states in mA, read in A (to the last bit but one of the scaling).</summary>

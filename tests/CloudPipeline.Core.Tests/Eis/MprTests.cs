@@ -110,4 +110,22 @@ public sealed class MprTests
         Assert.Contains("9998, 9999", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'VMP data'", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(6, 27, "Ewe-Ece/V", "Ewe/V")] // float32 in the open readers' tables (counter-electrode difference)
+    [InlineData(6, 441, "<Ece>/V", "Ewe/V")] // float32, a counter-electrode column
+    [InlineData(4, 437, "cycle time/s", "time/s")] // float64, from EC-Lab's automation list
+    [InlineData(4, 10, "Aux/V", "time/s")] // float32 in the automation list, but 8 bytes per record here: sized from the module length
+    public void Column_ids_of_the_documented_tables_are_read_by_their_names(int original, int replacement, string name, string source)
+    {
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("eclab", "ocv.mpr"));
+        var expected = MprReader.Read("ocv.mpr", bytes);
+        int at = bytes.AsSpan().IndexOf(new byte[] { 4, 1, 0, 3, 0, 4, 0, 6, 0 }); // count 4, ids 1, 3, 4, 6 (uint16 little-endian)
+        int slot = at + 1 + 2 * (original == 4 ? 2 : 3);
+        bytes[slot] = (byte)(replacement & 0xFF);
+        bytes[slot + 1] = (byte)(replacement >> 8);
+        var read = MprReader.Read("ocv-renamed.mpr", bytes);
+        Assert.Equal(expected.Columns[source], read.Columns[name]);
+        Assert.False(read.Columns.ContainsKey(source));
+    }
 }

@@ -34,7 +34,7 @@ public sealed record CycleSummaryParameters
 }
 
 /// <summary>One step: the trapezoid integrals over its own samples (spec §3).</summary>
-/// <param name="Cycle">Vendor cycle index, or −1.</param>
+/// <param name="Cycle">Vendor cycle index, or (without one) the cycle the direction rule of spec §2 assigns.</param>
 /// <param name="Step">Vendor step index, or (without one) the running number of current-direction segments.</param>
 /// <param name="StepType">The vendor's step type or state of its first row.</param>
 /// <param name="Direction">Rest, charge or discharge.</param>
@@ -54,7 +54,7 @@ public sealed record StepSummary(int Cycle, int Step, string? StepType, CycleDir
     double ChargeAh, double EnergyWh, double? VendorAh, double? VendorDeviation, IReadOnlyList<string> Flags, double? ResistanceOhm = null, int ResistanceReadings = 0);
 
 /// <summary>One cycle (spec §6): Q_in in the cycle's first direction, Q_out in the other.</summary>
-/// <param name="Cycle">Vendor cycle index.</param>
+/// <param name="Cycle">Vendor cycle index, or the cycle the direction rule of spec §2 assigns.</param>
 /// <param name="Steps">Steps in the cycle (rests included).</param>
 /// <param name="DurationS">From its first row to its last (s).</param>
 /// <param name="QInAh">Charge in the first direction (Ah, positive).</param>
@@ -91,14 +91,14 @@ public sealed record CapacityFade(int Cycles, double SlopeAhPerCycle, double Rel
 /// <param name="DischargeWh">∫|(IV)⁻|dt (Wh).</param>
 /// <param name="InterStepChargeAh">Σ of the intervals that join two steps (signed Ah); file net charge = Σ steps + this.</param>
 /// <param name="Steps">Steps in file order.</param>
-/// <param name="Cycles">Cycles in file order (none without a vendor cycle index).</param>
-/// <param name="Flags">Record-level flags (<c>NO_CYCLE_INDEX</c>, <c>TIME_NOT_INCREASING</c>).</param>
+/// <param name="Cycles">Cycles in file order: the vendor's, or (without a vendor cycle index) by the direction rule of spec §2.</param>
+/// <param name="Flags">Record-level flags (<c>CYCLES_FROM_DIRECTION</c>: the file has no cycle index, cycles are assigned by the direction rule of spec §2; <c>TIME_NOT_INCREASING</c>).</param>
 /// <param name="Fade">Capacity fade over the complete cycles, when there are at least two.</param>
 public sealed record CyclerAnalysis(long Samples, double DurationS, CycleDirection FirstDirection, double ChargeAh, double DischargeAh, double ChargeWh, double DischargeWh,
     double InterStepChargeAh, IReadOnlyList<StepSummary> Steps, IReadOnlyList<CycleSummary> Cycles, IReadOnlyList<string> Flags, CapacityFade? Fade = null)
 {
     /// <summary>Algorithm id and version of the integration and per-cycle summary.</summary>
-    public const string AlgorithmVersion = "ec-cycle-summary@1.0.0";
+    public const string AlgorithmVersion = "ec-cycle-summary@1.1.0";
 }
 
 /// <summary>
@@ -175,31 +175,53 @@ public sealed class CycleSummaryBuilder(CycleSummaryParameters? parameters = nul
         var steps = new List<StepSummary>(_steps) { _open.Close(_p) };
         var first = _p.FirstDirection ?? steps.Select(s => s.Direction).FirstOrDefault(d => d != CycleDirection.Rest, CycleDirection.Charge);
         var flags = new List<string>(_flags);
+        if (!_anyCycle)
+        {
+            steps = AssignCycles(steps, first);
+            flags.Add("CYCLES_FROM_DIRECTION");
+        }
+        var groups = new List<List<StepSummary>>();
+        foreach (var step in steps)
+        {
+            if (groups.Count == 0 || groups[^1][0].Cycle != step.Cycle)
+            {
+                groups.Add([]);
+            }
+            groups[^1].Add(step);
+        }
         var cycles = new List<CycleSummary>();
-        if (_anyCycle)
+        for (int g = 0; g < groups.Count; g++)
         {
-            var groups = new List<List<StepSummary>>();
-            foreach (var step in steps)
-            {
-                if (groups.Count == 0 || groups[^1][0].Cycle != step.Cycle)
-                {
-                    groups.Add([]);
-                }
-                groups[^1].Add(step);
-            }
-            for (int g = 0; g < groups.Count; g++)
-            {
-                cycles.Add(Summarise(groups[g], first, last: g == groups.Count - 1));
-            }
-            cycles = WithRetention(cycles);
+            cycles.Add(Summarise(groups[g], first, last: g == groups.Count - 1));
         }
-        else
-        {
-            flags.Add("NO_CYCLE_INDEX");
-        }
+        cycles = WithRetention(cycles);
         const double h = SecondsPerHour;
         return new CyclerAnalysis(_count, _previous.TimeS - _t0, first, _chargeAs / h, _dischargeAs / h, _chargeWs / h, _dischargeWs / h, _interStepAs / h, steps, cycles, flags,
             Fade(cycles));
+    }
+
+    /// <summary>
+    /// Cycles of a record without a vendor cycle index (spec §2): cycle 1 starts with the record, and a new cycle at every
+    /// step in the first direction that follows a step of the opposite direction (rests in between do not count).
+    /// </summary>
+    private static List<StepSummary> AssignCycles(List<StepSummary> steps, CycleDirection first)
+    {
+        var numbered = new List<StepSummary>(steps.Count);
+        int cycle = 1;
+        var previous = CycleDirection.Rest;
+        foreach (var step in steps)
+        {
+            if (step.Direction != CycleDirection.Rest)
+            {
+                if (step.Direction == first && previous != CycleDirection.Rest && previous != first)
+                {
+                    cycle++;
+                }
+                previous = step.Direction;
+            }
+            numbered.Add(step with { Cycle = cycle });
+        }
+        return numbered;
     }
 
     private static CapacityFade? Fade(List<CycleSummary> cycles)

@@ -18,47 +18,9 @@ public sealed record MprFile(string SourceName, int Points, IReadOnlyDictionary<
 public static class MprReader
 {
     /// <summary>The reader version, recorded in provenance.</summary>
-    public const string Version = "1.0.0";
+    public const string Version = "1.1.0";
 
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("BIO-LOGIC MODULAR FILE\u001a");
-
-    private enum Kind
-    {
-        F4,
-        F8,
-        U2,
-        U4,
-    }
-
-    // Column id -> (text-export name, binary type). Verified against the paired .mpt exports: every record size adds up.
-    private static readonly Dictionary<int, (string Name, Kind Kind)> ColumnTypes = new()
-    {
-        [4] = ("time/s", Kind.F8), [5] = ("control/V/mA", Kind.F4), [6] = ("Ewe/V", Kind.F4), [7] = ("dq/mA.h", Kind.F8),
-        [8] = ("I/mA", Kind.F4), [9] = ("Ece/V", Kind.F4), [11] = ("<I>/mA", Kind.F8), [13] = ("(Q-Qo)/mA.h", Kind.F8),
-        [16] = ("Analog IN 1/V", Kind.F4), [17] = ("Analog IN 2/V", Kind.F4), [19] = ("control/V", Kind.F4), [20] = ("control/mA", Kind.F4),
-        [24] = ("cycle number", Kind.F8), [32] = ("freq/Hz", Kind.F4), [33] = ("|Ewe|/V", Kind.F4), [34] = ("|I|/A", Kind.F4),
-        [35] = ("Phase(Z)/deg", Kind.F4), [36] = ("|Z|/Ohm", Kind.F4), [37] = ("Re(Z)/Ohm", Kind.F4), [38] = ("-Im(Z)/Ohm", Kind.F4),
-        [39] = ("I Range", Kind.U2), [70] = ("P/W", Kind.F4), [74] = ("|Energy|/W.h", Kind.F8), [76] = ("<I>/mA", Kind.F4),
-        [77] = ("<Ewe>/V", Kind.F4), [96] = ("|Ece|/V", Kind.F4), [98] = ("Phase(Zce)/deg", Kind.F4), [99] = ("|Zce|/Ohm", Kind.F4),
-        [100] = ("Re(Zce)/Ohm", Kind.F4), [101] = ("-Im(Zce)/Ohm", Kind.F4), [123] = ("Energy charge/W.h", Kind.F8),
-        [124] = ("Energy discharge/W.h", Kind.F8), [125] = ("Capacitance charge/µF", Kind.F8), [126] = ("Capacitance discharge/µF", Kind.F8),
-        [131] = ("Ns", Kind.U2), [169] = ("Cs/µF", Kind.F4), [172] = ("Cp/µF", Kind.F4), [174] = ("<Ewe>/V", Kind.F4),
-        [211] = ("Q charge/discharge/mA.h", Kind.F8), [217] = ("THD Ewe/%", Kind.F4), [326] = ("P/W", Kind.F4),
-        [430] = ("Phase(Zwe-ce)/deg", Kind.F4), [431] = ("|Zwe-ce|/Ohm", Kind.F4), [432] = ("Re(Zwe-ce)/Ohm", Kind.F4),
-        [433] = ("-Im(Zwe-ce)/Ohm", Kind.F4), [434] = ("(Q-Qo)/C", Kind.F4), [435] = ("dQ/C", Kind.F4), [441] = ("<Ece>/V", Kind.F4),
-        [467] = ("Q charge/discharge/mA.h", Kind.F8), [468] = ("half cycle", Kind.U4), [471] = ("<Ece>/V", Kind.F4),
-        [473] = ("THD Ewe/%", Kind.F4), [474] = ("THD I/%", Kind.F4), [476] = ("NSD Ewe/%", Kind.F4), [477] = ("NSD I/%", Kind.F4),
-        [479] = ("NSR Ewe/%", Kind.F4), [480] = ("NSR I/%", Kind.F4),
-        [486] = ("|Ewe h2|/V", Kind.F4), [487] = ("|Ewe h3|/V", Kind.F4), [488] = ("|Ewe h4|/V", Kind.F4), [489] = ("|Ewe h5|/V", Kind.F4),
-        [490] = ("|Ewe h6|/V", Kind.F4), [491] = ("|Ewe h7|/V", Kind.F4), [492] = ("|I h2|/A", Kind.F4), [493] = ("|I h3|/A", Kind.F4),
-        [494] = ("|I h4|/A", Kind.F4), [495] = ("|I h5|/A", Kind.F4), [496] = ("|I h6|/A", Kind.F4), [497] = ("|I h7|/A", Kind.F4),
-    };
-
-    // Flag column id -> (name, bit mask) in the shared flags byte.
-    private static readonly Dictionary<int, (string Name, byte Mask)> Flags = new()
-    {
-        [1] = ("mode", 0x03), [2] = ("ox/red", 0x04), [3] = ("error", 0x08), [21] = ("control changes", 0x10), [31] = ("Ns changes", 0x20), [65] = ("counter inc.", 0x80),
-    };
 
     /// <summary>True if the content starts with the .mpr magic.</summary>
     public static bool Sniff(ReadOnlySpan<byte> head) => head.StartsWith(Magic);
@@ -136,52 +98,64 @@ public static class MprReader
                 throw new InstrumentFileException(fileName, $"data module version {version} is not supported", expected: "version 0, 2 or 3", code: "MPR_VERSION");
         }
 
-        // A column id this reader does not know can still be read when it is the only one: the data module holds
-        // exactly points × record size bytes after its header, so the unknown column's width is what is left per record
-        // (2, 4 or 8 bytes: read as uint16, float32 or float64, named "column id N").
-        var types = new Dictionary<int, (string Name, Kind Kind)>();
+        // Each value column's name and storage from the id table. An id the table lacks, or one known only from EC-Lab's
+        // automation list (whose storage type in a file is a guess), is sized from the module length when it is the only
+        // such column: the data module holds exactly points × record size bytes after its header.
+        var types = new Dictionary<int, (string Name, MprKind Kind)>();
         var unknown = new List<int>();
-        int knownSize = ids.Any(Flags.ContainsKey) ? 1 : 0;
-        foreach (int id in ids.Where(id => !Flags.ContainsKey(id)))
+        var guessed = new List<int>();
+        int recordSize = ids.Any(MprColumns.Flags.ContainsKey) ? 1 : 0;
+        foreach (int id in ids.Where(id => !MprColumns.Flags.ContainsKey(id)).Distinct())
         {
-            if (ColumnTypes.TryGetValue(id, out var known))
+            if (MprColumns.Values.TryGetValue(id, out var known))
             {
-                types[id] = known;
-                knownSize += Width(known.Kind);
+                types[id] = (known.Name, known.Kind);
+                recordSize += MprColumns.Width(known.Kind) * ids.Count(i => i == id);
+                if (known.Source == MprSource.AutomationList)
+                {
+                    guessed.Add(id);
+                }
             }
-            else if (!unknown.Contains(id))
+            else
             {
                 unknown.Add(id);
             }
         }
-        if (unknown.Count > 0)
+        long spare = data.Length - recordsStart - (long)points * recordSize;
+        if (unknown.Count > 0 || (guessed.Count == 1 && spare != 0))
         {
-            long spare = data.Length - recordsStart - (long)points * knownSize;
-            Kind? inferred = unknown.Count == 1 && points > 0 && spare % points == 0 ? (spare / points) switch { 2 => Kind.U2, 4 => Kind.F4, 8 => Kind.F8, _ => null } : null;
+            int id = unknown.Count > 0 ? unknown[0] : guessed[0];
+            long width = unknown.Count > 0 ? 0 : MprColumns.Width(types[id].Kind);
+            MprKind? inferred = unknown.Count <= 1 && points > 0 && spare % points == 0 ? (width + spare / points) switch
+            {
+                1 => MprKind.U1, 2 => MprKind.U2, 4 => MprKind.F4, 8 => MprKind.F8, _ => null,
+            } : null;
             if (inferred is not { } kind)
             {
-                throw new InstrumentFileException(fileName, $"column id{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown)} in module 'VMP data' (version {version}) "
-                    + (unknown.Count > 1 ? "are not known to this reader, and more than one unknown column cannot be sized from the module's length" : "is not known to this reader and cannot be sized from the module's length"),
-                    field: $"column id {unknown[0]}", expected: "a column id of the supported EC-Lab versions", code: "MPR_UNKNOWN_COLUMN");
+                string what = unknown.Count > 1 ? $"column ids {string.Join(", ", unknown)} in module 'VMP data' (version {version}) are not known to this reader, and more than one unknown column cannot be sized from the module's length"
+                    : unknown.Count == 1 ? $"column id {id} in module 'VMP data' (version {version}) is not known to this reader and cannot be sized from the module's length"
+                    : $"column id {id} ('{types[id].Name}') in module 'VMP data' (version {version}) is known only from EC-Lab's automation list, and no storage width makes the records add up to the module's length";
+                throw new InstrumentFileException(fileName, what, field: $"column id {id}", expected: "a column id of the supported EC-Lab versions", code: "MPR_UNKNOWN_COLUMN");
             }
-            types[unknown[0]] = ($"column id {unknown[0]}", kind);
+            recordSize += MprColumns.Width(kind) - (int)width;
+            types[id] = (unknown.Count > 0 ? $"column id {id}" : types[id].Name, kind);
         }
 
         var layout = new List<(int Offset, int Id)>();
-        int recordSize = 0, flagsOffset = -1;
+        int position = 0, flagsOffset = -1;
         foreach (int id in ids)
         {
-            if (Flags.ContainsKey(id))
+            if (MprColumns.Flags.ContainsKey(id))
             {
                 if (flagsOffset < 0)
                 {
-                    flagsOffset = recordSize++;
+                    flagsOffset = position++;
                 }
                 layout.Add((flagsOffset, id));
                 continue;
             }
-            layout.Add((recordSize, id));
-            recordSize += Width(types[id].Kind);
+            layout.Add((position, id));
+            position += MprColumns.Width(types[id].Kind);
         }
         if (recordsStart + (long)points * recordSize > data.Length)
         {
@@ -191,7 +165,7 @@ public static class MprReader
         var columns = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var (offset, id) in layout)
         {
-            bool isFlag = Flags.TryGetValue(id, out var flag);
+            bool isFlag = MprColumns.Flags.TryGetValue(id, out var flag);
             string name = isFlag ? flag.Name : types[id].Name;
             var values = new double[points];
             for (int p = 0; p < points; p++)
@@ -201,9 +175,10 @@ public static class MprReader
                     ? (record[0] & flag.Mask) >> System.Numerics.BitOperations.TrailingZeroCount(flag.Mask)
                     : types[id].Kind switch
                     {
-                        Kind.F8 => BinaryPrimitives.ReadDoubleLittleEndian(record),
-                        Kind.F4 => BinaryPrimitives.ReadSingleLittleEndian(record),
-                        Kind.U2 => BinaryPrimitives.ReadUInt16LittleEndian(record),
+                        MprKind.F8 => BinaryPrimitives.ReadDoubleLittleEndian(record),
+                        MprKind.F4 => BinaryPrimitives.ReadSingleLittleEndian(record),
+                        MprKind.U1 => record[0],
+                        MprKind.U2 => BinaryPrimitives.ReadUInt16LittleEndian(record),
                         _ => BinaryPrimitives.ReadUInt32LittleEndian(record),
                     };
             }
@@ -211,6 +186,4 @@ public static class MprReader
         }
         return new MprFile(Path.GetFileName(fileName), points, columns, version);
     }
-
-    private static int Width(Kind kind) => kind switch { Kind.F8 => 8, Kind.U2 => 2, _ => 4 };
 }

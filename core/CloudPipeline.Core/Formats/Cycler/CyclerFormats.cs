@@ -9,7 +9,7 @@ namespace CloudPipeline.Core.Formats.Cycler;
 /// and EC-Lab text exports of DC techniques. One reader, one <see cref="CyclerLayout"/> per vendor export; rows are parsed one at a time as they are read (memory bounded by one row), with units converted
 /// to SI and the current signed charge-positive.
 /// </summary>
-public static class CyclerFormats
+public static partial class CyclerFormats
 {
     /// <summary>Reader version, for provenance.</summary>
     public const string Version = "1.0.0";
@@ -153,7 +153,17 @@ public static class CyclerFormats
     public static CyclerRecord Open(Stream content, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var reader = new LineReader(content);
+        var head = new byte[MprMagicLength];
+        int read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (BioLogic.MprReader.Sniff(head.AsSpan(0, read)))
+        {
+            return OpenMpr(head, content, sourceName);
+        }
+        if (head.AsSpan(0, read).StartsWith("PK\u0003\u0004"u8))
+        {
+            return OpenNdax(head.AsSpan(0, read).ToArray(), content, sourceName);
+        }
+        var reader = new LineReader(new ReplayStream(head.AsMemory(0, read), content));
         try
         {
             return Open(reader, sourceName);

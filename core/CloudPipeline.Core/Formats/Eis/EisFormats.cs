@@ -270,7 +270,7 @@ public static class EisFormats
     }
 
     /// <summary>An .mpr of an impedance technique as a spectrum (−Im(Z) negated); every other column kept.</summary>
-    private static Spectrum FromMpr(BioLogic.MprFile mpr)
+    public static Spectrum FromMpr(BioLogic.MprFile mpr)
     {
         foreach (var column in new[] { "freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm" })
         {
