@@ -8,8 +8,8 @@ using CloudPipeline.Core.Pipeline;
 namespace CloudPipeline.Benchmarks;
 
 /// <summary>
-/// Cycler throughput: the largest real cycler file here (Neware, 9,065 rows) and a synthetic Arbin-layout file of
-/// 1,000,000 rows, each read, parsed and summarised (steps, cycles, plot trace) in one pass from memory. Peer figure:
+/// Cycler throughput: the largest real cycler files here (the Neware .ndax archive, 252,901 records, and the Neware CSV,
+/// 9,065 rows) and a synthetic Arbin-layout file of 1,000,000 rows, each read, parsed and summarised (steps, cycles, plot trace) in one pass from memory. Peer figure:
 /// BEEP reports about 37 s to structure one Arbin file. The 10-million-row run with peak memory is
 /// <c>-- --cycler-rows 10000000</c> (<see cref="RunLarge"/>), outside BenchmarkDotNet.
 /// </summary>
@@ -18,12 +18,14 @@ namespace CloudPipeline.Benchmarks;
 public class CyclerBenchmarks
 {
     private byte[]? _neware;
+    private byte[]? _ndax;
     private byte[] _synthetic = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _neware = RealData.Find("neware-csv/neware_uio.csv") is { } path ? File.ReadAllBytes(path) : null;
+        _ndax = RealData.Find("neware-ndax/20260302_IFE_BTS85_2_9_8_1.ndax") is { } archive ? File.ReadAllBytes(archive) : null;
         using var buffer = new MemoryStream();
         using (var writer = new StreamWriter(buffer, leaveOpen: true))
         {
@@ -34,6 +36,9 @@ public class CyclerBenchmarks
 
     [Benchmark(Description = "Neware neware_uio.csv, 9,065 rows: read + cycle summary")]
     public int Neware() => _neware is null ? 0 : Analyse(_neware, "neware_uio.csv");
+
+    [Benchmark(Description = "Neware .ndax, 252,901 records: unzip + read + cycle summary")]
+    public int NewareNdax() => _ndax is null ? 0 : Analyse(_ndax, "20260302_IFE_BTS85_2_9_8_1.ndax");
 
     [Benchmark(Description = "synthetic Arbin CSV, 1,000,000 rows: read + cycle summary")]
     public int Synthetic() => Analyse(_synthetic, "synthetic.csv");
