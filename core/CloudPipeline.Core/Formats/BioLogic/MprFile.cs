@@ -48,7 +48,7 @@ public static class MprReader
             string shortName = Encoding.Latin1.GetString(header[..10]).Trim();
             bool extended = header.Slice(35, 4).SequenceEqual(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF });
             int headerLength = extended ? 59 : 51;
-            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(extended ? 39 : 35, 4));
+            long length = BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(extended ? 39 : 35, 4));
             int version = (int)BinaryPrimitives.ReadUInt32LittleEndian(header.Slice(extended ? 43 : 39, 4));
             int start = position + 6 + headerLength;
             if (start + length > content.Length)
@@ -57,17 +57,31 @@ public static class MprReader
             }
             if (shortName == "VMP data")
             {
-                return ReadData(fileName, content.AsSpan(start, length), version);
+                return ReadData(fileName, content.AsSpan(start, (int)length), version);
             }
-            position = start + length;
+            position = start + (int)length;
         }
         throw new InstrumentFileException(fileName, "no 'VMP data' module", expected: "an .mpr file with data", code: "MPR_NO_DATA");
     }
 
     private static MprFile ReadData(string fileName, ReadOnlySpan<byte> data, int version)
     {
-        int points = (int)BinaryPrimitives.ReadUInt32LittleEndian(data);
+        if (data.Length < 6)
+        {
+            throw new InstrumentFileException(fileName, $"the 'VMP data' module has {data.Length} bytes", expected: "a point count and the column ids", code: "MPR_TRUNCATED");
+        }
+        uint rawPoints = BinaryPrimitives.ReadUInt32LittleEndian(data);
+        if (rawPoints > int.MaxValue)
+        {
+            throw new InstrumentFileException(fileName, $"the 'VMP data' module claims {rawPoints} points", field: "points", expected: "a point count the module's length can hold", code: "MPR_CORRUPT");
+        }
+        int points = (int)rawPoints;
         int count = data[4];
+        int headerEnd = version switch { 0 when data[5] != 0 => 100, 0 => 1007, 2 => 405, 3 => 406, _ => 6 };
+        if (data.Length < Math.Max(headerEnd, 5 + 2 * count))
+        {
+            throw new InstrumentFileException(fileName, $"the 'VMP data' module has {data.Length} bytes, less than its header of {headerEnd} bytes", code: "MPR_TRUNCATED");
+        }
         var ids = new int[count];
         int recordsStart;
         switch (version)

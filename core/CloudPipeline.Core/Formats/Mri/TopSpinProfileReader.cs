@@ -94,6 +94,11 @@ public static class TopSpinProfileReader
         {
             throw new InstrumentFileException(sourceName, "no 'LEFT = … ppm. RIGHT = … ppm.' header line", field: "LEFT/RIGHT", expected: "the spectral region header of a TopSpin totxt export", code: "MISSING_HEADER");
         }
+        if (values.Count == 0)
+        {
+            throw new InstrumentFileException(sourceName, $"the file has no intensities (its header says SIZE = {size})", lineNumber, "intensity",
+                "one intensity per line after the header", "NO_VALUES");
+        }
         if (values.Count != size)
         {
             throw new InstrumentFileException(sourceName, $"the file has {values.Count} values but its header says SIZE = {size}", lineNumber, "SIZE",

@@ -44,7 +44,7 @@ public static class VarianReader
             }
             var first = lines[valueLine].TrimStart();
             int space = first.IndexOf(' ', StringComparison.Ordinal);
-            if (!int.TryParse(space < 0 ? first : first[..space], CultureInfo.InvariantCulture, out int count))
+            if (!int.TryParse(space < 0 ? first : first[..space], NumberStyles.None, CultureInfo.InvariantCulture, out int count))
             {
                 throw new InstrumentFileException(sourceName, $"the value line of {name} does not start with a count", valueLine + 1, name, "a count and values", "BAD_PROCPAR");
             }
@@ -53,6 +53,11 @@ public static class VarianReader
             if (basicType == 2)
             {
                 // Strings: the first on the count line, each further one on its own line.
+                if (valueLine + count > lines.Length)
+                {
+                    throw new InstrumentFileException(sourceName, $"the string parameter {name} has {count} values but the file ends after {lines.Length - valueLine} of them", lines.Length, name,
+                        $"{count} value lines", "BAD_PROCPAR");
+                }
                 values = new string[count];
                 for (int k = 0; k < count; k++)
                 {
