@@ -75,4 +75,47 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
         }
         Assert.True(errors > 0); // some cuts fall inside a multi-line string value
     }
+
+    [Fact]
+    public void Fuzz_ndax_with_bit_3_flipped_at_byte_250921()
+    {
+        // Inside a compressed part: the decompressor's own exception escaped instead of an error naming the archive.
+        const string name = "20260302_IFE_BTS85_2_9_8_1.ndax";
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("neware-ndax", name));
+        bytes[250921] ^= 1 << 3;
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify(name, bytes));
+        Assert.Equal("NDAX_CORRUPT", ex.Code);
+        Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fuzz_zir_mpr_with_12_bytes_zeroed_at_byte_2001()
+    {
+        // The point count became 0: the impedance description indexed the first of no points.
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("eclab", "zir.mpr"));
+        Array.Clear(bytes, 2001, 12);
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("zir.mpr", bytes));
+        Assert.Contains("zir.mpr", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("NO_ROWS", ex.Code);
+    }
+
+    [Fact]
+    public void Fuzz_peis_mpr_with_59_bytes_zeroed_at_byte_6958()
+    {
+        // The column ids became one unknown id repeated: it was sized once but laid out at every repeat, reading past the records.
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("eclab", "peis.mpr"));
+        Array.Clear(bytes, 6958, 59);
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("peis.mpr", bytes));
+        Assert.StartsWith("MPR_", ex.Code, StringComparison.Ordinal);
+        Assert.Contains("peis.mpr", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fuzz_vsp_ocv_with_mpt_truncated_at_byte_33()
+    {
+        // Cut inside "Nb header lines : 3", before its colon: the header count was split on a colon that is not there.
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("eclab", "vsp_ocv_with.mpt"))[..33];
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("vsp_ocv_with.mpt", bytes));
+        Assert.Contains("vsp_ocv_with.mpt", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -140,7 +140,7 @@ public static class MprReader
         {
             int id = unknown.Count > 0 ? unknown[0] : guessed[0];
             long width = unknown.Count > 0 ? 0 : MprColumns.Width(types[id].Kind);
-            MprKind? inferred = unknown.Count <= 1 && points > 0 && spare % points == 0 ? (width + spare / points) switch
+            MprKind? inferred = unknown.Count <= 1 && ids.Count(i => i == id) == 1 && points > 0 && spare % points == 0 ? (width + spare / points) switch
             {
                 1 => MprKind.U1, 2 => MprKind.U2, 4 => MprKind.F4, 8 => MprKind.F8, _ => null,
             } : null;
@@ -170,6 +170,11 @@ public static class MprReader
             }
             layout.Add((position, id));
             position += MprColumns.Width(types[id].Kind);
+        }
+        if (position != recordSize)
+        {
+            throw new InstrumentFileException(fileName, $"the column ids ({string.Join(", ", ids)}) describe records of {position} bytes, not {recordSize}", field: "column ids",
+                expected: "each column id once", code: "MPR_CORRUPT");
         }
         if (recordsStart + (long)points * recordSize > data.Length)
         {

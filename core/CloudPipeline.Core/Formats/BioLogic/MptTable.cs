@@ -14,7 +14,8 @@ public static class MptTable
     public static int? HeaderLineCount(IReadOnlyList<string> lines)
     {
         var line = lines.Take(5).FirstOrDefault(l => l.StartsWith("Nb header lines", StringComparison.Ordinal));
-        return line is not null && int.TryParse(line.Split(':')[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && n <= lines.Count ? n : null;
+        int colon = line?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        return colon >= 0 && int.TryParse(line.AsSpan(colon + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && n <= lines.Count ? n : null;
     }
 
     /// <summary>Reads the table; cells that are not numbers become NaN.</summary>

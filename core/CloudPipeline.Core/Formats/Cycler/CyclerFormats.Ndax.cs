@@ -116,13 +116,13 @@ public static partial class CyclerFormats
 
     private static IEnumerator<CyclerSample> NdaxRows(ZipArchiveEntry data, string sourceName, List<NdaxStep> steps, List<NdaxAnchor> anchors, Action<long> reportUntimed)
     {
-        using var stream = data.Open();
+        using var stream = OpenPart(data, sourceName);
         var page = new byte[NdcPage];
         ReadNdcHeader(stream, page, sourceName, "data.ndc", 1);
         int record = 0, anchor = 0, step = 0;
         long untimed = 0;
         double t0 = anchors[0].UnixTimeS;
-        while (stream.ReadAtLeast(page, NdcPage, throwOnEndOfStream: false) == NdcPage)
+        while (ReadNdcPage(stream, page, sourceName, "data.ndc"))
         {
             for (int at = 132; at + 8 <= NdcPage - 4; at += 8)
             {
@@ -163,11 +163,11 @@ public static partial class CyclerFormats
 
     private static List<T> ReadNdcEntries<T>(ZipArchiveEntry part, string sourceName, int fileType, int first, int size, Func<ReadOnlySpan<byte>, bool> used, Func<ReadOnlySpan<byte>, T> read)
     {
-        using var stream = part.Open();
+        using var stream = OpenPart(part, sourceName);
         var page = new byte[NdcPage];
         ReadNdcHeader(stream, page, sourceName, part.FullName, fileType);
         var entries = new List<T>();
-        while (stream.ReadAtLeast(page, NdcPage, throwOnEndOfStream: false) == NdcPage)
+        while (ReadNdcPage(stream, page, sourceName, part.FullName))
         {
             for (int at = first; at + size <= NdcPage - 64; at += size)
             {
@@ -181,9 +181,34 @@ public static partial class CyclerFormats
         return entries;
     }
 
+    private static Stream OpenPart(ZipArchiveEntry part, string sourceName)
+    {
+        try
+        {
+            return part.Open();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InstrumentFileException(sourceName, $"{part.FullName} cannot be opened ({e.Message})", field: part.FullName, expected: "an undamaged .ndax archive", code: "NDAX_CORRUPT");
+        }
+    }
+
+    /// <summary>Reads the next 4,096-byte page of an archive part; false at its end (a last partial page is not used).</summary>
+    private static bool ReadNdcPage(Stream stream, byte[] page, string sourceName, string part)
+    {
+        try
+        {
+            return stream.ReadAtLeast(page, NdcPage, throwOnEndOfStream: false) == NdcPage;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InstrumentFileException(sourceName, $"{part} cannot be decompressed ({e.Message})", field: part, expected: "an undamaged .ndax archive", code: "NDAX_CORRUPT");
+        }
+    }
+
     private static void ReadNdcHeader(Stream stream, byte[] page, string sourceName, string part, int fileType)
     {
-        if (stream.ReadAtLeast(page, NdcPage, throwOnEndOfStream: false) < NdcPage)
+        if (!ReadNdcPage(stream, page, sourceName, part))
         {
             throw new InstrumentFileException(sourceName, $"{part} ends inside its header", field: part, expected: "a 4,096-byte ndc header", code: "NDAX_CORRUPT");
         }
@@ -204,17 +229,17 @@ public static partial class CyclerFormats
             {
                 continue;
             }
-            using var reader = new StreamReader(entry.Open(), Encoding.Latin1); // declared GB2312; the attributes kept here are ASCII
-            string xml = reader.ReadToEnd();
-            int declarationEnd = xml.StartsWith("<?xml", StringComparison.Ordinal) ? xml.IndexOf("?>", StringComparison.Ordinal) + 2 : 0;
             try
             {
+                using var reader = new StreamReader(entry.Open(), Encoding.Latin1); // declared GB2312; the attributes kept here are ASCII
+                string xml = reader.ReadToEnd();
+                int declarationEnd = xml.StartsWith("<?xml", StringComparison.Ordinal) ? Math.Max(xml.IndexOf("?>", StringComparison.Ordinal) + 2, 0) : 0;
                 foreach (var attribute in XElement.Parse(xml[declarationEnd..]).Descendants(element).FirstOrDefault()?.Attributes() ?? [])
                 {
                     metadata.TryAdd(attribute.Name.LocalName, attribute.Value);
                 }
             }
-            catch (System.Xml.XmlException)
+            catch (Exception e) when (e is System.Xml.XmlException or InvalidDataException)
             {
                 // Metadata only: a damaged description does not stop the data being read.
             }

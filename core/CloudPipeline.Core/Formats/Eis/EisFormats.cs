@@ -279,6 +279,19 @@ public static class EisFormats
                 throw new InstrumentFileException(mpr.SourceName, $"\"{column}\" not found in the data columns", field: column, expected: "an impedance technique (PEIS, GEIS)", code: "MISSING_COLUMN");
             }
         }
-        return new Spectrum(mpr.SourceName, "biologic-mpr", mpr.Columns["freq/Hz"], mpr.Columns["Re(Z)/Ohm"], mpr.Columns["-Im(Z)/Ohm"].Select(v => -v).ToArray(), mpr.Columns);
+        if (mpr.Points == 0)
+        {
+            throw new InstrumentFileException(mpr.SourceName, "the data module holds no points", field: "points", expected: "at least one impedance point", code: "NO_ROWS");
+        }
+        double[] f = mpr.Columns["freq/Hz"], zr = mpr.Columns["Re(Z)/Ohm"], minusZi = mpr.Columns["-Im(Z)/Ohm"];
+        for (int i = 0; i < mpr.Points; i++)
+        {
+            if (!(double.IsFinite(f[i]) && f[i] > 0 && double.IsFinite(zr[i]) && double.IsFinite(minusZi[i])))
+            {
+                throw new InstrumentFileException(mpr.SourceName, $"point {i + 1} has f = {f[i]} Hz, Re(Z) = {zr[i]}, -Im(Z) = {minusZi[i]} Ohm", field: "freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm",
+                    expected: "a finite frequency above 0 and a finite impedance", code: "INVALID_VALUE");
+            }
+        }
+        return new Spectrum(mpr.SourceName, "biologic-mpr", f, zr, minusZi.Select(v => -v).ToArray(), mpr.Columns);
     }
 }
