@@ -158,6 +158,10 @@ public sealed partial class DatasetIngestor
             {
                 await SignalNmrDatasetAsync(durable, site, experiment, NmrLayout.Classify(path, identified.Role), dataset.RowKey, ct);
             }
+            else if (identified.Role == "manifest")
+            {
+                await ReanalyseExperimentAsync(durable, experimentInput, dataset.RowKey, ct);
+            }
             else
             {
                 await SignalMriExperimentAsync(durable, identified, experimentInput, dataset.RowKey, ct);
@@ -168,22 +172,59 @@ public sealed partial class DatasetIngestor
         return instanceId;
     }
 
-    /// <summary>
-    /// A profile or polarisation record starts the experiment's MRI orchestration (once) and tells it a dataset
-    /// arrived; a manifest only tells an MRI orchestration that already runs.
-    /// </summary>
+    /// <summary>A profile or polarisation record starts the experiment's MRI orchestration (once) and tells it a dataset arrived.</summary>
     private static async Task SignalMriExperimentAsync(DurableTaskClient durable, IdentifiedFile identified, ExperimentOrchestrationInput input, string rowKey, CancellationToken ct)
     {
-        string instanceId = PipelineTasks.MriInstanceId(input.Site, input.Experiment);
-        if (identified.Role is "profile" or "polarisation")
-        {
-            await StartOnceAsync(durable, PipelineTasks.MriExperimentOrchestration, instanceId, input, restartIfEnded: false, ct);
-        }
-        else if (identified.Role != "manifest" || await durable.GetInstanceAsync(instanceId, ct) is null)
+        if (identified.Role is not ("profile" or "polarisation"))
         {
             return;
         }
+        string instanceId = PipelineTasks.MriInstanceId(input.Site, input.Experiment);
+        await StartOnceAsync(durable, PipelineTasks.MriExperimentOrchestration, instanceId, input, restartIfEnded: false, ct);
         await durable.RaiseEventAsync(instanceId, PipelineTasks.DatasetArrivedEvent, rowKey, ct);
+    }
+
+    /// <summary>
+    /// A manifest that arrives after its experiment's data, or a new one that replaces it, has every analysis of the
+    /// experiment run again with it: the MRI experiment (started again if it had finished, told if it waits for inputs),
+    /// the EIS experiment (every spectrum again, then the series), each cycler dataset and each NMR folder. Results made
+    /// with other parameters stay beside the new ones (a result's key carries its parameter hash). Techniques without
+    /// data yet have nothing to run; their data, when it comes, is analysed with this manifest.
+    /// </summary>
+    private async Task ReanalyseExperimentAsync(DurableTaskClient durable, ExperimentOrchestrationInput input, string manifestKey, CancellationToken ct)
+    {
+        var datasets = (await _catalog.ListAsync(input.Site, input.Experiment, ct))
+            .Where(d => d.Status is DatasetStatus.Processing or DatasetStatus.Completed or DatasetStatus.Failed).ToList();
+        if (datasets.Any(d => d.Role is "profile" or "polarisation"))
+        {
+            string mri = PipelineTasks.MriInstanceId(input.Site, input.Experiment);
+            await StartOnceAsync(durable, PipelineTasks.MriExperimentOrchestration, mri, input, restartIfEnded: true, ct);
+            await durable.RaiseEventAsync(mri, PipelineTasks.DatasetArrivedEvent, manifestKey, ct);
+        }
+        var spectra = datasets.Where(d => d.Technique == "eis").Select(d => d.RowKey).ToList();
+        if (spectra.Count > 0)
+        {
+            // A fresh instance analyses the spectra it is told of; one that still runs has analysed them already, and
+            // the marker asks it to analyse every one again.
+            string eis = PipelineTasks.EisInstanceId(input.Site, input.Experiment);
+            await StartOnceAsync(durable, PipelineTasks.EisExperimentOrchestration, eis, input, restartIfEnded: true, ct);
+            foreach (string key in spectra.Append(PipelineTasks.ReanalyseEvery))
+            {
+                await durable.RaiseEventAsync(eis, PipelineTasks.DatasetArrivedEvent, key, ct);
+            }
+        }
+        foreach (var cycler in datasets.Where(d => d.Technique == "cycler"))
+        {
+            await StartOnceAsync(durable, PipelineTasks.CyclerDatasetOrchestration, PipelineTasks.DatasetInstanceId(input.Site, input.Experiment, cycler.RowKey),
+                new DatasetInput(input.Site, input.Experiment, cycler.RowKey), restartIfEnded: true, ct);
+        }
+        var nmrParts = datasets.Where(d => d.Technique == "nmr").Select(d => (Dataset: d, Part: NmrLayout.Classify(d.Path, d.Role)))
+            .Where(x => x.Part is { Kind: not NmrPartKind.Auxiliary });
+        foreach (var folder in nmrParts.GroupBy(x => x.Part!.Folder, StringComparer.Ordinal))
+        {
+            await SignalNmrDatasetAsync(durable, input.Site, input.Experiment, folder.First().Part, folder.First().Dataset.RowKey, ct);
+        }
+        LogReanalysing(input.Site, input.Experiment, manifestKey);
     }
 
     /// <summary>
@@ -247,6 +288,9 @@ public sealed partial class DatasetIngestor
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Rejected {Blob}: {Reason}")]
     private partial void LogRejected(string blob, string reason);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Manifest {Manifest} of {Site}/{Experiment}: the experiment's analyses run again with it.")]
+    private partial void LogReanalysing(string site, string experiment, string manifest);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Blob {Name} of an event no longer exists; nothing to ingest.")]
     private partial void LogBlobGone(string name);

@@ -7,7 +7,8 @@ namespace CloudPipeline.Pipeline.Orchestrations;
 /// <summary>
 /// Per EIS experiment: fan-out/fan-in over its spectra. Each catalogued spectrum raises
 /// <see cref="PipelineTasks.DatasetArrivedEvent"/> with its dataset row key. The orchestration collects arrivals
-/// until none has come for <see cref="QuietPeriod"/>, analyses the new spectra in parallel (at most
+/// until none has come for <see cref="QuietPeriod"/> (the payload <see cref="PipelineTasks.ReanalyseEvery"/>, sent when a
+/// new manifest arrives, asks for every spectrum again), analyses the new spectra in parallel (at most
 /// <see cref="MaxParallelism"/> at once), marks failures on their datasets, then rebuilds the experiment's series
 /// once from every spectrum's results, and continues as new (history stays small) to wait for more. It finishes
 /// when no spectrum has arrived within the experiment's input timeout; a later spectrum starts it again.
@@ -42,7 +43,11 @@ public sealed class EisExperimentOrchestrator : TaskOrchestrator<ExperimentOrche
             batch.Add(next);
         }
 
-        var fresh = batch.Distinct(StringComparer.Ordinal).Where(k => !analysed.Contains(k)).ToList();
+        // A new manifest asks for every spectrum again: those analysed before and those in the batch.
+        bool again = batch.RemoveAll(k => k == PipelineTasks.ReanalyseEvery) > 0;
+        var fresh = again
+            ? analysed.Order(StringComparer.Ordinal).Concat(batch).Distinct(StringComparer.Ordinal).ToList()
+            : batch.Distinct(StringComparer.Ordinal).Where(k => !analysed.Contains(k)).ToList();
         context.SetCustomStatus($"analysing {fresh.Count} spectra");
         foreach (var chunk in fresh.Chunk(MaxParallelism))
         {

@@ -31,6 +31,9 @@ public static class PipelineTasks
     /// <summary>The event an experiment's orchestration receives for each new dataset of its technique.</summary>
     public const string DatasetArrivedEvent = "DatasetArrived";
 
+    /// <summary>The <see cref="DatasetArrivedEvent"/> payload that asks an EIS experiment to analyse every spectrum again (a new manifest).</summary>
+    public const string ReanalyseEvery = "*";
+
     /// <summary>The orchestrators, by name.</summary>
     public static readonly IReadOnlyDictionary<string, Type> Orchestrators = new Dictionary<string, Type>
     {

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using CloudPipeline.Testing;
+using Xunit;
+using static CloudPipeline.Functions.Tests.PipelineEndToEndTests;
+
+namespace CloudPipeline.Functions.Tests;
+
+/// <summary>
+/// A manifest that arrives after its experiment's data has the data analysed again with its settings, through a real
+/// local host and Azurite; the results made before it stay beside the new ones under their own parameter hash.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
+{
+    [RealDataFact]
+    public async Task A_manifest_after_an_impedance_spectrum_fits_its_circuit_to_the_spectrum_already_analysed()
+    {
+        await using var host = await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false);
+        string experiment = "late-eis-" + Guid.NewGuid().ToString("N")[..8];
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/exampleData.csv",
+            new BinaryData(await File.ReadAllBytesAsync(SharedData.RealFile("eis-csv", "exampleData.csv"))), "text/csv");
+        var before = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Any(x => Quantity(x) == "exampleData.csv:drtPolarisationResistance"), TimeSpan.FromMinutes(2), "the spectrum's results without a manifest");
+        Assert.DoesNotContain(before, x => Quantity(x).StartsWith("exampleData.csv:fit:", StringComparison.Ordinal)); // no circuit, no fit
+        string firstHash = Hash(before.First(x => Quantity(x) == "exampleData.csv:drtPolarisationResistance"));
+
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/experiment.json",
+            BinaryData.FromString("""{ "schemaVersion": 1, "eis": { "circuit": "R0-p(R1-Wo1,C1)", "initialGuess": [0.01, 0.005, 0.01, 200, 0.1], "capacitiveOnly": true } }"""), "application/json");
+        var after = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Any(x => Quantity(x) == "exampleData.csv:fit:R0"), TimeSpan.FromMinutes(2), "the fit the late manifest asks for");
+        // impedance.py's fit of this file with this circuit (the same oracle as the end-to-end test with the manifest first).
+        Assert.Equal(0.0186235717, after.Single(x => Quantity(x) == "exampleData.csv:fit:R0").GetProperty("value").GetDouble(), 1e-6);
+        var drt = after.Where(x => Quantity(x) == "exampleData.csv:drtPolarisationResistance").ToList();
+        Assert.Equal(2, drt.Count); // the result before the manifest is kept beside the new one
+        Assert.Contains(drt, x => Hash(x) == firstHash);
+        Assert.Contains(drt, x => Hash(x) != firstHash);
+    }
+
+    [RealDataFact]
+    public async Task A_manifest_after_a_cycler_file_that_sets_the_first_direction_gives_its_cycles_the_other_way_round()
+    {
+        await using var host = await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false);
+        string experiment = "late-cyc-" + Guid.NewGuid().ToString("N")[..8];
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/neware_uio.csv",
+            new BinaryData(await File.ReadAllBytesAsync(SharedData.RealFile("neware-csv", "neware_uio.csv"))), "text/csv");
+        const string ce = "neware_uio.csv:meanCoulombicEfficiency";
+        var before = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Any(x => Quantity(x) == ce), TimeSpan.FromMinutes(2), "the cycler results without a manifest");
+        // Electrochemistry spec §8.4: the file starts with discharge, so CE_n = Q_chg/Q_dis = 0.8355, 0.9721, 0.9825 for cycles 1-3.
+        Assert.Equal((0.8355 + 0.9721 + 0.9825) / 3, Single(before, ce).GetProperty("value").GetDouble(), 0.005);
+
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/experiment.json",
+            BinaryData.FromString("""{ "schemaVersion": 1, "cycler": { "firstDirection": "charge" } }"""), "application/json");
+        var after = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Count(x => Quantity(x) == ce) == 2, TimeSpan.FromMinutes(2), "the cycler results with the late manifest");
+        string firstHash = Hash(Single(before, ce));
+        var charged = after.Single(x => Quantity(x) == ce && Hash(x) != firstHash);
+        // Charge first: CE_n = Q_dis/Q_chg, the reciprocals of the spec's values.
+        Assert.Equal((1 / 0.8355 + 1 / 0.9721 + 1 / 0.9825) / 3, charged.GetProperty("value").GetDouble(), 0.005);
+        Assert.Equal(Single(before, ce).GetProperty("value").GetDouble(), after.Single(x => Quantity(x) == ce && Hash(x) == firstHash).GetProperty("value").GetDouble());
+    }
+
+    private static string Quantity(JsonElement result) => result.GetProperty("quantity").GetString()!;
+
+    private static string Hash(JsonElement result) => result.GetProperty("parameterHash").GetString()!;
+
+    private static JsonElement Single(JsonElement[] results, string quantity) => results.Single(x => Quantity(x) == quantity);
+}
