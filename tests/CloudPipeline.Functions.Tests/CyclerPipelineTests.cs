@@ -48,7 +48,8 @@ public sealed class CyclerPipelineTests
         var row = results.First(r => r.GetProperty("quantity").GetString() == "neware_uio.csv:cycles");
         Assert.Equal("ec-cycle-summary", row.GetProperty("algorithm").GetString());
         string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
-        Assert.Contains(hash, row.GetProperty("inputs").GetString(), StringComparison.Ordinal);
+        var input = Assert.Single(row.GetProperty("inputs").EnumerateArray()); // nested JSON, not a string
+        Assert.Equal((hash, $"lab/{experiment}/neware_uio.csv"), (input.GetProperty("sha256").GetString(), input.GetProperty("name").GetString()));
 
         string prefix = row.GetProperty("artifactPrefix").GetString()!;
         var artifacts = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts");

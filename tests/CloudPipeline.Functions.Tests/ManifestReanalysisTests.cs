@@ -34,6 +34,24 @@ public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
         Assert.Equal(2, drt.Count); // the result before the manifest is kept beside the new one
         Assert.Contains(drt, x => Hash(x) == firstHash);
         Assert.Contains(drt, x => Hash(x) != firstHash);
+
+        // Results a person can read: the fit's parameters with their 95 % interval (stored as the fit gives it), the API's
+        // inputs as nested JSON, and the experiment listed with a status although it has no MRI data.
+        var r0 = after.Single(x => Quantity(x) == "exampleData.csv:fit:R0");
+        double low = r0.GetProperty("ci95Low").GetDouble(), high = r0.GetProperty("ci95High").GetDouble(), u = r0.GetProperty("uncertainty").GetDouble();
+        Assert.True(low < 0.0186235717 && 0.0186235717 < high, $"[{low}, {high}]");
+        Assert.Equal(high - r0.GetProperty("value").GetDouble(), r0.GetProperty("value").GetDouble() - low, 1e-12); // symmetric t-interval
+        Assert.InRange((high - low) / 2 / u, 1.96, 2.1); // t(0.975, dof) for this spectrum's degrees of freedom
+        Assert.Equal(JsonValueKind.Array, r0.GetProperty("inputs").ValueKind);
+        var row = await WaitForAsync(async () => (await GetAsync(host, "api/experiments?site=lab")).FirstOrDefault(e => e.GetProperty("experiment").GetString() == experiment),
+            e => e.ValueKind == JsonValueKind.Object && e.GetProperty("status").GetString() == "Completed", TimeSpan.FromMinutes(1), "the EIS experiment's status");
+        Assert.Equal(["eis", "manifest"], row.GetProperty("techniques").EnumerateArray().Select(t => t.GetString()));
+
+        // The CLI explains the flag this spectrum carries in words.
+        var (code, text) = await Processes.CliAsync(azurite.ConnectionString, host.Api, "results", "--site", "lab", "--experiment", experiment, "--explain");
+        Assert.True(code == 0, text);
+        Assert.Contains("KK_FAIL: The spectrum fails the Lin-KK test", text, StringComparison.Ordinal);
+        Assert.Contains("± ", text, StringComparison.Ordinal);
     }
 
     [RealDataFact]

@@ -49,10 +49,10 @@ public sealed class NmrPipelineTests
         Assert.Equal(257.1432, Value("phaseP0"), 1e-9); // the vendor's PHC0 from procs
         var row = results.First();
         Assert.Equal("nmr", row.GetProperty("technique").GetString());
-        var inputs = JsonSerializer.Deserialize<JsonElement[]>(row.GetProperty("inputs").GetString()!)!;
+        var inputs = row.GetProperty("inputs").EnumerateArray().ToArray(); // nested JSON, not a string
         // Provenance: the fid's blob and content hash are among the inputs of every row.
         string fidHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(root, "fid"))));
-        Assert.Contains(inputs, i => i.GetProperty("Name").GetString() == $"lab/{experiment}/bruker2/2/fid" && i.GetProperty("Sha256").GetString() == fidHash);
+        Assert.Contains(inputs, i => i.GetProperty("name").GetString() == $"lab/{experiment}/bruker2/2/fid" && i.GetProperty("sha256").GetString() == fidHash);
 
         string prefix = row.GetProperty("artifactPrefix").GetString()!;
         var artifacts = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts");

@@ -1,3 +1,4 @@
+using CloudPipeline.Core.Pipeline;
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -21,10 +22,11 @@ internal static class StatusCommands
             try
             {
                 var experiments = await http.GetFromJsonAsync("api/experiments" + Query(("site", parse.GetValue(site))), CliJsonContext.Default.JsonElementArray, ct) ?? [];
-                Console.WriteLine($"{"SITE",-14} {"EXPERIMENT",-24} {"STATUS",-18} DETAIL");
+                Console.WriteLine($"{"SITE",-14} {"EXPERIMENT",-24} {"STATUS",-18} {"TECHNIQUES",-22} DETAIL");
                 foreach (var e in experiments.Where(e => parse.GetValue(experiment) is not { } x || e.GetProperty("experiment").GetString() == x))
                 {
-                    Console.WriteLine($"{e.GetProperty("site").GetString(),-14} {e.GetProperty("experiment").GetString(),-24} {e.GetProperty("status").GetString(),-18} {Text(e, "detail")}");
+                    string techniques = e.TryGetProperty("techniques", out var t) && t.ValueKind == JsonValueKind.Array ? string.Join(",", t.EnumerateArray().Select(x => x.GetString())) : "";
+                    Console.WriteLine($"{e.GetProperty("site").GetString(),-14} {e.GetProperty("experiment").GetString(),-24} {e.GetProperty("status").GetString(),-18} {techniques,-22} {Text(e, "detail")}");
                 }
                 Console.WriteLine();
                 var datasets = await http.GetFromJsonAsync("api/datasets" + query, CliJsonContext.Default.JsonElementArray, ct) ?? [];
@@ -52,7 +54,8 @@ internal static class StatusCommands
         var format = new Option<string>("--format") { Description = "table (default), json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var all = new Option<bool>("--all-versions") { Description = "Every computation kept, not only the latest per version." };
-        var command = new Command("results", "Show analysis results with their algorithm versions.") { site, experiment, format, all, CliSettings.Api };
+        var explain = new Option<bool>("--explain") { Description = "Explain in words each QC flag the results carry (table: after the rows; csv and json: a column per row)." };
+        var command = new Command("results", "Show analysis results with their uncertainty, 95 % confidence interval, algorithm version and QC flags.") { site, experiment, format, all, explain, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
         {
             using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
@@ -68,30 +71,84 @@ internal static class StatusCommands
                 return 3;
             }
             rows = rows.OrderBy(r => r.GetProperty("experiment").GetString()).ThenBy(r => r.GetProperty("version").GetString()).ThenBy(r => r.GetProperty("quantity").GetString()).ToArray();
+            bool explained = parse.GetValue(explain);
+            string Explanations(JsonElement r) => string.Join(" | ", QcFlags.Split(Text(r, "flags")).Select(f => $"{f}: {QcFlags.Explain(f)}"));
             switch (parse.GetValue(format))
             {
                 case "json":
+                    if (explained)
+                    {
+                        // Each row with an "explanations" object: flag → sentence.
+                        rows = [.. rows.Select(r =>
+                        {
+                            var node = System.Text.Json.Nodes.JsonNode.Parse(r.GetRawText())!.AsObject();
+                            var words = new System.Text.Json.Nodes.JsonObject();
+                            foreach (string f in QcFlags.Split(Text(r, "flags")))
+                            {
+                                words[f] = QcFlags.Explain(f);
+                            }
+                            node["explanations"] = words;
+                            return JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
+                        })];
+                    }
                     Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.JsonElementArray));
                     break;
                 case "csv":
-                    Console.WriteLine("site,experiment,technique,quantity,value,text,unit,algorithm,version,parameterHash,flags,computedAt");
+                    string[] columns = ["site", "experiment", "technique", "quantity", "value", "uncertainty", "ci95Low", "ci95High", "text", "unit", "algorithm", "version", "parameterHash", "flags", "artifactPrefix", "computedAt"];
+                    Console.WriteLine(string.Join(',', columns) + (explained ? ",explanations" : ""));
                     foreach (var r in rows)
                     {
-                        Console.WriteLine(string.Join(',', new[] { "site", "experiment", "technique", "quantity", "value", "text", "unit", "algorithm", "version", "parameterHash", "flags", "computedAt" }.Select(k => Csv(Text(r, k)))));
+                        Console.WriteLine(string.Join(',', columns.Select(k => Csv(Text(r, k)))) + (explained ? "," + Csv(Explanations(r)) : ""));
                     }
                     break;
                 default:
-                    Console.WriteLine($"{"EXPERIMENT",-20} {"QUANTITY",-20} {"VALUE",14} {"UNIT",-6} {"ALGORITHM",-24} FLAGS");
+                    Console.WriteLine($"{"EXPERIMENT",-20} {"QUANTITY",-34} {"VALUE ± u",-26} {"95 % CI",-27} {"UNIT",-8} {"ALGORITHM",-26} FLAGS");
                     foreach (var r in rows)
                     {
-                        string value = r.GetProperty("value").ValueKind == JsonValueKind.Number ? r.GetProperty("value").GetDouble().ToString("G6", CultureInfo.InvariantCulture) : Text(r, "text");
-                        Console.WriteLine($"{Text(r, "experiment"),-20} {Text(r, "quantity"),-20} {value,14} {Text(r, "unit"),-6} {Text(r, "algorithm") + "@" + Text(r, "version"),-24} {Text(r, "flags")}");
+                        Console.WriteLine($"{Text(r, "experiment"),-20} {Text(r, "quantity"),-34} {ValueText(r),-26} {CiText(r),-27} {Text(r, "unit"),-8} {Text(r, "algorithm") + "@" + Text(r, "version"),-26} {Text(r, "flags")}");
+                    }
+                    var flags = rows.SelectMany(r => QcFlags.Split(Text(r, "flags"))).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                    if (explained && flags.Count > 0)
+                    {
+                        Console.WriteLine();
+                        Console.WriteLine("QC flags (warnings about a result, not failures):");
+                        foreach (string f in flags)
+                        {
+                            Console.WriteLine($"  {f}: {QcFlags.Explain(f)}");
+                        }
+                    }
+                    else if (flags.Count > 0)
+                    {
+                        Console.WriteLine($"({flags.Count} QC flag{(flags.Count == 1 ? "" : "s")}: --explain says what each means.)");
                     }
                     break;
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The value with its standard uncertainty (or the text of a text-only result).</summary>
+    private static string ValueText(JsonElement r)
+    {
+        if (!r.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
+        {
+            return Text(r, "text");
+        }
+        string value = v.GetDouble().ToString("G6", CultureInfo.InvariantCulture);
+        return r.TryGetProperty("uncertainty", out var u) && u.ValueKind == JsonValueKind.Number ? $"{value} ± {u.GetDouble().ToString("G2", CultureInfo.InvariantCulture)}" : value;
+    }
+
+    /// <summary>The 95 % confidence interval the analysis gave, or ±1.96u (normal approximation, marked ≈) from the standard uncertainty.</summary>
+    private static string CiText(JsonElement r)
+    {
+        static double? Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        string F(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+        if (Number(r, "ci95Low") is { } low && Number(r, "ci95High") is { } high)
+        {
+            return $"[{F(low)}, {F(high)}]";
+        }
+        return Number(r, "value") is { } value && Number(r, "uncertainty") is { } u ? $"≈[{F(value - 1.96 * u)}, {F(value + 1.96 * u)}]" : "";
     }
 
     private static string Text(JsonElement e, string name) =>

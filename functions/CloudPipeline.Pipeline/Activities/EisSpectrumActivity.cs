@@ -108,7 +108,8 @@ public sealed class EisSpectrumActivity : TaskActivity<DatasetInput, IReadOnlyLi
         {
             string flags = string.Join(',', fit.Flags);
             rows.Add(results.Row("fitChiSquare", fit.ChiSquare, "1", CircuitFitResult.AlgorithmVersion, fit.Circuit, flags: flags));
-            rows.AddRange(fit.Parameters.Select(p => results.Row($"fit:{p.Name}", p.Value, p.Unit, CircuitFitResult.AlgorithmVersion, fit.Circuit, double.IsNaN(p.StandardError) ? null : p.StandardError, flags)));
+            rows.AddRange(fit.Parameters.Select(p => results.Row($"fit:{p.Name}", p.Value, p.Unit, CircuitFitResult.AlgorithmVersion, fit.Circuit,
+                double.IsNaN(p.StandardError) ? null : p.StandardError, flags, double.IsFinite(p.Lower95) && double.IsFinite(p.Upper95) ? (p.Lower95, p.Upper95) : null)));
         }
         return rows;
     }

@@ -31,7 +31,7 @@ public static class PipelineApi
 
     /// <summary>GET /api/experiments?site=.</summary>
     public static async Task<Ok<IReadOnlyList<ExperimentRecord>>> ListExperimentsAsync(DatasetCatalog catalog, string? site, CancellationToken ct) =>
-        TypedResults.Ok(await catalog.ListExperimentsAsync(site, ct));
+        TypedResults.Ok(ExperimentRecord.WithDatasetStates(await catalog.ListExperimentsAsync(site, ct), await catalog.ListAsync(site, null, ct)));
 
     /// <summary>GET /api/instances/{instanceId}: an orchestration's status, progress (custom status), output or failure.</summary>
     public static async Task<Results<Ok<InstanceView>, NotFound<ProblemView>>> GetInstanceAsync(DurableTaskClient durable, string instanceId, CancellationToken ct)

@@ -76,6 +76,12 @@ internal sealed class ResultEntity : CatalogEntity
 
     public double? Uncertainty { get; set; }
 
+    /// <summary>Lower end of the 95 % confidence interval, where the analysis gives one.</summary>
+    public double? Ci95Low { get; set; }
+
+    /// <summary>Upper end of the 95 % confidence interval, where the analysis gives one.</summary>
+    public double? Ci95High { get; set; }
+
     public string Algorithm { get; set; } = "";
 
     public string Version { get; set; } = "";

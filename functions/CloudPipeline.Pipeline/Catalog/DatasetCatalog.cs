@@ -1,4 +1,5 @@
 using CloudPipeline.Contracts;
+using CloudPipeline.Core.Pipeline;
 using Azure;
 using Azure.Data.Tables;
 using CloudPipeline.Pipeline.Storage;
@@ -140,6 +141,12 @@ public sealed record ResultRecord
     /// <summary>Standard uncertainty, if known.</summary>
     public double? Uncertainty { get; init; }
 
+    /// <summary>Lower end of the 95 % confidence interval, where the analysis computes one (a fit's t-interval).</summary>
+    public double? Ci95Low { get; init; }
+
+    /// <summary>Upper end of the 95 % confidence interval, where the analysis computes one.</summary>
+    public double? Ci95High { get; init; }
+
     /// <summary>Algorithm id.</summary>
     public required string Algorithm { get; init; }
 
@@ -149,8 +156,14 @@ public sealed record ResultRecord
     /// <summary>Hash of the parameter set.</summary>
     public required string ParameterHash { get; init; }
 
-    /// <summary>Input datasets with their content hashes (JSON).</summary>
+    /// <summary>Input datasets with their content hashes, as stored (a JSON array of <see cref="InputReference"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public required string Inputs { get; init; }
+
+    /// <summary>The input datasets with their content hashes (what the API gives as <c>inputs</c>: nested JSON, not a string).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("inputs")]
+    public IReadOnlyList<InputReference> InputFiles =>
+        Inputs.Length == 0 ? [] : System.Text.Json.JsonSerializer.Deserialize<List<InputReference>>(Inputs) ?? [];
 
     /// <summary>Where the arrays and plots of this result live (blob prefix in <c>artifacts</c>).</summary>
     public string? ArtifactPrefix { get; init; }
@@ -178,6 +191,8 @@ public sealed record ResultRecord
         Text = Text,
         Unit = Unit,
         Uncertainty = Uncertainty,
+        Ci95Low = Ci95Low,
+        Ci95High = Ci95High,
         Algorithm = Algorithm,
         Version = Version,
         ParameterHash = ParameterHash,
@@ -199,6 +214,8 @@ public sealed record ResultRecord
         Text = e.Text,
         Unit = e.Unit ?? "",
         Uncertainty = e.Uncertainty,
+        Ci95Low = e.Ci95Low,
+        Ci95High = e.Ci95High,
         Algorithm = e.Algorithm,
         Version = e.Version,
         ParameterHash = e.ParameterHash,
@@ -216,7 +233,40 @@ public sealed record ResultRecord
 /// <param name="InstanceId">Its orchestration instance.</param>
 /// <param name="Detail">What it waits for, or the error.</param>
 /// <param name="UpdatedAt">Last change.</param>
-public sealed record ExperimentRecord(string Site, string Experiment, string Status, string? InstanceId, string? Detail, DateTimeOffset UpdatedAt);
+/// <param name="Techniques">The techniques of its datasets (mri, eis, cycler, nmr, manifest).</param>
+public sealed record ExperimentRecord(string Site, string Experiment, string Status, string? InstanceId, string? Detail, DateTimeOffset UpdatedAt,
+    IReadOnlyList<string>? Techniques = null)
+{
+    /// <summary>
+    /// Every experiment that has datasets, with a status whatever its techniques: an experiment whose orchestration
+    /// records its state (MRI) keeps that record; any other takes its state from its datasets: Processing while one is
+    /// received or analysed, Failed when one failed or every file was rejected (with the first reason), else Completed.
+    /// </summary>
+    public static IReadOnlyList<ExperimentRecord> WithDatasetStates(IReadOnlyList<ExperimentRecord> recorded, IReadOnlyList<DatasetRecord> datasets)
+    {
+        var byExperiment = datasets.GroupBy(d => (d.Site, d.Experiment)).ToDictionary(g => g.Key, g => g.ToList());
+        var list = new List<ExperimentRecord>();
+        foreach (var r in recorded)
+        {
+            list.Add(r with { Techniques = TechniquesOf(byExperiment.GetValueOrDefault((r.Site, r.Experiment)) ?? []) });
+        }
+        foreach (var ((site, experiment), files) in byExperiment.Where(kv => !recorded.Any(r => r.Site == kv.Key.Site && r.Experiment == kv.Key.Experiment)))
+        {
+            var failed = files.Where(d => d.Status == DatasetStatus.Failed).ToList();
+            var rejected = files.Where(d => d.Status == DatasetStatus.Rejected).ToList();
+            var (status, detail) = files.Any(d => d.Status is DatasetStatus.Received or DatasetStatus.Identified or DatasetStatus.Processing)
+                ? ("Processing", $"{files.Count(d => d.Status is DatasetStatus.Received or DatasetStatus.Identified or DatasetStatus.Processing)} of {files.Count} datasets being analysed")
+                : failed.Count > 0 ? ("Failed", $"{failed.Count} of {files.Count} datasets failed; first: {failed[0].Path}: {failed[0].Reason}")
+                : rejected.Count == files.Count ? ("Failed", $"every file was rejected; first: {rejected[0].Path}: {rejected[0].Reason}")
+                : ("Completed", $"{files.Count - rejected.Count} datasets analysed{(rejected.Count > 0 ? $", {rejected.Count} rejected" : "")}");
+            list.Add(new ExperimentRecord(site, experiment, status, null, detail, files.Max(d => d.UpdatedAt), TechniquesOf(files)));
+        }
+        return [.. list.OrderBy(e => e.Site, StringComparer.Ordinal).ThenBy(e => e.Experiment, StringComparer.Ordinal)];
+    }
+
+    private static IReadOnlyList<string> TechniquesOf(IEnumerable<DatasetRecord> files) =>
+        [.. files.Select(d => d.Technique).OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+}
 
 /// <summary>The Datasets, Experiments and Results tables.</summary>
 public sealed class DatasetCatalog

@@ -25,7 +25,9 @@ public sealed record ResultRows(string Site, string Experiment, string? CellId, 
     /// <param name="text">A text value or note.</param>
     /// <param name="uncertainty">Its standard error, if known.</param>
     /// <param name="flags">QC flags.</param>
-    public ResultRecord Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null)
+    /// <param name="ci95">The 95 % confidence interval, where the analysis computes one.</param>
+    public ResultRecord Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null,
+        (double Low, double High)? ci95 = null)
     {
         int at = algorithm.IndexOf('@', StringComparison.Ordinal);
         return new ResultRecord
@@ -40,6 +42,8 @@ public sealed record ResultRows(string Site, string Experiment, string? CellId, 
             Text = text,
             Unit = unit,
             Uncertainty = uncertainty,
+            Ci95Low = ci95?.Low,
+            Ci95High = ci95?.High,
             Algorithm = algorithm[..at],
             Version = algorithm[(at + 1)..],
             ParameterHash = ParameterHash,

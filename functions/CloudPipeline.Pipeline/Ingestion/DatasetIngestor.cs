@@ -194,7 +194,7 @@ public sealed partial class DatasetIngestor
     private async Task ReanalyseExperimentAsync(DurableTaskClient durable, ExperimentOrchestrationInput input, string manifestKey, CancellationToken ct)
     {
         var datasets = (await _catalog.ListAsync(input.Site, input.Experiment, ct))
-            .Where(d => d.Status is DatasetStatus.Processing or DatasetStatus.Completed or DatasetStatus.Failed).ToList();
+            .Where(d => d.Status is DatasetStatus.Identified or DatasetStatus.Processing or DatasetStatus.Completed or DatasetStatus.Failed).ToList();
         if (datasets.Any(d => d.Role is "profile" or "polarisation"))
         {
             string mri = PipelineTasks.MriInstanceId(input.Site, input.Experiment);
