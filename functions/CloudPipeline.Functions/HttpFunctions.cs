@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs;
 using CloudPipeline.Pipeline.Api;
 using CloudPipeline.Pipeline.Catalog;
 using Microsoft.AspNetCore.Http;
@@ -7,7 +8,7 @@ using Microsoft.DurableTask.Client;
 namespace CloudPipeline.Functions;
 
 /// <summary>The HTTP API: one trigger per route of <see cref="PipelineApi.Routes"/>, each calling its shared handler.</summary>
-public sealed class HttpFunctions(DatasetCatalog catalog)
+public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blobs)
 {
     /// <summary>GET /health.</summary>
     [Function("Health")]
@@ -37,4 +38,14 @@ public sealed class HttpFunctions(DatasetCatalog catalog)
     public async Task<IResult> ListResultsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/results")] HttpRequest request, CancellationToken ct) =>
         await PipelineApi.ListResultsAsync(catalog, request.Query["site"], request.Query["experiment"],
             bool.TryParse(request.Query["latest"], out bool latest) ? latest : null, ct);
+
+    /// <summary>GET /api/artifacts.</summary>
+    [Function("ListArtifacts")]
+    public async Task<IResult> ListArtifactsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/artifacts")] HttpRequest request, CancellationToken ct) =>
+        (await PipelineApi.ListArtifactsAsync(blobs, request.Query["site"], request.Query["experiment"], ct)).Result;
+
+    /// <summary>GET /api/artifacts/{path}.</summary>
+    [Function("GetArtifact")]
+    public async Task<IResult> GetArtifactAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/artifacts/{*path}")] HttpRequest request, string path, CancellationToken ct) =>
+        (await PipelineApi.GetArtifactAsync(blobs, path, ct)).Result;
 }

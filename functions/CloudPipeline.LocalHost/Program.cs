@@ -63,5 +63,7 @@ app.MapGet("/" + PipelineApi.Routes["ListDatasets"], PipelineApi.ListDatasetsAsy
 app.MapGet("/" + PipelineApi.Routes["ListExperiments"], PipelineApi.ListExperimentsAsync);
 app.MapGet("/" + PipelineApi.Routes["GetInstance"], PipelineApi.GetInstanceAsync);
 app.MapGet("/" + PipelineApi.Routes["ListResults"], PipelineApi.ListResultsAsync);
+app.MapGet("/" + PipelineApi.Routes["ListArtifacts"], PipelineApi.ListArtifactsAsync);
+app.MapGet("/" + PipelineApi.Routes["GetArtifact"].Replace("{*path}", "{**path}", StringComparison.Ordinal), PipelineApi.GetArtifactAsync);
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("CloudPipeline local host ready: API on {Api}", api));
 await app.RunAsync();

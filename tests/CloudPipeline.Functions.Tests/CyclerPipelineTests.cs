@@ -62,6 +62,27 @@ public sealed class CyclerPipelineTests
         Assert.Equal("Test Time / s,Voltage / V,Current / A,Cycle Count / 1,Step Index / 1,Step Type", bdfLines[0]);
         Assert.Equal(9066, bdfLines.Length);
 
+        // `cloudpipeline artifacts` downloads every artifact of the experiment through the API, byte for byte.
+        var download = Directory.CreateTempSubdirectory("cp-artifacts-");
+        try
+        {
+            var (code, text) = await Processes.CliAsync(_azurite.ConnectionString, host.Api, "artifacts", "--site", "lab", "--experiment", experiment, "--out", download.FullName);
+            Assert.True(code == 0, text);
+            int compared = 0;
+            await foreach (var blob in artifacts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"lab/{experiment}/", default))
+            {
+                byte[] stored = (await artifacts.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
+                Assert.Equal(stored, await File.ReadAllBytesAsync(Path.Combine(download.FullName, blob.Name)));
+                compared++;
+            }
+            Assert.True(compared >= 8, $"{compared} artifacts"); // cycles.csv, steps.csv, cycler.json, timeseries.bdf.csv and four plots at least
+            Assert.Equal(compared, Directory.EnumerateFiles(download.FullName, "*", SearchOption.AllDirectories).Count());
+        }
+        finally
+        {
+            download.Delete(recursive: true);
+        }
+
         // The raw uploads are never modified.
         var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");
         Assert.Equal(content, (await raw.GetBlobClient($"lab/{experiment}/neware_uio.csv").DownloadContentAsync()).Value.Content.ToArray());

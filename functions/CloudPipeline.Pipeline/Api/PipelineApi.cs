@@ -1,4 +1,8 @@
 using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using CloudPipeline.Contracts;
 using CloudPipeline.Pipeline.Catalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,7 +11,7 @@ using Microsoft.DurableTask.Client;
 namespace CloudPipeline.Pipeline.Api;
 
 /// <summary>
-/// The HTTP API's handlers: health, datasets, experiments, orchestration instances and results. The local host maps
+/// The HTTP API's handlers: health, datasets, experiments, orchestration instances, results and artifacts. The local host maps
 /// them with minimal APIs; the Functions app binds one HTTP trigger to each. <see cref="Routes"/> lists them.
 /// </summary>
 public static class PipelineApi
@@ -20,6 +24,8 @@ public static class PipelineApi
         ["ListExperiments"] = "api/experiments",
         ["GetInstance"] = "api/instances/{instanceId}",
         ["ListResults"] = "api/results",
+        ["ListArtifacts"] = "api/artifacts",
+        ["GetArtifact"] = "api/artifacts/{*path}",
     };
 
     /// <summary>GET /health.</summary>
@@ -65,6 +71,41 @@ public static class PipelineApi
         return TypedResults.Ok(results);
     }
 
+    /// <summary>GET /api/artifacts?site=&amp;experiment=: the plots, arrays, reports and tables the pipeline wrote for an experiment.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<ArtifactView>>, BadRequest<ProblemView>>> ListArtifactsAsync(BlobServiceClient blobs, string? site, string? experiment, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(site) || string.IsNullOrWhiteSpace(experiment) || site.Contains('/', StringComparison.Ordinal) || experiment.Contains('/', StringComparison.Ordinal))
+        {
+            return TypedResults.BadRequest(new ProblemView("Give site and experiment (?site=S&experiment=E), each a single path segment."));
+        }
+        var container = blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer);
+        var list = new List<ArtifactView>();
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{site}/{experiment}/", ct))
+        {
+            list.Add(new ArtifactView(blob.Name, blob.Properties.ContentLength ?? 0, blob.Properties.ContentType, blob.Properties.LastModified));
+        }
+        return TypedResults.Ok<IReadOnlyList<ArtifactView>>(list);
+    }
+
+    /// <summary>GET /api/artifacts/{path}: one artifact's bytes, streamed as stored.</summary>
+    public static async Task<Results<FileStreamHttpResult, NotFound<ProblemView>, BadRequest<ProblemView>>> GetArtifactAsync(BlobServiceClient blobs, string path, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(path) || path.Split('/').Any(segment => segment is "" or "." or ".."))
+        {
+            return TypedResults.BadRequest(new ProblemView($"'{path}' is not an artifact path (site/experiment/...)."));
+        }
+        var blob = blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer).GetBlobClient(path);
+        try
+        {
+            var download = (await blob.DownloadStreamingAsync(cancellationToken: ct)).Value;
+            return TypedResults.Stream(download.Content, download.Details.ContentType ?? "application/octet-stream", Path.GetFileName(path));
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return TypedResults.NotFound(new ProblemView($"No artifact '{path}'."));
+        }
+    }
+
     private static JsonElement? Json(string? serialized) =>
         string.IsNullOrEmpty(serialized) ? null : JsonDocument.Parse(serialized).RootElement.Clone();
 
@@ -82,6 +123,13 @@ public static class PipelineApi
     /// <param name="Output">Its output when completed.</param>
     /// <param name="Error">The failure, when failed.</param>
     public sealed record InstanceView(string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, JsonElement? Progress, JsonElement? Output, string? Error);
+
+    /// <summary>An artifact the pipeline wrote.</summary>
+    /// <param name="Name">Its path in the artifacts container (<c>site/experiment/stage/...</c>); GET <c>api/artifacts/{Name}</c> gives its bytes.</param>
+    /// <param name="Size">Bytes.</param>
+    /// <param name="ContentType">Its content type.</param>
+    /// <param name="LastModified">When it was written.</param>
+    public sealed record ArtifactView(string Name, long Size, string? ContentType, DateTimeOffset? LastModified);
 
     /// <summary>A not-found answer.</summary>
     /// <param name="Error">What was not found.</param>
