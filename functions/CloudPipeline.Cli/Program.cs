@@ -4,7 +4,7 @@ using CloudPipeline.Core.Numerics;
 
 NumericsRuntime.UseSingleThreadedKernels();
 
-var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. Local analysis (analyze, inspect, simulate) needs no cloud; upload, watch, status, results and artifacts talk to the pipeline.")
+var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. Local analysis (analyze, inspect, simulate) needs no cloud; upload, watch, status, results, diff and artifacts talk to the pipeline.")
 {
     AnalyzeCommand.Create(),
     InspectCommand.Create(),
@@ -13,6 +13,7 @@ var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. 
     WatchCommand.Create(),
     StatusCommands.Status(),
     StatusCommands.Results(),
+    DiffCommand.Create(),
     ArtifactsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -39,6 +39,11 @@ public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blob
         await PipelineApi.ListResultsAsync(catalog, request.Query["site"], request.Query["experiment"],
             bool.TryParse(request.Query["latest"], out bool latest) ? latest : null, ct);
 
+    /// <summary>GET /api/diff.</summary>
+    [Function("DiffResults")]
+    public async Task<IResult> DiffResultsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/diff")] HttpRequest request, CancellationToken ct) =>
+        (await PipelineApi.DiffResultsAsync(catalog, request.Query["site"], request.Query["experiment"], request.Query["from"], request.Query["to"], ct)).Result;
+
     /// <summary>GET /api/artifacts.</summary>
     [Function("ListArtifacts")]
     public async Task<IResult> ListArtifactsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/artifacts")] HttpRequest request, CancellationToken ct) =>

@@ -17,12 +17,6 @@ services.Configure<LocalHostOptions>(builder.Configuration.GetSection(LocalHostO
 services.Configure<AzuriteSettings>(builder.Configuration.GetSection(AzuriteSettings.Section));
 // A stop (Ctrl+C, SIGTERM) waits at most this long for work in hand; unfinished work reappears on the queues.
 services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-services.ConfigureHttpJsonOptions(o =>
-{
-    // Results may hold NaN (text-only rows); write it as a JSON string rather than failing the response.
-    o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
-    o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
-});
 
 // Traces: one per upload (docs/ARCHITECTURE.md, "Tracing"); to the console with CloudPipeline:Telemetry:Console=true,
 // to an OpenTelemetry collector when OTEL_EXPORTER_OTLP_ENDPOINT is set.
@@ -63,6 +57,7 @@ app.MapGet("/" + PipelineApi.Routes["ListDatasets"], PipelineApi.ListDatasetsAsy
 app.MapGet("/" + PipelineApi.Routes["ListExperiments"], PipelineApi.ListExperimentsAsync);
 app.MapGet("/" + PipelineApi.Routes["GetInstance"], PipelineApi.GetInstanceAsync);
 app.MapGet("/" + PipelineApi.Routes["ListResults"], PipelineApi.ListResultsAsync);
+app.MapGet("/" + PipelineApi.Routes["DiffResults"], PipelineApi.DiffResultsAsync);
 app.MapGet("/" + PipelineApi.Routes["ListArtifacts"], PipelineApi.ListArtifactsAsync);
 app.MapGet("/" + PipelineApi.Routes["GetArtifact"].Replace("{*path}", "{**path}", StringComparison.Ordinal), PipelineApi.GetArtifactAsync);
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("CloudPipeline local host ready: API on {Api}", api));

@@ -22,6 +22,13 @@ public static class PipelineServices
         services.Configure<PipelineOptions>(section);
         services.AddPipelineStorage(section.GetSection(nameof(PipelineOptions.Storage)).Get<StorageSettings>() ?? new StorageSettings());
         services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // The API's JSON in both hosts: results may hold NaN (text-only rows), written as a JSON string rather than
+            // failing the response; enums by name.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
         services.AddSingleton(FormatRegistry.Default);
         services.AddSingleton<DatasetCatalog>();
         services.AddSingleton<ArtifactStore>();

@@ -76,6 +76,17 @@ public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
         // Charge first: CE_n = Q_dis/Q_chg, the reciprocals of the spec's values.
         Assert.Equal((1 / 0.8355 + 1 / 0.9721 + 1 / 0.9825) / 3, charged.GetProperty("value").GetDouble(), 0.005);
         Assert.Equal(Single(before, ce).GetProperty("value").GetDouble(), after.Single(x => Quantity(x) == ce && Hash(x) == firstHash).GetProperty("value").GetDouble());
+
+        // The diff between the two parameter sets: old and new CE with the relative change, by API and by CLI.
+        var diff = await GetAsync(host, $"api/diff?site=lab&experiment={experiment}&from={firstHash[..8]}&to={Hash(charged)[..8]}");
+        var change = diff.Single(c => c.GetProperty("quantity").GetString() == ce);
+        double oldCe = Single(before, ce).GetProperty("value").GetDouble(), newCe = charged.GetProperty("value").GetDouble();
+        Assert.Equal((oldCe, newCe), (change.GetProperty("oldValue").GetDouble(), change.GetProperty("newValue").GetDouble()));
+        Assert.Equal((newCe - oldCe) / oldCe, change.GetProperty("relativeChange").GetDouble(), 1e-12);
+        Assert.Equal(9065, diff.Single(c => c.GetProperty("quantity").GetString() == "neware_uio.csv:rows").GetProperty("oldValue").GetDouble()); // unchanged, still listed
+        var (code, text) = await Processes.CliAsync(azurite.ConnectionString, host.Api, "diff", "--site", "lab", "--experiment", experiment, "--format", "csv");
+        Assert.True(code == 0, text);
+        Assert.Contains(text.Split('\n'), line => line.StartsWith($"cycler,{ce},1,", StringComparison.Ordinal) && line.Contains(oldCe.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
     }
 
     private static string Quantity(JsonElement result) => result.GetProperty("quantity").GetString()!;

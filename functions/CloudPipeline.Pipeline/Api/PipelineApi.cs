@@ -24,6 +24,7 @@ public static class PipelineApi
         ["ListExperiments"] = "api/experiments",
         ["GetInstance"] = "api/instances/{instanceId}",
         ["ListResults"] = "api/results",
+        ["DiffResults"] = "api/diff",
         ["ListArtifacts"] = "api/artifacts",
         ["GetArtifact"] = "api/artifacts/{*path}",
     };
@@ -69,6 +70,20 @@ public static class PipelineApi
                 .Select(g => g.MaxBy(r => r.ComputedAt)!).ToList();
         }
         return TypedResults.Ok(results);
+    }
+
+    /// <summary>
+    /// GET /api/diff?site=&amp;experiment=&amp;from=&amp;to=: per quantity, the older and newer computation's values, the
+    /// relative change and the QC flags that appeared or went away (<see cref="ResultDiff"/>).
+    /// </summary>
+    public static async Task<Results<Ok<IReadOnlyList<QuantityChange>>, BadRequest<ProblemView>>> DiffResultsAsync(DatasetCatalog catalog, string? site, string? experiment,
+        string? from, string? to, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(site) || string.IsNullOrWhiteSpace(experiment))
+        {
+            return TypedResults.BadRequest(new ProblemView("Give site and experiment (?site=S&experiment=E), and optionally from and to (a version such as 1.0.0, algorithm@version, or a parameter-hash prefix)."));
+        }
+        return TypedResults.Ok(ResultDiff.Compute(await catalog.ListResultsAsync(site, experiment, ct), from, to));
     }
 
     /// <summary>GET /api/artifacts?site=&amp;experiment=: the plots, arrays, reports and tables the pipeline wrote for an experiment.</summary>
