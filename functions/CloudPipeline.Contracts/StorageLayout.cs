@@ -33,6 +33,9 @@ public static class StorageLayout
     /// <summary>Small persistent cursors (the change detector's watermark).</summary>
     public const string CheckpointsTable = "Checkpoints";
 
+    /// <summary>Every analysis stage version a host has run, with its parameter schema (recorded at start-up).</summary>
+    public const string AlgorithmVersionsTable = "AlgorithmVersions";
+
     /// <summary>All containers.</summary>
     public static readonly IReadOnlyList<string> Containers = [RawContainer, ArtifactsContainer, LeasesContainer];
 
@@ -41,5 +44,5 @@ public static class StorageLayout
 
     /// <summary>All tables.</summary>
     public static readonly IReadOnlyList<string> Tables =
-        [DatasetsTable, ExperimentsTable, ResultsTable, CheckpointsTable, "Sites", "Shares", "AlgorithmVersions"];
+        [DatasetsTable, ExperimentsTable, ResultsTable, CheckpointsTable, "Sites", "Shares", AlgorithmVersionsTable];
 }

@@ -8,7 +8,7 @@ using Microsoft.DurableTask.Client;
 namespace CloudPipeline.Functions;
 
 /// <summary>The HTTP API: one trigger per route of <see cref="PipelineApi.Routes"/>, each calling its shared handler.</summary>
-public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blobs)
+public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blobs, AlgorithmVersionsTable algorithms)
 {
     /// <summary>GET /health.</summary>
     [Function("Health")]
@@ -43,6 +43,11 @@ public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blob
     [Function("DiffResults")]
     public async Task<IResult> DiffResultsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/diff")] HttpRequest request, CancellationToken ct) =>
         (await PipelineApi.DiffResultsAsync(catalog, request.Query["site"], request.Query["experiment"], request.Query["from"], request.Query["to"], ct)).Result;
+
+    /// <summary>GET /api/algorithms.</summary>
+    [Function("ListAlgorithms")]
+    public async Task<IResult> ListAlgorithmsAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/algorithms")] HttpRequest request, CancellationToken ct) =>
+        await PipelineApi.ListAlgorithmsAsync(algorithms, ct);
 
     /// <summary>GET /api/artifacts.</summary>
     [Function("ListArtifacts")]

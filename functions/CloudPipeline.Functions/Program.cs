@@ -17,6 +17,7 @@ NumericsRuntime.UseSingleThreadedKernels();
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddPipeline(builder.Configuration);
+builder.Services.AddHostedService<CloudPipeline.Pipeline.Catalog.AlgorithmVersionsRecorder>();
 
 // Traces (host.json "telemetryMode": "OpenTelemetry"): the worker's trigger spans, the pipeline's and Durable
 // Task's, to Application Insights with the app's managed identity when the app has its connection string.

@@ -39,6 +39,7 @@ services.AddOpenTelemetry()
 services.AddHostedService<EmbeddedAzuriteService>();
 services.AddPipeline(builder.Configuration);
 services.AddHostedService<StorageBootstrapService>();
+services.AddHostedService<CloudPipeline.Pipeline.Catalog.AlgorithmVersionsRecorder>();
 builder.AddLocalDurableTask(DurableTaskHosting.FreePort());
 services.AddHostedService<BlobEventsListener>();
 if (builder.Configuration.GetValue(PipelineOptions.Section + ":" + nameof(PipelineOptions.ChangeDetectorEnabled), true))
@@ -58,6 +59,7 @@ app.MapGet("/" + PipelineApi.Routes["ListExperiments"], PipelineApi.ListExperime
 app.MapGet("/" + PipelineApi.Routes["GetInstance"], PipelineApi.GetInstanceAsync);
 app.MapGet("/" + PipelineApi.Routes["ListResults"], PipelineApi.ListResultsAsync);
 app.MapGet("/" + PipelineApi.Routes["DiffResults"], PipelineApi.DiffResultsAsync);
+app.MapGet("/" + PipelineApi.Routes["ListAlgorithms"], PipelineApi.ListAlgorithmsAsync);
 app.MapGet("/" + PipelineApi.Routes["ListArtifacts"], PipelineApi.ListArtifactsAsync);
 app.MapGet("/" + PipelineApi.Routes["GetArtifact"].Replace("{*path}", "{**path}", StringComparison.Ordinal), PipelineApi.GetArtifactAsync);
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("CloudPipeline local host ready: API on {Api}", api));

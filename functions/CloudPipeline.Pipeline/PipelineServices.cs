@@ -31,6 +31,7 @@ public static class PipelineServices
         });
         services.AddSingleton(FormatRegistry.Default);
         services.AddSingleton<DatasetCatalog>();
+        services.AddSingleton<AlgorithmVersionsTable>();
         services.AddSingleton<ArtifactStore>();
         services.AddSingleton<DatasetIngestor>();
         services.AddSingleton<ChangeDetector>();

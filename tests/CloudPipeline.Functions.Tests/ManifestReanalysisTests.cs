@@ -52,6 +52,14 @@ public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
         Assert.True(code == 0, text);
         Assert.Contains("KK_FAIL: The spectrum fails the Lin-KK test", text, StringComparison.Ordinal);
         Assert.Contains("± ", text, StringComparison.Ordinal);
+
+        // The export: every computation with its provenance, the input named with its SHA-256.
+        (code, text) = await Processes.CliAsync(azurite.ConnectionString, host.Api, "results", "--site", "lab", "--experiment", experiment, "--all-versions", "--format", "csv");
+        Assert.True(code == 0, text);
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(SharedData.RealFile("eis-csv", "exampleData.csv"))));
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",inputs", lines[0], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Count(l => l.Contains(",exampleData.csv:drtPolarisationResistance,", StringComparison.Ordinal) && l.EndsWith($"lab/{experiment}/exampleData.csv@{sha}", StringComparison.Ordinal)));
     }
 
     [RealDataFact]
@@ -76,6 +84,17 @@ public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
         // Charge first: CE_n = Q_dis/Q_chg, the reciprocals of the spec's values.
         Assert.Equal((1 / 0.8355 + 1 / 0.9721 + 1 / 0.9825) / 3, charged.GetProperty("value").GetDouble(), 0.005);
         Assert.Equal(Single(before, ce).GetProperty("value").GetDouble(), after.Single(x => Quantity(x) == ce && Hash(x) == firstHash).GetProperty("value").GetDouble());
+
+        // Provenance: each result names the orchestration instance that made it (the dataset's), and the host recorded
+        // the stage versions it runs with their parameter schemas at start-up.
+        string instance = (await GetAsync(host, $"api/datasets?site=lab&experiment={experiment}")).Single(d => d.GetProperty("path").GetString() == "neware_uio.csv").GetProperty("instanceId").GetString()!;
+        Assert.All(after.Where(x => x.GetProperty("technique").GetString() == "cycler"), x => Assert.Equal(instance, x.GetProperty("instanceId").GetString()));
+        var stage = (await GetAsync(host, "api/algorithms")).Single(a => a.GetProperty("name").GetString() == "ec-cycle-summary" && a.GetProperty("version").GetString() == "1.1.0");
+        Assert.Equal("cycler", stage.GetProperty("parameters").GetString());
+        using (var schema = JsonDocument.Parse(stage.GetProperty("parametersSchema").GetString()!))
+        {
+            Assert.True(schema.RootElement.GetProperty("properties").TryGetProperty("firstDirection", out _), schema.RootElement.GetRawText());
+        }
 
         // The diff between the two parameter sets: old and new CE with the relative change, by API and by CLI.
         var diff = await GetAsync(host, $"api/diff?site=lab&experiment={experiment}&from={firstHash[..8]}&to={Hash(charged)[..8]}");

@@ -53,7 +53,7 @@ internal static class StatusCommands
         var experiment = CliSettings.Experiment(required: false);
         var format = new Option<string>("--format") { Description = "table (default), json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var all = new Option<bool>("--all-versions") { Description = "Every computation kept, not only the latest per version." };
+        var all = new Option<bool>("--all-versions") { Description = "Every computation kept (every version and parameter set), not only the latest per version; with --format csv or json, an export with the provenance columns." };
         var explain = new Option<bool>("--explain") { Description = "Explain in words each QC flag the results carry (table: after the rows; csv and json: a column per row)." };
         var command = new Command("results", "Show analysis results with their uncertainty, 95 % confidence interval, algorithm version and QC flags.") { site, experiment, format, all, explain, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
@@ -94,11 +94,17 @@ internal static class StatusCommands
                     Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.JsonElementArray));
                     break;
                 case "csv":
-                    string[] columns = ["site", "experiment", "technique", "quantity", "value", "uncertainty", "ci95Low", "ci95High", "text", "unit", "algorithm", "version", "parameterHash", "flags", "artifactPrefix", "computedAt"];
-                    Console.WriteLine(string.Join(',', columns) + (explained ? ",explanations" : ""));
+                    // The provenance columns too (an export): cell, algorithm, version, parameter hash, inputs with their
+                    // SHA-256, artifact prefix and time; --all-versions exports every computation, not only the latest.
+                    string[] columns = ["site", "experiment", "cellId", "technique", "quantity", "value", "uncertainty", "ci95Low", "ci95High", "text", "unit", "algorithm", "version",
+                        "parameterHash", "flags", "artifactPrefix", "computedAt"];
+                    Console.WriteLine(string.Join(',', columns) + ",inputs" + (explained ? ",explanations" : ""));
                     foreach (var r in rows)
                     {
-                        Console.WriteLine(string.Join(',', columns.Select(k => Csv(Text(r, k)))) + (explained ? "," + Csv(Explanations(r)) : ""));
+                        string inputs = r.TryGetProperty("inputs", out var list) && list.ValueKind == JsonValueKind.Array
+                            ? string.Join(';', list.EnumerateArray().Select(i => $"{Text(i, "name")}@{Text(i, "sha256")}"))
+                            : "";
+                        Console.WriteLine(string.Join(',', columns.Select(k => Csv(Text(r, k)))) + "," + Csv(inputs) + (explained ? "," + Csv(Explanations(r)) : ""));
                     }
                     break;
                 default:
@@ -154,7 +160,7 @@ internal static class StatusCommands
     private static string Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? (v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()) : "";
 
-    private static string Csv(string value) => value.Contains(',') || value.Contains('"') ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    private static string Csv(string value) => value.AsSpan().IndexOfAny(',', '"', '\n') >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     private static string Query(params (string Name, string? Value)[] parts)
     {

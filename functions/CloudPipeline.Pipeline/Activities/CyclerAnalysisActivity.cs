@@ -59,7 +59,7 @@ public sealed class CyclerAnalysisActivity : TaskActivity<DatasetInput, DatasetS
             report = CyclerStage.Run(record, parameters, bdf);
         }
         await _artifacts.WriteAsync(prefix, CyclerStage.Artifacts(report), ct);
-        await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, parameters, prefix), ct);
+        await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, parameters, prefix), context.InstanceId, ct);
 
         var a = report.Analysis;
         string summary = $"{a.Samples} rows, {a.Cycles.Count} cycle(s){(report.IncompleteLastRow ? "; the last row is incomplete (the file ends inside it) and not used" : "")}";

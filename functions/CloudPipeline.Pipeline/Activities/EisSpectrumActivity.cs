@@ -66,7 +66,7 @@ public sealed class EisSpectrumActivity : TaskActivity<DatasetInput, IReadOnlyLi
             string label = sweeps.Count == 1 ? dataset.Path : $"{dataset.Path}#{k + 1}";
             string prefix = $"{request.Site}/{request.Experiment}/eis/{label}/{dataset.Sha256[..12]}/";
             await _artifacts.WriteAsync(prefix, EisStage.Artifacts(report), cancellationToken);
-            await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, label, report, settings, prefix, sweep), cancellationToken);
+            await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, label, report, settings, prefix, sweep), context.InstanceId, cancellationToken);
             summaries.Add(new EisSpectrumSummary(label, report.Validation.Passed, report.Drt.InterphaseResistance, prefix));
         }
         await _catalog.UpdateAsync(dataset with

@@ -55,7 +55,7 @@ public sealed class MriDriftActivity : TaskActivity<ExperimentInput, IReadOnlyLi
         {
             var report = MriDriftStage.Run(profiles, voltage, variant, inputs);
             string prefix = await WriteArtifactsAsync(request, report, cancellationToken);
-            await _catalog.WriteResultsAsync(ResultRows(request, manifest.CellId, report, prefix), cancellationToken);
+            await _catalog.WriteResultsAsync(ResultRows(request, manifest.CellId, report, prefix), context.InstanceId, cancellationToken);
             summaries.Add(new MriDriftSummary(report.Drift.AlgorithmVersion, report.Drift.Metrics.VMaxAbs, [.. report.Drift.Flags], prefix));
         }
         await _catalog.SetExperimentAsync(new ExperimentRecord(request.Site, request.Experiment, "Completed", context.InstanceId,

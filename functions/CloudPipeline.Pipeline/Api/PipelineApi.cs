@@ -25,6 +25,7 @@ public static class PipelineApi
         ["GetInstance"] = "api/instances/{instanceId}",
         ["ListResults"] = "api/results",
         ["DiffResults"] = "api/diff",
+        ["ListAlgorithms"] = "api/algorithms",
         ["ListArtifacts"] = "api/artifacts",
         ["GetArtifact"] = "api/artifacts/{*path}",
     };
@@ -85,6 +86,10 @@ public static class PipelineApi
         }
         return TypedResults.Ok(ResultDiff.Compute(await catalog.ListResultsAsync(site, experiment, ct), from, to));
     }
+
+    /// <summary>GET /api/algorithms: every analysis stage version the hosts have recorded, with its parameter schema.</summary>
+    public static async Task<Ok<IReadOnlyList<AlgorithmVersionRecord>>> ListAlgorithmsAsync(AlgorithmVersionsTable algorithms, CancellationToken ct) =>
+        TypedResults.Ok(await algorithms.ListAsync(ct));
 
     /// <summary>GET /api/artifacts?site=&amp;experiment=: the plots, arrays, reports and tables the pipeline wrote for an experiment.</summary>
     public static async Task<Results<Ok<IReadOnlyList<ArtifactView>>, BadRequest<ProblemView>>> ListArtifactsAsync(BlobServiceClient blobs, string? site, string? experiment, CancellationToken ct)

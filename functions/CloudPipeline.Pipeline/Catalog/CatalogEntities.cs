@@ -82,6 +82,9 @@ internal sealed class ResultEntity : CatalogEntity
     /// <summary>Upper end of the 95 % confidence interval, where the analysis gives one.</summary>
     public double? Ci95High { get; set; }
 
+    /// <summary>The orchestration instance that computed the result.</summary>
+    public string? InstanceId { get; set; }
+
     public string Algorithm { get; set; } = "";
 
     public string Version { get; set; } = "";

@@ -174,6 +174,9 @@ public sealed record ResultRecord
     /// <summary>When it was computed.</summary>
     public DateTimeOffset ComputedAt { get; init; }
 
+    /// <summary>The orchestration instance that computed it.</summary>
+    public string? InstanceId { get; init; }
+
     /// <summary>Row key: technique, quantity, algorithm, version and parameter hash; rerunning the same analysis overwrites, a new version adds.</summary>
     public string RowKey => $"{Technique}~{Quantity}~{Algorithm}@{Version}~{ParameterHash}";
 
@@ -200,6 +203,7 @@ public sealed record ResultRecord
         ArtifactPrefix = ArtifactPrefix,
         Flags = Flags,
         ComputedAt = ComputedAt,
+        InstanceId = InstanceId,
     };
 
     internal static ResultRecord FromEntity(ResultEntity e) => new()
@@ -223,6 +227,7 @@ public sealed record ResultRecord
         ArtifactPrefix = e.ArtifactPrefix,
         Flags = e.Flags,
         ComputedAt = e.ComputedAt,
+        InstanceId = e.InstanceId,
     };
 }
 
@@ -376,12 +381,12 @@ public sealed class DatasetCatalog
         return list;
     }
 
-    /// <summary>Writes results (upsert: rerunning the same version and parameters replaces its rows).</summary>
-    public async Task WriteResultsAsync(IReadOnlyList<ResultRecord> results, CancellationToken ct)
+    /// <summary>Writes results (upsert: rerunning the same version and parameters replaces its rows), each stamped with the orchestration instance that made it.</summary>
+    public async Task WriteResultsAsync(IReadOnlyList<ResultRecord> results, string instanceId, CancellationToken ct)
     {
         foreach (var chunk in results.GroupBy(r => Keys.Experiment(r.Site, r.Experiment)).SelectMany(g => g.Chunk(100)))
         {
-            await _results.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.ToEntity())), ct).ConfigureAwait(false);
+            await _results.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, (r with { InstanceId = instanceId }).ToEntity())), ct).ConfigureAwait(false);
         }
     }
 
