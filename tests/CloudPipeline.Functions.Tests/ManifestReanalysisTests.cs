@@ -108,6 +108,34 @@ public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
         Assert.Contains(text.Split('\n'), line => line.StartsWith($"cycler,{ce},1,", StringComparison.Ordinal) && line.Contains(oldCe.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
     }
 
+    [RealDataFact]
+    public async Task A_manifest_after_a_bruker_folder_reprocesses_it_and_the_series_takes_the_new_computation()
+    {
+        await using var host = await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false);
+        string experiment = "late-nmr-" + Guid.NewGuid().ToString("N")[..8];
+        string root = SharedData.RealFile("bruker-nmr", "bruker2", "2");
+        foreach (string full in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            string path = "bruker2/2/" + Path.GetRelativePath(root, full).Replace('\\', '/');
+            await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/{path}", new BinaryData(await File.ReadAllBytesAsync(full)), "application/octet-stream");
+        }
+        const string peak = "bruker2%2F2:peak1Ppm";
+        var before = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Any(x => Quantity(x) == peak), TimeSpan.FromMinutes(2), "the NMR results without a manifest");
+        Assert.Equal(2.777, Single(before, peak).GetProperty("value").GetDouble(), 0.02); // SOURCES.md: the 1r maximum at 2.777 ppm
+
+        // 5 Hz of line broadening: the folder is processed again; the peak stays where it is.
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/experiment.json",
+            BinaryData.FromString("""{ "schemaVersion": 1, "nmr": { "lineBroadeningHz": 5 } }"""), "application/json");
+        var history = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}&latest=false"),
+            r => r.Count(x => Quantity(x) == peak) == 2, TimeSpan.FromMinutes(2), "the NMR results with the late manifest");
+        Assert.Equal(2.777, history.Where(x => Quantity(x) == peak).Last().GetProperty("value").GetDouble(), 0.02);
+        var datasets = await GetAsync(host, $"api/datasets?site=lab&experiment={experiment}");
+        Assert.DoesNotContain(datasets, d => d.GetProperty("status").GetString() == "Failed");
+        var latest = await GetAsync(host, $"api/results?site=lab&experiment={experiment}&latest=true");
+        Assert.Equal(Hash(history.Where(x => Quantity(x) == peak).MaxBy(x => x.GetProperty("computedAt").GetDateTimeOffset())), Hash(Single(latest, peak)));
+    }
+
     private static string Quantity(JsonElement result) => result.GetProperty("quantity").GetString()!;
 
     private static string Hash(JsonElement result) => result.GetProperty("parameterHash").GetString()!;

@@ -26,7 +26,8 @@ public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient 
         var ct = CancellationToken.None;
         var files = await ExperimentFiles.FindAsync(catalog, blobs, input.Site, input.Experiment, ct);
         var settings = (await files.ReadManifestAsync(ct)).Eis ?? new EisSettings();
-        var rows = (await catalog.ListResultsAsync(input.Site, input.Experiment, ct)).Where(r => r.Technique == "eis").ToList();
+        // The newest computation of each quantity: after a new manifest, the spectra's results with its settings.
+        var rows = ResultRecord.NewestPerQuantity(await catalog.ListLatestResultsAsync(input.Site, input.Experiment, ct)).Where(r => r.Technique == "eis").ToList();
         var points = rows.GroupBy(r => r.Quantity.Split(':')[0])
             .Where(g => g.Any(r => r.Quantity.EndsWith(":drtInterphaseResistance", StringComparison.Ordinal)))
             .Select(g => new EisSeriesPoint(

@@ -36,7 +36,7 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
         string prefix = $"{input.Site}/{input.Experiment}/nmr/{(input.Folder.Length == 0 ? "_root" : input.Folder)}/{fingerprint[..12]}/";
         await artifacts.WriteAsync(prefix, NmrStage.Artifacts(report), ct);
         await catalog.WriteResultsAsync(Rows(input, manifest.CellId, files, report, settings, prefix), context.InstanceId, ct);
-        await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/nmr/", NmrStage.SeriesArtifacts(Series(await catalog.ListResultsAsync(input.Site, input.Experiment, ct))), ct);
+        await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/nmr/", NmrStage.SeriesArtifacts(Series(ResultRecord.NewestPerQuantity(await catalog.ListLatestResultsAsync(input.Site, input.Experiment, ct)))), ct);
         if (files.Anchor is { } anchor)
         {
             await catalog.UpdateAsync(anchor with

@@ -63,14 +63,9 @@ public static class PipelineApi
     /// <summary>GET /api/results?site=&amp;experiment=&amp;latest=true.</summary>
     public static async Task<Ok<IReadOnlyList<ResultRecord>>> ListResultsAsync(DatasetCatalog catalog, string? site, string? experiment, bool? latest, CancellationToken ct)
     {
-        var results = await catalog.ListResultsAsync(site, experiment, ct);
-        if (latest == true)
-        {
-            // The "latest" view: per experiment, quantity and algorithm version, the most recent computation.
-            results = results.GroupBy(r => (r.Site, r.Experiment, r.Technique, r.Quantity, r.Algorithm, r.Version))
-                .Select(g => g.MaxBy(r => r.ComputedAt)!).ToList();
-        }
-        return TypedResults.Ok(results);
+        // The "latest" view (per experiment, quantity and algorithm version, the computation written last) is read from
+        // the index rows; the history holds every computation.
+        return TypedResults.Ok(latest == true ? await catalog.ListLatestResultsAsync(site, experiment, ct) : await catalog.ListResultsAsync(site, experiment, ct));
     }
 
     /// <summary>

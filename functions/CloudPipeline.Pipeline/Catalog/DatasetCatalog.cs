@@ -177,6 +177,13 @@ public sealed record ResultRecord
     /// <summary>The orchestration instance that computed it.</summary>
     public string? InstanceId { get; init; }
 
+    /// <summary>Of each quantity, the computation made last (whatever its version or parameters): what a series over an experiment's files shows.</summary>
+    public static IReadOnlyList<ResultRecord> NewestPerQuantity(IEnumerable<ResultRecord> results) =>
+        [.. results.GroupBy(r => (r.Technique, r.Quantity)).Select(g => g.MaxBy(r => r.ComputedAt)!)];
+
+    /// <summary>The key of the latest index row: technique, quantity, algorithm and version (any parameter hash).</summary>
+    public string LatestKey => $"{Technique}~{Quantity}~{Algorithm}@{Version}";
+
     /// <summary>Row key: technique, quantity, algorithm, version and parameter hash; rerunning the same analysis overwrites, a new version adds.</summary>
     public string RowKey => $"{Technique}~{Quantity}~{Algorithm}@{Version}~{ParameterHash}";
 
@@ -381,24 +388,57 @@ public sealed class DatasetCatalog
         return list;
     }
 
-    /// <summary>Writes results (upsert: rerunning the same version and parameters replaces its rows), each stamped with the orchestration instance that made it.</summary>
+    /// <summary>
+    /// Writes results (upsert: rerunning the same version and parameters replaces its rows), each stamped with the
+    /// orchestration instance that made it, and in the same transaction the experiment's "latest" index row of each
+    /// quantity and algorithm version (<see cref="LatestPrefix"/>): the computation written last, so the latest view is a
+    /// range read of those rows, not a scan of the history.
+    /// </summary>
     public async Task WriteResultsAsync(IReadOnlyList<ResultRecord> results, string instanceId, CancellationToken ct)
     {
-        foreach (var chunk in results.GroupBy(r => Keys.Experiment(r.Site, r.Experiment)).SelectMany(g => g.Chunk(100)))
+        foreach (var chunk in results.GroupBy(r => Keys.Experiment(r.Site, r.Experiment)).SelectMany(g => g.Chunk(50)))
         {
-            await _results.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, (r with { InstanceId = instanceId }).ToEntity())), ct).ConfigureAwait(false);
+            var actions = new List<TableTransactionAction>(2 * chunk.Length);
+            foreach (var r in chunk)
+            {
+                var entity = (r with { InstanceId = instanceId }).ToEntity();
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+                var latest = (r with { InstanceId = instanceId }).ToEntity();
+                latest.RowKey = LatestPrefix + r.LatestKey;
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, latest));
+            }
+            await _results.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Results of an experiment, or of a site.</summary>
+    /// <summary>Every computation of an experiment's results, or of a site's (the history; index rows left out).</summary>
     public async Task<IReadOnlyList<ResultRecord>> ListResultsAsync(string? site, string? experiment, CancellationToken ct)
     {
         string? filter = SiteOrExperimentFilter(site, experiment);
+        string history = TableClient.CreateQueryFilter($"RowKey lt {LatestPrefix}");
         var list = new List<ResultRecord>();
-        await foreach (var e in _results.QueryAsync<ResultEntity>(filter, cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in _results.QueryAsync<ResultEntity>(filter is null ? history : $"({filter}) and {history}", cancellationToken: ct).ConfigureAwait(false))
         {
             list.Add(ResultRecord.FromEntity(e));
         }
         return list;
     }
+
+    /// <summary>The latest computation of each quantity and algorithm version, read from the index rows only.</summary>
+    public async Task<IReadOnlyList<ResultRecord>> ListLatestResultsAsync(string? site, string? experiment, CancellationToken ct)
+    {
+        string? filter = SiteOrExperimentFilter(site, experiment);
+        string index = TableClient.CreateQueryFilter($"RowKey ge {LatestPrefix} and RowKey lt {LatestEnd}");
+        var list = new List<ResultRecord>();
+        await foreach (var e in _results.QueryAsync<ResultEntity>(filter is null ? index : $"({filter}) and {index}", cancellationToken: ct).ConfigureAwait(false))
+        {
+            list.Add(ResultRecord.FromEntity(e));
+        }
+        return list;
+    }
+
+    /// <summary>Row keys of the latest index rows start with this ('~' sorts after the history's letters).</summary>
+    public const string LatestPrefix = "~latest~";
+
+    private const string LatestEnd = "~latest\u007f";
 }
