@@ -321,8 +321,12 @@ public sealed class CyclerReaderTests
         // yadg's consistency rule (SOURCES.md §1a): the binary file and its export agree within rtol 1e-5. GCPL stores no
         // current (the export's <I>/mA is dq/Δt) and CA, CP, GCPL and MB no cycle number (the export's is ⌊half cycle/2⌋).
         var (binaryInfo, binary, _) = ReadReal($"eclab/{name}.mpr");
-        var (_, text, _) = ReadReal($"eclab/{name}.mpt");
+        var (textInfo, text, _) = ReadReal($"eclab/{name}.mpt");
         Assert.Equal(CyclerFormats.BioLogicMprFormatId, binaryInfo.FormatId);
+        // The binary file has the same kinds of index as its export (the derived ones named as the export names them).
+        Assert.Equal((textInfo.HasCycles, textInfo.HasSteps, false), (binaryInfo.HasCycles, binaryInfo.HasSteps, binaryInfo.HasStepTypes));
+        Assert.Equal(textInfo.Columns.Contains("<I>/mA") && !textInfo.Columns.Contains("I/mA"), binaryInfo.Columns.Contains("<I>/mA"));
+        Assert.Equal(textInfo.Columns.Contains("cycle number"), binaryInfo.Columns.Contains("cycle number"));
         Assert.Equal(points, binary.Count);
         Assert.Equal(points, text.Count);
         for (int i = 0; i < points; i++)
@@ -339,6 +343,21 @@ public sealed class CyclerReaderTests
             var identified = FormatRegistry.Default.Identify($"{name}.mpr", File.ReadAllBytes(SharedData.RealFile("eclab", $"{name}.mpr")));
             Assert.Equal((CyclerFormats.BioLogicMprFormatId, "cycler", points), (identified.FormatId, identified.Technique, identified.Points));
         }
+    }
+
+    [Fact]
+    public void A_dc_mpr_record_that_is_not_a_number_is_an_error_naming_the_record()
+    {
+        // ocv.mpr (data module version 3): records start 406 bytes into the module, each a flags byte, time/s (float64)
+        // and Ewe/V (float32). The first record's Ewe becomes NaN.
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("eclab", "ocv.mpr"));
+        int count = bytes.AsSpan().IndexOf(new byte[] { 4, 1, 0, 3, 0, 4, 0, 6, 0 }); // the column count and ids
+        int firstRecord = count - 4 + 406;
+        Assert.Equal(0.25594452, BitConverter.ToSingle(bytes, firstRecord + 9), 1e-7); // SOURCES.md: the first Ewe/V
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, firstRecord + 9);
+        var ex = Assert.Throws<InstrumentFileException>(() => Read(bytes, "ocv.mpr"));
+        Assert.Equal("INVALID_VALUE", ex.Code);
+        Assert.Contains("record 1 has NaN for voltage", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
