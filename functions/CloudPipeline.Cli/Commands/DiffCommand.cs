@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using static CloudPipeline.Cli.Commands.ApiJson;
+
 namespace CloudPipeline.Cli.Commands;
 
 /// <summary>
@@ -49,8 +51,8 @@ internal static class DiffCommand
                     Console.WriteLine("technique,quantity,unit,from,to,oldValue,newValue,relativeChange,flagsAppeared,flagsGone");
                     foreach (var c in changes)
                     {
-                        Console.WriteLine(string.Join(',', Text(c, "technique"), Text(c, "quantity"), Text(c, "unit"), Text(c, "from"), Text(c, "to"), Value(c, "oldValue", "oldText"),
-                            Value(c, "newValue", "newText"), Text(c, "relativeChange"), Flags(c, "flagsAppeared").Replace(',', ' '), Flags(c, "flagsGone").Replace(',', ' ')));
+                        Console.WriteLine(string.Join(',', new[] { Text(c, "technique"), Text(c, "quantity"), Text(c, "unit"), Text(c, "from"), Text(c, "to"), Value(c, "oldValue", "oldText"),
+                            Value(c, "newValue", "newText"), Text(c, "relativeChange"), Flags(c, "flagsAppeared").Replace(',', ' '), Flags(c, "flagsGone").Replace(',', ' ') }.Select(Csv)));
                     }
                     break;
                 default:
@@ -67,9 +69,6 @@ internal static class DiffCommand
         });
         return command;
     }
-
-    private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? (v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()) : "";
 
     /// <summary>A numeric value (6 significant digits), or the result's text when it has no number.</summary>
     private static string Value(JsonElement e, string number, string text) =>

@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
+using static CloudPipeline.Cli.Commands.ApiJson;
+
 namespace CloudPipeline.Cli.Commands;
 
 /// <summary><c>cloudpipeline status</c> and <c>cloudpipeline results</c>: read the pipeline through the host's HTTP API.</summary>
@@ -156,11 +158,6 @@ internal static class StatusCommands
         }
         return Number(r, "value") is { } value && Number(r, "uncertainty") is { } u ? $"≈[{F(value - 1.96 * u)}, {F(value + 1.96 * u)}]" : "";
     }
-
-    private static string Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? (v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetRawText()) : "";
-
-    private static string Csv(string value) => value.AsSpan().IndexOfAny(',', '"', '\n') >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     private static string Query(params (string Name, string? Value)[] parts)
     {
