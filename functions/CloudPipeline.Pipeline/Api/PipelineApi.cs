@@ -11,7 +11,7 @@ using Microsoft.DurableTask.Client;
 namespace CloudPipeline.Pipeline.Api;
 
 /// <summary>
-/// The HTTP API's handlers: health, datasets, experiments, orchestration instances, results and artifacts. The local host maps
+/// The HTTP API's handlers: health, datasets, experiments, orchestration instances, results, their diff, algorithm versions and artifacts. The local host maps
 /// them with minimal APIs; the Functions app binds one HTTP trigger to each. <see cref="Routes"/> lists them.
 /// </summary>
 public static class PipelineApi
