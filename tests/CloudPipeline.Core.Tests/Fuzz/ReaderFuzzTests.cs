@@ -118,4 +118,14 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
         var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("vsp_ocv_with.mpt", bytes));
         Assert.Contains("vsp_ocv_with.mpt", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Fuzz_gamry_dta_truncated_at_byte_30795()
+    {
+        // Cut right after "ZCURVE<TAB>TABLE": the reader indexed the column line that was not there yet.
+        byte[] bytes = File.ReadAllBytes(SharedData.RealFile("gamry-dta", "exampleDataGamry.DTA"))[..30795];
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("exampleDataGamry.DTA", bytes));
+        Assert.Equal("INCOMPLETE_FILE", ex.Code);
+        Assert.Contains("exampleDataGamry.DTA", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -77,6 +77,12 @@ public sealed record EisTextFormat
     {
         var lines = Lines(content);
         var located = Locate(lines) ?? throw new InstrumentFileException(fileName, $"{LocateExpectation} not found", expected: $"a {FormatId} export", code: "NOT_EIS");
+        if (located.Header >= lines.Count || located.FirstData > lines.Count)
+        {
+            // Cut right after the table's marker: a copy taken while the instrument was still writing.
+            throw new InstrumentFileException(fileName, $"the file ends before the impedance table's {(located.Header >= lines.Count ? "column line" : "rows")}", lines.Count,
+                expected: "a complete export (upload it again once it is written)", code: "INCOMPLETE_FILE");
+        }
         string[] names = located.Header >= 0 ? Split(lines[located.Header]).Select(n => n.Trim().Trim('"').Trim()).ToArray() : [];
         int f = Resolve(Frequency, names, fileName, located.Header);
         int re = Resolve(Real, names, fileName, located.Header);
