@@ -251,8 +251,9 @@ public sealed record ExperimentRecord(string Site, string Experiment, string Sta
 {
     /// <summary>
     /// Every experiment that has datasets, with a status whatever its techniques: an experiment whose orchestration
-    /// records its state (MRI) keeps that record; any other takes its state from its datasets: Processing while one is
-    /// received or analysed, Failed when one failed or every file was rejected (with the first reason), else Completed.
+    /// records its state (MRI) keeps that record, and is Processing until there is one; any other takes its state from
+    /// its datasets: Processing while one is received or analysed, Failed when one failed or every file was rejected
+    /// (with the first reason), else Completed.
     /// </summary>
     public static IReadOnlyList<ExperimentRecord> WithDatasetStates(IReadOnlyList<ExperimentRecord> recorded, IReadOnlyList<DatasetRecord> datasets)
     {
@@ -264,6 +265,13 @@ public sealed record ExperimentRecord(string Site, string Experiment, string Sta
         }
         foreach (var ((site, experiment), files) in byExperiment.Where(kv => !recorded.Any(r => r.Site == kv.Key.Site && r.Experiment == kv.Key.Experiment)))
         {
+            if (files.Any(d => d.Role is "profile" or "polarisation" && d.Status is not DatasetStatus.Rejected))
+            {
+                // MRI data: the experiment's state is its orchestration's, which has not recorded one yet.
+                list.Add(new ExperimentRecord(site, experiment, "Processing", Orchestrations.PipelineTasks.MriInstanceId(site, experiment),
+                    "the MRI analysis has not recorded its state yet", files.Max(d => d.UpdatedAt), TechniquesOf(files)));
+                continue;
+            }
             var failed = files.Where(d => d.Status == DatasetStatus.Failed).ToList();
             var rejected = files.Where(d => d.Status == DatasetStatus.Rejected).ToList();
             var (status, detail) = files.Any(d => d.Status is DatasetStatus.Received or DatasetStatus.Identified or DatasetStatus.Processing)
