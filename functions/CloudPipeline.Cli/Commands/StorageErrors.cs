@@ -5,9 +5,14 @@ namespace CloudPipeline.Cli.Commands;
 /// <summary>Turns a storage failure into the one line a person needs, instead of a stack trace.</summary>
 internal static class StorageErrors
 {
-    /// <summary>True for the failures of an unreachable or refusing storage service.</summary>
+    /// <summary>
+    /// True for the failures of an unreachable, refusing or too slow storage service: the SDK's error, a connection
+    /// fault, a request that timed out, or the SDK's retries of those given up (an <see cref="AggregateException"/> of them).
+    /// </summary>
     public static bool IsStorageFailure(Exception ex) =>
-        ex is RequestFailedException or AggregateException { InnerExceptions: [RequestFailedException or HttpRequestException, ..] } or HttpRequestException;
+        IsTransport(ex) || ex is AggregateException { InnerExceptions.Count: > 0 } a && a.InnerExceptions.All(IsTransport);
+
+    private static bool IsTransport(Exception ex) => ex is RequestFailedException or HttpRequestException or TimeoutException or TaskCanceledException;
 
     /// <summary>Prints the error with a hint and returns the exit code 3.</summary>
     public static int Report(Uri endpoint, Exception ex)

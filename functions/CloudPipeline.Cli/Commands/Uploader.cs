@@ -22,14 +22,15 @@ internal sealed class Uploader
 
     public Uploader(string connectionString)
     {
-        // Fail fast when storage is unreachable: a person is waiting at the prompt (2 retries, 2 s per try).
+        // Fail fast when storage is unreachable (a refused connection fails at once; 2 retries): a person is waiting at the
+        // prompt. A slow but live service (Azurite on a loaded machine) gets 10 s per try before it counts as down.
         var blobOptions = new BlobClientOptions();
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         foreach (var retry in new[] { blobOptions.Retry, queueOptions.Retry })
         {
             retry.MaxRetries = 2;
             retry.Delay = TimeSpan.FromMilliseconds(400);
-            retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+            retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         }
         _raw = new BlobServiceClient(connectionString, blobOptions).GetBlobContainerClient(StorageLayout.RawContainer);
         _events = new QueueServiceClient(connectionString, queueOptions).GetQueueClient(StorageLayout.BlobEventsQueue);
