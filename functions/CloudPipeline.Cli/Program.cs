@@ -4,7 +4,7 @@ using CloudPipeline.Core.Numerics;
 
 NumericsRuntime.UseSingleThreadedKernels();
 
-var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. Local analysis (analyze, inspect, simulate) needs no cloud; upload, watch, status, results, diff and artifacts talk to the pipeline.")
+var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. Local analysis (analyze, inspect, simulate) needs no cloud; upload, watch, status, results, diff, reanalyze and artifacts talk to the pipeline.")
 {
     AnalyzeCommand.Create(),
     InspectCommand.Create(),
@@ -14,6 +14,7 @@ var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. 
     StatusCommands.Status(),
     StatusCommands.Results(),
     DiffCommand.Create(),
+    ReanalyzeCommand.Create(),
     ArtifactsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -36,6 +36,9 @@ public static class StorageLayout
     /// <summary>Every analysis stage version a host has run, with its parameter schema (recorded at start-up).</summary>
     public const string AlgorithmVersionsTable = "AlgorithmVersions";
 
+    /// <summary>An index of the results by algorithm and version (what reanalysis campaigns read), and each experiment's current manifest hash.</summary>
+    public const string ResultVersionsTable = "ResultVersions";
+
     /// <summary>All containers.</summary>
     public static readonly IReadOnlyList<string> Containers = [RawContainer, ArtifactsContainer, LeasesContainer];
 
@@ -44,5 +47,5 @@ public static class StorageLayout
 
     /// <summary>All tables.</summary>
     public static readonly IReadOnlyList<string> Tables =
-        [DatasetsTable, ExperimentsTable, ResultsTable, CheckpointsTable, "Sites", "Shares", AlgorithmVersionsTable];
+        [DatasetsTable, ExperimentsTable, ResultsTable, CheckpointsTable, "Sites", "Shares", AlgorithmVersionsTable, ResultVersionsTable];
 }

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using CloudPipeline.Pipeline.Api;
+using CloudPipeline.Pipeline.Campaigns;
 using CloudPipeline.Pipeline.Catalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -8,7 +9,7 @@ using Microsoft.DurableTask.Client;
 namespace CloudPipeline.Functions;
 
 /// <summary>The HTTP API: one trigger per route of <see cref="PipelineApi.Routes"/>, each calling its shared handler.</summary>
-public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blobs, AlgorithmVersionsTable algorithms)
+public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blobs, AlgorithmVersionsTable algorithms, CampaignPlanner planner, ReanalysisCampaigns campaigns)
 {
     /// <summary>GET /health.</summary>
     [Function("Health")]
@@ -58,4 +59,28 @@ public sealed class HttpFunctions(DatasetCatalog catalog, BlobServiceClient blob
     [Function("GetArtifact")]
     public async Task<IResult> GetArtifactAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/artifacts/{*path}")] HttpRequest request, string path, CancellationToken ct) =>
         (await PipelineApi.GetArtifactAsync(blobs, path, ct)).Result;
+
+    /// <summary>GET /api/campaigns/{stage}/plan.</summary>
+    [Function("PlanCampaign")]
+    public async Task<IResult> PlanCampaignAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/campaigns/{stage}/plan")] HttpRequest request, string stage,
+        CancellationToken ct) =>
+        (await PipelineApi.PlanCampaignAsync(planner, stage, request.Query["site"], request.Query["experiment"], ct)).Result;
+
+    /// <summary>POST /api/campaigns/{stage}.</summary>
+    [Function("StartCampaign")]
+    public async Task<IResult> StartCampaignAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/campaigns/{stage}")] HttpRequest request, string stage,
+        [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        (await PipelineApi.StartCampaignAsync(planner, campaigns, durable, stage, request.Query["site"], request.Query["experiment"], ct)).Result;
+
+    /// <summary>GET /api/campaigns/{stage}.</summary>
+    [Function("GetCampaign")]
+    public async Task<IResult> GetCampaignAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/campaigns/{stage}")] HttpRequest request, string stage,
+        [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        (await PipelineApi.GetCampaignAsync(durable, stage, ct)).Result;
+
+    /// <summary>DELETE /api/campaigns/{stage}.</summary>
+    [Function("CancelCampaign")]
+    public async Task<IResult> CancelCampaignAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/campaigns/{stage}")] HttpRequest request, string stage,
+        [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        (await PipelineApi.CancelCampaignAsync(campaigns, durable, stage, ct)).Result;
 }

@@ -46,6 +46,10 @@ if (builder.Configuration.GetValue(PipelineOptions.Section + ":" + nameof(Pipeli
 {
     services.AddHostedService<ChangeDetectorTimer>();
 }
+if (!string.IsNullOrWhiteSpace(builder.Configuration[PipelineOptions.Section + ":Reanalysis:Schedule"]))
+{
+    services.AddHostedService<ReanalysisTimer>();
+}
 
 // The HTTP API on the configured URL (loopback by default); Kestrel's explicit endpoints replace "Urls".
 var api = new Uri(builder.Configuration["Urls"] ?? "http://127.0.0.1:7071");
@@ -53,14 +57,18 @@ builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(api.Host == "loca
 
 var app = builder.Build();
 app.MapGrpcService<TaskHubGrpcServer>();
-app.MapGet("/" + PipelineApi.Routes["Health"], PipelineApi.Health);
-app.MapGet("/" + PipelineApi.Routes["ListDatasets"], PipelineApi.ListDatasetsAsync);
-app.MapGet("/" + PipelineApi.Routes["ListExperiments"], PipelineApi.ListExperimentsAsync);
-app.MapGet("/" + PipelineApi.Routes["GetInstance"], PipelineApi.GetInstanceAsync);
-app.MapGet("/" + PipelineApi.Routes["ListResults"], PipelineApi.ListResultsAsync);
-app.MapGet("/" + PipelineApi.Routes["DiffResults"], PipelineApi.DiffResultsAsync);
-app.MapGet("/" + PipelineApi.Routes["ListAlgorithms"], PipelineApi.ListAlgorithmsAsync);
-app.MapGet("/" + PipelineApi.Routes["ListArtifacts"], PipelineApi.ListArtifactsAsync);
-app.MapGet("/" + PipelineApi.Routes["GetArtifact"].Replace("{*path}", "{**path}", StringComparison.Ordinal), PipelineApi.GetArtifactAsync);
+app.MapGet("/" + PipelineApi.Routes["Health"].Template, PipelineApi.Health);
+app.MapGet("/" + PipelineApi.Routes["ListDatasets"].Template, PipelineApi.ListDatasetsAsync);
+app.MapGet("/" + PipelineApi.Routes["ListExperiments"].Template, PipelineApi.ListExperimentsAsync);
+app.MapGet("/" + PipelineApi.Routes["GetInstance"].Template, PipelineApi.GetInstanceAsync);
+app.MapGet("/" + PipelineApi.Routes["ListResults"].Template, PipelineApi.ListResultsAsync);
+app.MapGet("/" + PipelineApi.Routes["DiffResults"].Template, PipelineApi.DiffResultsAsync);
+app.MapGet("/" + PipelineApi.Routes["ListAlgorithms"].Template, PipelineApi.ListAlgorithmsAsync);
+app.MapGet("/" + PipelineApi.Routes["ListArtifacts"].Template, PipelineApi.ListArtifactsAsync);
+app.MapGet("/" + PipelineApi.Routes["GetArtifact"].Template.Replace("{*path}", "{**path}", StringComparison.Ordinal), PipelineApi.GetArtifactAsync);
+app.MapGet("/" + PipelineApi.Routes["PlanCampaign"].Template, PipelineApi.PlanCampaignAsync);
+app.MapPost("/" + PipelineApi.Routes["StartCampaign"].Template, PipelineApi.StartCampaignAsync);
+app.MapGet("/" + PipelineApi.Routes["GetCampaign"].Template, PipelineApi.GetCampaignAsync);
+app.MapDelete("/" + PipelineApi.Routes["CancelCampaign"].Template, PipelineApi.CancelCampaignAsync);
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("CloudPipeline local host ready: API on {Api}", api));
 await app.RunAsync();

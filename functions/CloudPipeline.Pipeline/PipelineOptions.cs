@@ -23,6 +23,34 @@ public sealed class PipelineOptions
 
     /// <summary>How long an experiment waits for its remaining inputs before it fails. Default 7 days.</summary>
     public TimeSpan ExperimentInputTimeout { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The drift-velocity versions the MRI stage computes side by side for every experiment: <c>1.0.0</c> (the seed
+    /// paper's D(c) with c in mol/L) and <c>2.0.0</c> (D at the EO:Li ratio); a manifest's own D model is computed as
+    /// well. Default (null): both. A host that adds a version here finds the experiments analysed without it through a
+    /// reanalysis campaign. Set as <c>CloudPipeline__MriDriftVersions__0=1.0.0</c> and so on.
+    /// </summary>
+    public string[]? MriDriftVersions { get; set; }
+
+    /// <summary>Reanalysis campaigns.</summary>
+    public ReanalysisSettings Reanalysis { get; set; } = new();
+}
+
+/// <summary>How reanalysis campaigns run.</summary>
+public sealed class ReanalysisSettings
+{
+    /// <summary>
+    /// Six-field NCRONTAB schedule of the scheduled reanalysis, which starts a campaign for every stage with stale
+    /// results. Default none: off. (The Functions app's timer reads the <c>ReanalysisSchedule</c> app setting and is
+    /// disabled by <c>AzureWebJobs.ScheduledReanalysis.Disabled=true</c> unless switched on.)
+    /// </summary>
+    public string? Schedule { get; set; }
+
+    /// <summary>Experiments per page: a campaign finds this many, reanalyses them, then continues as new. Default 25.</summary>
+    public int PageSize { get; set; } = 25;
+
+    /// <summary>Experiments reanalysed at once within a page. Default 4.</summary>
+    public int Parallelism { get; set; } = 4;
 }
 
 /// <summary>Where the pipeline keeps its data.</summary>

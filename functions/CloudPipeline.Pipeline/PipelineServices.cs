@@ -1,11 +1,13 @@
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Pipeline.Activities;
+using CloudPipeline.Pipeline.Campaigns;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Pipeline.Orchestrations;
 using CloudPipeline.Pipeline.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CloudPipeline.Pipeline;
 
@@ -19,7 +21,8 @@ public static class PipelineServices
     public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(PipelineOptions.Section);
-        services.Configure<PipelineOptions>(section);
+        services.AddOptions<PipelineOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PipelineOptions>, StageVersions.Validator>();
         services.AddPipelineStorage(section.GetSection(nameof(PipelineOptions.Storage)).Get<StorageSettings>() ?? new StorageSettings());
         services.AddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o =>
@@ -34,6 +37,9 @@ public static class PipelineServices
         services.AddSingleton<AlgorithmVersionsTable>();
         services.AddSingleton<ArtifactStore>();
         services.AddSingleton<DatasetIngestor>();
+        services.AddSingleton<StageVersions>();
+        services.AddSingleton<CampaignPlanner>();
+        services.AddSingleton<ReanalysisCampaigns>();
         services.AddSingleton<ChangeDetector>();
         foreach (var activity in PipelineTasks.Activities.Values)
         {

@@ -35,6 +35,12 @@ param deployEventSubscription bool = false
 @description('NCRONTAB schedule of the change detector (a safety net for lost events; every 15 minutes).')
 param changeDetectorSchedule string = '0 */15 * * * *'
 
+@description('Six-field NCRONTAB schedule of the scheduled reanalysis (a campaign for every stage with results due). Default Sundays 03:00 UTC.')
+param reanalysisSchedule string = '0 0 3 * * 0'
+
+@description('Run the scheduled reanalysis. Default off.')
+param reanalysisEnabled bool = false
+
 @description('Tags on every resource.')
 param tags object = {
   application: 'cloudpipeline'
@@ -93,6 +99,8 @@ module app 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     changeDetectorSchedule: changeDetectorSchedule
+    reanalysisSchedule: reanalysisSchedule
+    reanalysisEnabled: reanalysisEnabled
   }
 }
 

@@ -26,12 +26,8 @@ public static class MriDriftStage
     public static MriDriftReport Run(ProfileSeries profiles, TimeSeries voltage, ExperimentManifest manifest, IReadOnlyList<InputReference> inputs)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var parameters = manifest.MriDrift ?? new DriftVelocityParameters();
+        var parameters = EffectiveParameters(manifest);
         var ec = manifest.Electrochemistry ?? new ElectrochemistrySettings();
-        if (ec.CvSetpointV is { } cv && parameters.CvSetpointV is null)
-        {
-            parameters = parameters with { CvSetpointV = cv };
-        }
         var drift = DriftVelocityAnalysis.Run(profiles, voltage, parameters);
         var segmentation = StepSegmenter.Segment(voltage, new SegmentationParameters { CvSetpointV = parameters.CvSetpointV });
         var cc = segmentation.Steps.FirstOrDefault(s => s.Type == StepType.ConstantCurrent && s.DurationS > ec.Onset.SettleS);
@@ -40,6 +36,18 @@ public static class MriDriftStage
             ? SandsTime.Compute(s.DiffusionM2PerS, s.DiffusionKind, s.ParticlesPerLitre, s.CurrentDensityMaPerCm2, s.AnionTransportNumber)
             : null;
         return new MriDriftReport(drift, segmentation, onset, sand, inputs);
+    }
+
+    /// <summary>
+    /// The drift parameters an analysis with this manifest runs with (and whose hash its results carry): the manifest's
+    /// <c>mriDrift</c> section (spec defaults where it is silent), with the electrochemistry section's CV set-point when
+    /// the drift section gives none.
+    /// </summary>
+    public static DriftVelocityParameters EffectiveParameters(ExperimentManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var parameters = manifest.MriDrift ?? new DriftVelocityParameters();
+        return manifest.Electrochemistry?.CvSetpointV is { } cv && parameters.CvSetpointV is null ? parameters with { CvSetpointV = cv } : parameters;
     }
 
     /// <summary>

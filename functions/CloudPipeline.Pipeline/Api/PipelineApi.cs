@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CloudPipeline.Contracts;
+using CloudPipeline.Pipeline.Campaigns;
 using CloudPipeline.Pipeline.Catalog;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,24 +12,82 @@ using Microsoft.DurableTask.Client;
 namespace CloudPipeline.Pipeline.Api;
 
 /// <summary>
-/// The HTTP API's handlers: health, datasets, experiments, orchestration instances, results, their diff, algorithm versions and artifacts. The local host maps
-/// them with minimal APIs; the Functions app binds one HTTP trigger to each. <see cref="Routes"/> lists them.
+/// The HTTP API's handlers: health, datasets, experiments, orchestration instances, results, their diff, algorithm versions,
+/// artifacts and reanalysis campaigns. The local host maps them with minimal APIs; the Functions app binds one HTTP
+/// trigger to each. <see cref="Routes"/> lists them.
 /// </summary>
 public static class PipelineApi
 {
-    /// <summary>Every route (GET), by the function name that serves it.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Routes = new Dictionary<string, string>
+    /// <summary>Every route, by the function name that serves it.</summary>
+    public static readonly IReadOnlyDictionary<string, ApiRoute> Routes = new Dictionary<string, ApiRoute>
     {
-        ["Health"] = "health",
-        ["ListDatasets"] = "api/datasets",
-        ["ListExperiments"] = "api/experiments",
-        ["GetInstance"] = "api/instances/{instanceId}",
-        ["ListResults"] = "api/results",
-        ["DiffResults"] = "api/diff",
-        ["ListAlgorithms"] = "api/algorithms",
-        ["ListArtifacts"] = "api/artifacts",
-        ["GetArtifact"] = "api/artifacts/{*path}",
+        ["Health"] = new("get", "health"),
+        ["ListDatasets"] = new("get", "api/datasets"),
+        ["ListExperiments"] = new("get", "api/experiments"),
+        ["GetInstance"] = new("get", "api/instances/{instanceId}"),
+        ["ListResults"] = new("get", "api/results"),
+        ["DiffResults"] = new("get", "api/diff"),
+        ["ListAlgorithms"] = new("get", "api/algorithms"),
+        ["ListArtifacts"] = new("get", "api/artifacts"),
+        ["GetArtifact"] = new("get", "api/artifacts/{*path}"),
+        ["PlanCampaign"] = new("get", "api/campaigns/{stage}/plan"),
+        ["StartCampaign"] = new("post", "api/campaigns/{stage}"),
+        ["GetCampaign"] = new("get", "api/campaigns/{stage}"),
+        ["CancelCampaign"] = new("delete", "api/campaigns/{stage}"),
     };
+
+    /// <summary>
+    /// GET /api/campaigns/{stage}/plan?site=&amp;experiment=: the dry run: which experiments a campaign would reanalyse
+    /// and why, with counts per site, the query plan and its time; starts nothing. <c>stage</c> is an algorithm id, or
+    /// <c>name@version</c> for that version only.
+    /// </summary>
+    public static async Task<Results<Ok<CampaignPlan>, BadRequest<ProblemView>>> PlanCampaignAsync(CampaignPlanner planner, string stage, string? site, string? experiment,
+        CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await planner.PlanAsync(planner.Resolve(stage, site, experiment), null, null, ct));
+        }
+        catch (CampaignRequestException ex)
+        {
+            return TypedResults.BadRequest(new ProblemView(ex.Message));
+        }
+    }
+
+    /// <summary>
+    /// POST /api/campaigns/{stage}?site=&amp;experiment=: starts the stage's campaign (202 with its instance), or answers
+    /// 200 with an empty plan when nothing is due; 400 for an unknown stage or version, 409 while one runs.
+    /// </summary>
+    public static async Task<Results<Accepted<CampaignStart>, Ok<CampaignStart>, BadRequest<ProblemView>, Conflict<ProblemView>>> StartCampaignAsync(CampaignPlanner planner,
+        ReanalysisCampaigns campaigns, DurableTaskClient durable, string stage, string? site, string? experiment, CancellationToken ct)
+    {
+        try
+        {
+            var start = await campaigns.StartAsync(durable, planner.Resolve(stage, site, experiment), ct);
+            return start.InstanceId is null ? TypedResults.Ok(start) : TypedResults.Accepted($"/api/instances/{start.InstanceId}", start);
+        }
+        catch (CampaignRequestException ex)
+        {
+            return TypedResults.BadRequest(new ProblemView(ex.Message));
+        }
+        catch (CampaignConflictException ex)
+        {
+            return TypedResults.Conflict(new ProblemView(ex.Message));
+        }
+    }
+
+    /// <summary>GET /api/campaigns/{stage}: the stage's campaign, running or last finished, with its progress.</summary>
+    public static async Task<Results<Ok<InstanceView>, NotFound<ProblemView>>> GetCampaignAsync(DurableTaskClient durable, string stage, CancellationToken ct) =>
+        await ReanalysisCampaigns.GetAsync(durable, stage.Split('@')[0], ct) is { } metadata
+            ? TypedResults.Ok(View(metadata))
+            : TypedResults.NotFound(new ProblemView($"No campaign for stage '{stage}' has run."));
+
+    /// <summary>DELETE /api/campaigns/{stage}: cancels the stage's running campaign (reanalyses in flight finish).</summary>
+    public static async Task<Results<Ok<ProblemView>, NotFound<ProblemView>>> CancelCampaignAsync(ReanalysisCampaigns campaigns, DurableTaskClient durable, string stage,
+        CancellationToken ct) =>
+        await campaigns.CancelAsync(durable, stage.Split('@')[0], ct)
+            ? TypedResults.Ok(new ProblemView($"The campaign for {stage} is cancelled; reanalyses in flight finish, no new one starts."))
+            : TypedResults.NotFound(new ProblemView($"No campaign for stage '{stage}' is running."));
 
     /// <summary>GET /health.</summary>
     public static Ok<HealthView> Health() => TypedResults.Ok(new HealthView("ok"));
@@ -49,16 +108,18 @@ public static class PipelineApi
         {
             return TypedResults.NotFound(new ProblemView($"No instance '{instanceId}'."));
         }
-        return TypedResults.Ok(new InstanceView(
-            metadata.InstanceId,
-            metadata.Name,
-            metadata.RuntimeStatus.ToString(),
-            metadata.CreatedAt,
-            metadata.LastUpdatedAt,
-            Json(metadata.SerializedCustomStatus),
-            Json(metadata.SerializedOutput),
-            metadata.FailureDetails?.ErrorMessage));
+        return TypedResults.Ok(View(metadata));
     }
+
+    private static InstanceView View(OrchestrationMetadata metadata) => new(
+        metadata.InstanceId,
+        metadata.Name,
+        metadata.RuntimeStatus.ToString(),
+        metadata.CreatedAt,
+        metadata.LastUpdatedAt,
+        Json(metadata.SerializedCustomStatus),
+        Json(metadata.SerializedOutput),
+        metadata.FailureDetails?.ErrorMessage);
 
     /// <summary>GET /api/results?site=&amp;experiment=&amp;latest=true.</summary>
     public static async Task<Ok<IReadOnlyList<ResultRecord>>> ListResultsAsync(DatasetCatalog catalog, string? site, string? experiment, bool? latest, CancellationToken ct)
@@ -124,6 +185,11 @@ public static class PipelineApi
     private static JsonElement? Json(string? serialized) =>
         string.IsNullOrEmpty(serialized) ? null : JsonDocument.Parse(serialized).RootElement.Clone();
 
+    /// <summary>A route: its HTTP method (lower case, as the Functions metadata has it) and template.</summary>
+    /// <param name="Method">get, post or delete.</param>
+    /// <param name="Template">The route template, without a leading slash.</param>
+    public sealed record ApiRoute(string Method, string Template);
+
     /// <summary>The health answer.</summary>
     /// <param name="Status">"ok".</param>
     public sealed record HealthView(string Status);
@@ -146,7 +212,7 @@ public static class PipelineApi
     /// <param name="LastModified">When it was written.</param>
     public sealed record ArtifactView(string Name, long Size, string? ContentType, DateTimeOffset? LastModified);
 
-    /// <summary>A not-found answer.</summary>
-    /// <param name="Error">What was not found.</param>
+    /// <summary>A message: what was wrong or not found, or what was done.</summary>
+    /// <param name="Error">The message.</param>
     public sealed record ProblemView(string Error);
 }

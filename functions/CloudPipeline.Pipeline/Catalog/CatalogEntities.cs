@@ -98,6 +98,9 @@ internal sealed class ResultEntity : CatalogEntity
     public string? Flags { get; set; }
 
     public DateTimeOffset ComputedAt { get; set; }
+
+    /// <summary>A copy of the row (for the index row written beside it).</summary>
+    public ResultEntity Copy() => (ResultEntity)MemberwiseClone();
 }
 
 /// <summary>A row of the Experiments table (see <see cref="ExperimentRecord"/>).</summary>

@@ -301,7 +301,11 @@ public sealed class DatasetCatalog
         _datasets = tables.GetTableClient(StorageLayout.DatasetsTable);
         _experiments = tables.GetTableClient(StorageLayout.ExperimentsTable);
         _results = tables.GetTableClient(StorageLayout.ResultsTable);
+        Versions = new ResultVersionIndex(tables);
     }
+
+    /// <summary>The index of the results by algorithm and version, written with them.</summary>
+    public ResultVersionIndex Versions { get; }
 
     /// <summary>Records a new dataset; false if this content under this path is already known.</summary>
     public async Task<bool> TryAddAsync(DatasetRecord dataset, CancellationToken ct)
@@ -400,7 +404,8 @@ public sealed class DatasetCatalog
     /// Writes results (upsert: rerunning the same version and parameters replaces its rows), each stamped with the
     /// orchestration instance that made it, and in the same transaction the experiment's "latest" index row of each
     /// quantity and algorithm version (<see cref="LatestPrefix"/>): the computation written last, so the latest view is a
-    /// range read of those rows, not a scan of the history.
+    /// range read of those rows, not a scan of the history. Then the versions they were made with go to the
+    /// <see cref="ResultVersionIndex"/>.
     /// </summary>
     public async Task WriteResultsAsync(IReadOnlyList<ResultRecord> results, string instanceId, CancellationToken ct)
     {
@@ -411,34 +416,38 @@ public sealed class DatasetCatalog
             {
                 var entity = (r with { InstanceId = instanceId }).ToEntity();
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
-                var latest = (r with { InstanceId = instanceId }).ToEntity();
+                var latest = entity.Copy();
                 latest.RowKey = LatestPrefix + r.LatestKey;
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, latest));
             }
             await _results.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
         }
+        await Versions.RecordAsync(results, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The latest index row of a quantity at one algorithm version, or null: what an activity reads to tell whether the
+    /// computation it is about to make is already stored (a redelivered activity, a campaign resumed after a crash).
+    /// </summary>
+    public async Task<ResultRecord?> GetLatestAsync(string site, string experiment, string latestKey, CancellationToken ct)
+    {
+        var response = await _results.GetEntityIfExistsAsync<ResultEntity>(Keys.Experiment(site, experiment), LatestPrefix + latestKey, cancellationToken: ct).ConfigureAwait(false);
+        return response.HasValue ? ResultRecord.FromEntity(response.Value!) : null;
     }
 
     /// <summary>Every computation of an experiment's results, or of a site's (the history; index rows left out).</summary>
-    public async Task<IReadOnlyList<ResultRecord>> ListResultsAsync(string? site, string? experiment, CancellationToken ct)
-    {
-        string? filter = SiteOrExperimentFilter(site, experiment);
-        string history = TableClient.CreateQueryFilter($"RowKey lt {LatestPrefix}");
-        var list = new List<ResultRecord>();
-        await foreach (var e in _results.QueryAsync<ResultEntity>(filter is null ? history : $"({filter}) and {history}", cancellationToken: ct).ConfigureAwait(false))
-        {
-            list.Add(ResultRecord.FromEntity(e));
-        }
-        return list;
-    }
+    public Task<IReadOnlyList<ResultRecord>> ListResultsAsync(string? site, string? experiment, CancellationToken ct) =>
+        QueryResultsAsync(site, experiment, TableClient.CreateQueryFilter($"RowKey lt {LatestPrefix}"), ct);
 
     /// <summary>The latest computation of each quantity and algorithm version, read from the index rows only.</summary>
-    public async Task<IReadOnlyList<ResultRecord>> ListLatestResultsAsync(string? site, string? experiment, CancellationToken ct)
+    public Task<IReadOnlyList<ResultRecord>> ListLatestResultsAsync(string? site, string? experiment, CancellationToken ct) =>
+        QueryResultsAsync(site, experiment, TableClient.CreateQueryFilter($"RowKey ge {LatestPrefix} and RowKey lt {LatestEnd}"), ct);
+
+    private async Task<IReadOnlyList<ResultRecord>> QueryResultsAsync(string? site, string? experiment, string rows, CancellationToken ct)
     {
         string? filter = SiteOrExperimentFilter(site, experiment);
-        string index = TableClient.CreateQueryFilter($"RowKey ge {LatestPrefix} and RowKey lt {LatestEnd}");
         var list = new List<ResultRecord>();
-        await foreach (var e in _results.QueryAsync<ResultEntity>(filter is null ? index : $"({filter}) and {index}", cancellationToken: ct).ConfigureAwait(false))
+        await foreach (var e in _results.QueryAsync<ResultEntity>(filter is null ? rows : $"({filter}) and {rows}", cancellationToken: ct).ConfigureAwait(false))
         {
             list.Add(ResultRecord.FromEntity(e));
         }

@@ -160,6 +160,7 @@ public sealed partial class DatasetIngestor
             }
             else if (identified.Role == "manifest")
             {
+                await _catalog.Versions.RecordManifestAsync(site, experiment, dataset.Sha256, ct);
                 await ReanalyseExperimentAsync(durable, experimentInput, dataset.RowKey, ct);
             }
             else

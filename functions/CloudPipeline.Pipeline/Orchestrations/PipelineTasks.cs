@@ -28,6 +28,12 @@ public static class PipelineTasks
     /// <summary>Per cycler dataset: integrate, summarise the cycles, write the time series and results.</summary>
     public const string CyclerDatasetOrchestration = "CyclerDatasetV1";
 
+    /// <summary>Per stage: a reanalysis campaign, page by page (one instance per stage at a time).</summary>
+    public const string ReanalysisCampaignOrchestration = "ReanalysisCampaignV1";
+
+    /// <summary>Per experiment and technique of a campaign: its chain's activities again.</summary>
+    public const string ReanalyseExperimentOrchestration = "ReanalyseExperimentV1";
+
     /// <summary>The event an experiment's orchestration receives for each new dataset of its technique.</summary>
     public const string DatasetArrivedEvent = "DatasetArrived";
 
@@ -42,6 +48,8 @@ public static class PipelineTasks
         [EisExperimentOrchestration] = typeof(EisExperimentOrchestrator),
         [NmrDatasetOrchestration] = typeof(NmrDatasetOrchestrator),
         [CyclerDatasetOrchestration] = typeof(CyclerDatasetOrchestrator),
+        [ReanalysisCampaignOrchestration] = typeof(ReanalysisCampaignOrchestrator),
+        [ReanalyseExperimentOrchestration] = typeof(ReanalyseExperimentOrchestrator),
     };
 
     /// <summary>The activities, by name.</summary>
@@ -57,6 +65,8 @@ public static class PipelineTasks
         [CheckNmrReadinessActivity.Name] = typeof(CheckNmrReadinessActivity),
         [NmrAnalysisActivity.Name] = typeof(NmrAnalysisActivity),
         [CyclerAnalysisActivity.Name] = typeof(CyclerAnalysisActivity),
+        [FindCampaignTargetsActivity.Name] = typeof(FindCampaignTargetsActivity),
+        [ListReanalysisWorkActivity.Name] = typeof(ListReanalysisWorkActivity),
     };
 
     /// <summary>The deterministic instance id of a dataset's orchestration.</summary>

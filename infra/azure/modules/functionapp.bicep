@@ -43,6 +43,12 @@ param httpPerInstanceConcurrency int
 @description('NCRONTAB schedule of the change detector, which finds blobs whose events were lost.')
 param changeDetectorSchedule string
 
+@description('Six-field NCRONTAB schedule of the scheduled reanalysis.')
+param reanalysisSchedule string
+
+@description('Run the scheduled reanalysis.')
+param reanalysisEnabled bool
+
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: insightsName
 }
@@ -80,6 +86,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'CloudPipeline__Storage__AccountName', value: storageAccountName }
         { name: 'CloudPipeline__Storage__ClientId', value: identityClientId }
         { name: 'ChangeDetectorSchedule', value: changeDetectorSchedule }
+        // The scheduled reanalysis (a campaign for every stage with results due): off unless reanalysisEnabled.
+        { name: 'ReanalysisSchedule', value: reanalysisSchedule }
+        { name: 'AzureWebJobs.ScheduledReanalysis.Disabled', value: reanalysisEnabled ? 'false' : 'true' }
         // Telemetry with Entra authentication (local auth is off on the component, so the connection string's
         // instrumentation key alone cannot write; it is an address, not a secret).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }

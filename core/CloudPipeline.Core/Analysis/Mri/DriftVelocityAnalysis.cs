@@ -261,7 +261,7 @@ public static class DriftVelocityAnalysis
         var metrics = Metrics(velocity, x1, kcc);
         return new DriftVelocityResult
         {
-            AlgorithmVersion = p.DModel.Table is not null ? "3.0.0" : p.DModel.Variable == DiffusionVariable.ConcentrationMolPerL ? "1.0.0" : "2.0.0",
+            AlgorithmVersion = DriftVelocityResult.VersionOf(p.DModel),
             Parameters = p,
             ProfileCount = n,
             FileCount = files,

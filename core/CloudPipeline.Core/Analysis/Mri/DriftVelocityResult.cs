@@ -46,8 +46,26 @@ public sealed record DriftVelocityResult
     /// <summary>The algorithm id.</summary>
     public const string AlgorithmId = "mri-drift-velocity";
 
-    /// <summary>The version: 1.0.0 for the published D(c) in mol/L, 2.0.0 for a D model on the EO:Li ratio.</summary>
+    /// <summary>The version: 1.0.0 for the published D(c) in mol/L, 2.0.0 for a D model on the EO:Li ratio, 3.0.0 for D(c) from a table.</summary>
     public required string AlgorithmVersion { get; init; }
+
+    /// <summary>The version an analysis with this D model has (see <see cref="AlgorithmVersion"/>).</summary>
+    public static string VersionOf(DiffusionModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Table is not null ? "3.0.0" : model.Variable == DiffusionVariable.ConcentrationMolPerL ? "1.0.0" : "2.0.0";
+    }
+
+    /// <summary>
+    /// The standard D model of a version that needs no data beyond the spec's: 1.0.0 the published cubic in mol/L,
+    /// 2.0.0 the same at the EO:Li ratio; null for 3.0.0 (its table comes from a manifest) and unknown versions.
+    /// </summary>
+    public static DiffusionModel? StandardModel(string version) => version switch
+    {
+        "1.0.0" => DiffusionModel.Published,
+        "2.0.0" => DiffusionModel.EoLiRatioCorrected,
+        _ => null,
+    };
 
     /// <summary>The parameters used.</summary>
     public required DriftVelocityParameters Parameters { get; init; }
