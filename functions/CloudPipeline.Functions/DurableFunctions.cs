@@ -1,4 +1,5 @@
 using CloudPipeline.Pipeline.Activities;
+using CloudPipeline.Pipeline.Campaigns;
 using CloudPipeline.Pipeline.Orchestrations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -37,6 +38,16 @@ public sealed class DurableFunctions(IServiceProvider services)
     [Function(PipelineTasks.CyclerDatasetOrchestration)]
     public static Task<DatasetSummary?> CyclerDatasetAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new CyclerDatasetOrchestrator().RunAsync(context, context.GetInput<DatasetInput>()!);
+
+    /// <summary>Per stage: a reanalysis campaign.</summary>
+    [Function(PipelineTasks.ReanalysisCampaignOrchestration)]
+    public static Task<CampaignProgress> ReanalysisCampaignAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new ReanalysisCampaignOrchestrator().RunAsync(context, context.GetInput<CampaignInput>()!);
+
+    /// <summary>Per experiment and technique of a campaign.</summary>
+    [Function(PipelineTasks.ReanalyseExperimentOrchestration)]
+    public static Task<int> ReanalyseExperimentAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new ReanalyseExperimentOrchestrator().RunAsync(context, context.GetInput<CampaignTarget>()!);
 
     /// <summary><see cref="ValidateDatasetActivity"/>.</summary>
     [Function(ValidateDatasetActivity.Name)]
@@ -87,6 +98,16 @@ public sealed class DurableFunctions(IServiceProvider services)
     [Function(NmrAnalysisActivity.Name)]
     public Task<NmrSummary> NmrAnalysisAsync([ActivityTrigger] NmrFolder input, FunctionContext context) =>
         Run<NmrAnalysisActivity, NmrFolder, NmrSummary>(NmrAnalysisActivity.Name, input, context);
+
+    /// <summary><see cref="FindCampaignTargetsActivity"/>.</summary>
+    [Function(FindCampaignTargetsActivity.Name)]
+    public Task<CampaignPlan> FindCampaignTargetsAsync([ActivityTrigger] CampaignPageRequest input, FunctionContext context) =>
+        Run<FindCampaignTargetsActivity, CampaignPageRequest, CampaignPlan>(FindCampaignTargetsActivity.Name, input, context);
+
+    /// <summary><see cref="ListReanalysisWorkActivity"/>.</summary>
+    [Function(ListReanalysisWorkActivity.Name)]
+    public Task<IReadOnlyList<string>> ListReanalysisWorkAsync([ActivityTrigger] CampaignTarget input, FunctionContext context) =>
+        Run<ListReanalysisWorkActivity, CampaignTarget, IReadOnlyList<string>>(ListReanalysisWorkActivity.Name, input, context);
 
     private Task<TOut> Run<TActivity, TIn, TOut>(string name, TIn input, FunctionContext context)
         where TActivity : TaskActivity<TIn, TOut>

@@ -31,31 +31,34 @@ public sealed class HostsAgreeTests
     }
 
     [Fact]
-    public void Every_http_route_of_the_local_host_is_a_get_function_on_the_same_route()
+    public void Every_http_route_of_the_local_host_is_a_function_with_the_same_method_and_route()
     {
         var http = Triggers().Where(t => t.Trigger.GetProperty("type").GetString() == "httpTrigger")
             .ToDictionary(t => t.Name, t => t.Trigger);
         Assert.Equal(PipelineApi.Routes.Keys.Order(StringComparer.Ordinal), http.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, route) in PipelineApi.Routes)
         {
-            Assert.Equal(route, http[name].GetProperty("route").GetString());
-            Assert.Equal(["get"], http[name].GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+            Assert.Equal(route.Template, http[name].GetProperty("route").GetString());
+            Assert.Equal([route.Method], http[name].GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         }
         var hostJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(Processes.FunctionsAppFolder, "host.json")));
         Assert.Equal("", hostJson.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
     }
 
     [Fact]
-    public void Ingestion_binds_raw_through_event_grid_the_event_queue_and_the_change_detector_timer()
+    public void Ingestion_binds_raw_through_event_grid_and_the_event_queue_and_the_timers_are_the_change_detector_and_the_scheduled_reanalysis()
     {
         var blob = Assert.Single(Triggers(), t => t.Trigger.GetProperty("type").GetString() == "blobTrigger").Trigger;
         Assert.Equal("raw/{name}", blob.GetProperty("path").GetString());
         Assert.Equal("EventGrid", blob.GetProperty("source").GetString());
         var queue = Assert.Single(Triggers(), t => t.Trigger.GetProperty("type").GetString() == "queueTrigger").Trigger;
         Assert.Equal("blob-events", queue.GetProperty("queueName").GetString());
-        var timer = Assert.Single(Triggers(), t => t.Trigger.GetProperty("type").GetString() == "timerTrigger");
-        Assert.Equal(Pipeline.Ingestion.ChangeDetector.Name, timer.Name);
-        Assert.Equal("%ChangeDetectorSchedule%", timer.Trigger.GetProperty("schedule").GetString());
+        var timers = Triggers().Where(t => t.Trigger.GetProperty("type").GetString() == "timerTrigger").ToDictionary(t => t.Name, t => t.Trigger.GetProperty("schedule").GetString());
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            [Pipeline.Ingestion.ChangeDetector.Name] = "%ChangeDetectorSchedule%",
+            ["ScheduledReanalysis"] = "%ReanalysisSchedule%",
+        }, timers);
     }
 
     [Fact]
@@ -63,6 +66,6 @@ public sealed class HostsAgreeTests
     {
         Assert.All(Triggers(), t => Assert.Contains(t.Trigger.GetProperty("type").GetString(),
             new[] { "orchestrationTrigger", "activityTrigger", "httpTrigger", "blobTrigger", "queueTrigger", "timerTrigger" }));
-        Assert.Equal(PipelineTasks.Orchestrators.Count + PipelineTasks.Activities.Count + PipelineApi.Routes.Count + 3, Metadata.Length);
+        Assert.Equal(PipelineTasks.Orchestrators.Count + PipelineTasks.Activities.Count + PipelineApi.Routes.Count + 4, Metadata.Length);
     }
 }

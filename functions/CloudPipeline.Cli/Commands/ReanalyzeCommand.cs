@@ -124,14 +124,17 @@ internal static class ReanalyzeCommand
         }
     }
 
+    /// <summary>A campaign's state and counts (its output when finished, else its progress; Durable Task writes them in PascalCase).</summary>
     private static string Progress(JsonElement instance)
     {
         var p = instance.TryGetProperty("output", out var o) && o.ValueKind == JsonValueKind.Object ? o
             : instance.TryGetProperty("progress", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
         string counts = p.ValueKind == JsonValueKind.Object
-            ? $": {Text(p, "reanalysed")} of {Text(p, "total")} reanalysed, {Text(p, "failed")} failed, {Text(p, "pages")} page(s) done"
-              + string.Concat(p.GetProperty("failures").EnumerateArray().Select(f => Environment.NewLine + "  failed: " + f.GetString()))
+            ? $": {Field(p, "Reanalysed")} of {Field(p, "Total")} reanalysed, {Field(p, "Failed")} failed, {Field(p, "Pages")} page(s) done"
+              + (p.TryGetProperty("Failures", out var failures) ? string.Concat(failures.EnumerateArray().Select(f => Environment.NewLine + "  failed: " + f.GetString())) : "")
             : "";
         return $"{Text(instance, "instanceId")} {Text(instance, "status")}{counts}";
     }
+
+    private static string Field(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "";
 }
