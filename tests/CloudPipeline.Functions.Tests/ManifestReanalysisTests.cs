@@ -67,11 +67,15 @@ public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
     {
         await using var host = await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false);
         string experiment = "late-cyc-" + Guid.NewGuid().ToString("N")[..8];
-        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/neware_uio.csv",
-            new BinaryData(await File.ReadAllBytesAsync(SharedData.RealFile("neware-csv", "neware_uio.csv"))), "text/csv");
+        string neighbour = experiment + "-neighbour"; // the same file in another experiment, whose manifest never changes
+        var file = new BinaryData(await File.ReadAllBytesAsync(SharedData.RealFile("neware-csv", "neware_uio.csv")));
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/neware_uio.csv", file, "text/csv");
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{neighbour}/neware_uio.csv", file, "text/csv");
         const string ce = "neware_uio.csv:meanCoulombicEfficiency";
         var before = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
             r => r.Any(x => Quantity(x) == ce), TimeSpan.FromMinutes(2), "the cycler results without a manifest");
+        var neighbourBefore = Single(await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={neighbour}"),
+            r => r.Any(x => Quantity(x) == ce), TimeSpan.FromMinutes(2), "the neighbour's cycler results"), ce);
         // Electrochemistry spec §8.4: the file starts with discharge, so CE_n = Q_chg/Q_dis = 0.8355, 0.9721, 0.9825 for cycles 1-3.
         Assert.Equal((0.8355 + 0.9721 + 0.9825) / 3, Single(before, ce).GetProperty("value").GetDouble(), 0.005);
 
@@ -106,6 +110,17 @@ public sealed class ManifestReanalysisTests(AzuriteFixture azurite)
         var (code, text) = await Processes.CliAsync(azurite.ConnectionString, host.Api, "diff", "--site", "lab", "--experiment", experiment, "--format", "csv");
         Assert.True(code == 0, text);
         Assert.Contains(text.Split('\n'), line => line.StartsWith($"cycler,{ce},1,", StringComparison.Ordinal) && line.Contains(oldCe.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        // The manifest re-uploaded with the parameter changed back (discharge first): this experiment is analysed again,
+        // giving the spec's values under a third parameter hash; the neighbour is left alone.
+        await UploadWithEventAsync(azurite.ConnectionString, $"lab/{experiment}/experiment.json",
+            BinaryData.FromString("""{ "schemaVersion": 1, "cycler": { "firstDirection": "discharge" } }"""), "application/json", overwrite: true);
+        var third = await WaitForAsync(() => GetAsync(host, $"api/results?site=lab&experiment={experiment}"),
+            r => r.Count(x => Quantity(x) == ce) == 3, TimeSpan.FromMinutes(2), "the cycler results with the re-uploaded manifest");
+        var discharged = third.Single(x => Quantity(x) == ce && Hash(x) != firstHash && Hash(x) != Hash(charged));
+        Assert.Equal((0.8355 + 0.9721 + 0.9825) / 3, discharged.GetProperty("value").GetDouble(), 0.005);
+        var neighbourAfter = Single(await GetAsync(host, $"api/results?site=lab&experiment={neighbour}"), ce);
+        Assert.Equal(neighbourBefore.GetProperty("computedAt").GetDateTimeOffset(), neighbourAfter.GetProperty("computedAt").GetDateTimeOffset());
     }
 
     [RealDataFact]
