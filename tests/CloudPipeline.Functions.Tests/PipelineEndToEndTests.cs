@@ -136,7 +136,8 @@ public sealed class PipelineEndToEndTests
             {
                 names.Add(blob.Name[prefix.Length..]);
             }
-            Assert.Equal(["concentration-map.svg", "concentration.csv", "edge-velocities.svg", "metrics.json", "velocity-map.svg", "velocity.csv"], names.Order());
+            Assert.Equal(["concentration-map.png", "concentration-map.svg", "concentration.csv", "edge-velocities.png", "edge-velocities.svg", "metrics.json",
+                "polarisation.png", "polarisation.svg", "velocity-map.png", "velocity-map.svg", "velocity.csv"], names.Order(StringComparer.Ordinal));
             string velocity = (await artifacts.GetBlobClient(prefix + "velocity.csv").DownloadContentAsync()).Value.Content.ToString();
             Assert.Equal(cell == "Li_Li" ? 66 : 76, velocity.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
@@ -290,7 +291,8 @@ public sealed class PipelineEndToEndTests
             {
                 names.Add(blob.Name[prefix.Length..]);
             }
-            Assert.Equal(["bode-modulus.svg", "bode-phase.svg", "drt.svg", "eis.json", "nyquist.svg"], names.Order());
+            Assert.Equal(["bode-modulus.png", "bode-modulus.svg", "bode-phase.png", "bode-phase.svg", "drt.png", "drt.svg", "eis.json", "nyquist.png", "nyquist.svg"],
+                names.Order(StringComparer.Ordinal));
             var series = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobClient($"lab/{experiment}/eis/eis-series.csv");
             var header = await WaitForAsync(async () => (await series.ExistsAsync()).Value ? (await series.DownloadContentAsync()).Value.Content.ToString() : "",
                 text => text.Length > 0, TimeSpan.FromSeconds(30), "the experiment's series");

@@ -130,24 +130,28 @@ public static class CyclerStage
             new("cycles.csv", "text/csv", CyclesCsv(a)),
             new("steps.csv", "text/csv", StepsCsv(a)),
             new("cycler.json", "application/json", Json(report)),
-            new("voltage.svg", "image/svg+xml", SvgPlot.Lines($"Voltage: {name}", [new SvgSeries("V", hours, [.. points.Select(p => p.Voltage)], "#2471a3")], "t (h)", "V (V)")),
-            new("current.svg", "image/svg+xml", SvgPlot.Lines($"Current (charge > 0): {name}", [new SvgSeries("I", hours, [.. points.Select(p => p.Current * 1e3)], "#c0392b")], "t (h)", "I (mA)")),
         };
+        string subtitle = CyclerAnalysis.AlgorithmVersion;
+        var hoursAxis = new PlotAxis("t", "h");
+        artifacts.AddRange(Figures.Export("voltage", Figures.Lines($"Voltage: {name}", subtitle, [new PlotSeries("V", hours, [.. points.Select(p => p.Voltage)])], hoursAxis, new PlotAxis("V", "V"))));
+        artifacts.AddRange(Figures.Export("current", Figures.Lines($"Current (charge > 0): {name}", subtitle,
+            [new PlotSeries("I", hours, [.. points.Select(p => p.Current * 1e3)])], hoursAxis, new PlotAxis("I", "mA"))));
         if (a.Cycles.Count > 0)
         {
             double[] cycle = [.. a.Cycles.Select(c => (double)c.Cycle)];
             string inName = a.FirstDirection == CycleDirection.Discharge ? "discharge" : "charge";
             string outName = a.FirstDirection == CycleDirection.Discharge ? "charge" : "discharge";
             bool markers = a.Cycles.Count < 2;
-            artifacts.Add(new Artifact("capacity.svg", "image/svg+xml", SvgPlot.Lines($"Capacity per cycle: {name}",
+            var cycleAxis = new PlotAxis("cycle", "");
+            artifacts.AddRange(Figures.Export("capacity", Figures.Lines($"Capacity per cycle: {name}", subtitle,
             [
-                new SvgSeries($"Q_in ({inName})", cycle, [.. a.Cycles.Select(c => c.QInAh * 1e3)], "#2471a3", MarkersOnly: markers),
-                new SvgSeries($"Q_out ({outName})", cycle, [.. a.Cycles.Select(c => c.QOutAh * 1e3)], "#c0392b", MarkersOnly: markers),
-            ], "cycle", "capacity (mAh)")));
+                new PlotSeries($"Q_in ({inName})", cycle, [.. a.Cycles.Select(c => c.QInAh * 1e3)], markers),
+                new PlotSeries($"Q_out ({outName})", cycle, [.. a.Cycles.Select(c => c.QOutAh * 1e3)], markers),
+            ], cycleAxis, new PlotAxis("capacity", "mAh"))));
             var withCe = a.Cycles.Where(c => c.CoulombicEfficiency is not null).ToList();
-            artifacts.Add(new Artifact("efficiency.svg", "image/svg+xml", SvgPlot.Lines($"Coulombic efficiency Q_out/Q_in: {name}",
-                [new SvgSeries("CE", [.. withCe.Select(c => (double)c.Cycle)], [.. withCe.Select(c => c.CoulombicEfficiency!.Value * 100)], "#117a65", MarkersOnly: true)],
-                "cycle", "CE (%)")));
+            artifacts.AddRange(Figures.Export("efficiency", Figures.Lines($"Coulombic efficiency Q_out/Q_in: {name}", subtitle,
+                [new PlotSeries("CE", [.. withCe.Select(c => (double)c.Cycle)], [.. withCe.Select(c => c.CoulombicEfficiency!.Value * 100)], Markers: true)],
+                cycleAxis, new PlotAxis("CE", "%"))));
         }
         return artifacts;
     }

@@ -32,31 +32,56 @@ public static class EisStage
         return new EisReport(spectrum, validation, distribution, fit);
     }
 
-    /// <summary><c>eis.json</c> and the plots: Nyquist and Bode with the fit, and the DRT.</summary>
-    public static IReadOnlyList<Artifact> Artifacts(EisReport report)
+    /// <summary>
+    /// <c>eis.json</c> and the figures (SVG and PNG): Nyquist (equal aspect) and Bode |Z| and phase on a logarithmic
+    /// frequency axis, each with the fit over the data and the Lin-KK residuals below; the DRT against τ on a
+    /// logarithmic axis, non-negative, with its peak labelled.
+    /// </summary>
+    /// <param name="report">The chain's result.</param>
+    /// <param name="cellId">The manifest's cell id, if any (in each figure's subtitle).</param>
+    public static IReadOnlyList<Artifact> Artifacts(EisReport report, string? cellId = null)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var s = report.Spectrum;
-        var series = new List<SvgSeries> { new("measured", s.ZReal, s.ZImag.Select(v => -v).ToArray(), "#2471a3", MarkersOnly: true) };
-        var bodeMod = new List<SvgSeries> { new("measured |Z|", s.Frequency, Enumerable.Range(0, s.Count).Select(s.Modulus).ToArray(), "#2471a3", MarkersOnly: true) };
-        var bodePhase = new List<SvgSeries> { new("measured phase", s.Frequency, Enumerable.Range(0, s.Count).Select(i => -s.Phase(i) * 180 / Math.PI).ToArray(), "#2471a3", MarkersOnly: true) };
+        var frequency = s.Frequency;
+        var nyquist = new List<PlotSeries> { new("measured", s.ZReal, [.. s.ZImag.Select(v => -v)], Markers: true) };
+        var modulus = new List<PlotSeries> { new("measured |Z|", frequency, [.. Enumerable.Range(0, s.Count).Select(s.Modulus)], Markers: true) };
+        var phase = new List<PlotSeries> { new("measured phase", frequency, [.. Enumerable.Range(0, s.Count).Select(i => -s.Phase(i) * 180 / Math.PI)], Markers: true) };
+        string algorithms = report.Fit is null ? LinKkResult.AlgorithmVersion : $"{CircuitFitResult.AlgorithmVersion}, {LinKkResult.AlgorithmVersion}";
         if (report.Fit is { } fit)
         {
             var circuit = Circuit.Parse(fit.Circuit);
-            var dense = Enumerable.Range(0, 200).Select(i => Math.Pow(10, Math.Log10(s.Frequency.Min()) + (Math.Log10(s.Frequency.Max()) - Math.Log10(s.Frequency.Min())) * i / 199)).ToArray();
+            double lo = Math.Log10(frequency.Min()), hi = Math.Log10(frequency.Max());
+            var dense = Enumerable.Range(0, 200).Select(i => Math.Pow(10, lo + (hi - lo) * i / 199)).ToArray();
             var z = dense.Select(f => circuit.Impedance(2 * Math.PI * f, fit.Values)).ToArray();
-            series.Add(new SvgSeries($"fit {fit.Circuit}", z.Select(v => v.Real).ToArray(), z.Select(v => -v.Imaginary).ToArray(), "#c0392b"));
-            bodeMod.Add(new SvgSeries("fit |Z|", dense, z.Select(v => v.Magnitude).ToArray(), "#c0392b"));
-            bodePhase.Add(new SvgSeries("fit phase", dense, z.Select(v => -v.Phase * 180 / Math.PI).ToArray(), "#c0392b"));
+            nyquist.Add(new PlotSeries($"fit {fit.Circuit}", [.. z.Select(v => v.Real)], [.. z.Select(v => -v.Imaginary)]));
+            modulus.Add(new PlotSeries("fit |Z|", dense, [.. z.Select(v => v.Magnitude)]));
+            phase.Add(new PlotSeries("fit phase", dense, [.. z.Select(v => -v.Phase * 180 / Math.PI)]));
         }
-        return
+        var v = report.Validation;
+        PlotSeries[] residuals =
         [
-            new Artifact("eis.json", "application/json", Json(report)),
-            new Artifact("nyquist.svg", "image/svg+xml", SvgPlot.Lines($"Nyquist: {s.SourceName}", series, "Z' (Ohm)", "-Z'' (Ohm)")),
-            new Artifact("bode-modulus.svg", "image/svg+xml", SvgPlot.Lines($"Bode |Z|: {s.SourceName}", bodeMod, "f (Hz)", "|Z| (Ohm)", logX: true)),
-            new Artifact("bode-phase.svg", "image/svg+xml", SvgPlot.Lines($"Bode phase: {s.SourceName}", bodePhase, "f (Hz)", "-phase (deg)", logX: true)),
-            new Artifact("drt.svg", "image/svg+xml", SvgPlot.Lines($"DRT (lambda {report.Drt.Lambda.ToString("G3", CultureInfo.InvariantCulture)}): {s.SourceName}",
-                [new SvgSeries("g (Ohm/decade)", report.Drt.Log10Tau, report.Drt.Density, "#117a65")], "log10 tau (s)", "g (Ohm per decade)")),
+            new("Lin-KK Δre/|Z|", frequency, [.. v.ResidualReal.Select(r => r * 100)], Markers: true),
+            new("Lin-KK Δim/|Z|", frequency, [.. v.ResidualImag.Select(r => r * 100)], Markers: true),
         ];
+        var residualAxis = new PlotAxis("residual", "%");
+        var f = new PlotAxis("f", "Hz", AxisScale.Log);
+        string subtitle = Figures.Subtitle(cellId, algorithms);
+        var artifacts = new List<Artifact> { new("eis.json", "application/json", Json(report)) };
+        artifacts.AddRange(Figures.Export("nyquist", Figures.Nyquist($"Nyquist: {s.SourceName}", subtitle, nyquist)));
+        artifacts.AddRange(Figures.Export("bode-modulus",
+            Figures.Lines($"Bode |Z|: {s.SourceName}", subtitle, modulus, f, new PlotAxis("|Z|", "Ω", AxisScale.Log), residuals: residuals, residualAxis: residualAxis)));
+        artifacts.AddRange(Figures.Export("bode-phase",
+            Figures.Lines($"Bode phase: {s.SourceName}", subtitle, phase, f, new PlotAxis("−phase", "°"), residuals: residuals, residualAxis: residualAxis)));
+        var d = report.Drt;
+        var tau = d.Log10Tau.Select(t => Math.Pow(10, t)).ToArray();
+        var peaks = d.Peak is { } peak
+            ? new List<PlotEvent> { new(Math.Pow(10, peak.RefinedLog10Tau), $"peak τ = {Math.Pow(10, peak.RefinedLog10Tau).ToString("G3", CultureInfo.InvariantCulture)} s") }
+            : [];
+        artifacts.AddRange(Figures.Export("drt", Figures.Lines($"DRT (λ = {d.Lambda.ToString("G3", CultureInfo.InvariantCulture)}): {s.SourceName}",
+            Figures.Subtitle(cellId, DrtResult.AlgorithmVersion), [new PlotSeries("γ", tau, d.Density)], new PlotAxis("τ", "s", AxisScale.Log),
+            new PlotAxis("γ", "Ω per decade", Minimum: 0), peaks)));
+        return artifacts;
     }
 
     private static string Json(EisReport r)

@@ -14,7 +14,10 @@ namespace CloudPipeline.Core.Pipeline;
 /// <param name="Onset">Onset of mass-transport limitation in the first CC step, if there is one long enough.</param>
 /// <param name="SandsTimeS">Sand's time (s), if the manifest gives its inputs.</param>
 /// <param name="Inputs">The input files and their hashes.</param>
-public sealed record MriDriftReport(DriftVelocityResult Drift, Segmentation Segmentation, OnsetResult? Onset, double? SandsTimeS, IReadOnlyList<InputReference> Inputs);
+/// <param name="Voltage">The polarisation record analysed.</param>
+/// <param name="CellId">The manifest's cell id, if any.</param>
+public sealed record MriDriftReport(DriftVelocityResult Drift, Segmentation Segmentation, OnsetResult? Onset, double? SandsTimeS, IReadOnlyList<InputReference> Inputs,
+    TimeSeries Voltage, string? CellId);
 
 /// <summary>
 /// The experiment-level MRI stage: drift velocities from the profile series and the polarisation record,
@@ -35,7 +38,7 @@ public static class MriDriftStage
         double? sand = ec.Sand is { } s
             ? SandsTime.Compute(s.DiffusionM2PerS, s.DiffusionKind, s.ParticlesPerLitre, s.CurrentDensityMaPerCm2, s.AnionTransportNumber)
             : null;
-        return new MriDriftReport(drift, segmentation, onset, sand, inputs);
+        return new MriDriftReport(drift, segmentation, onset, sand, inputs, voltage, manifest.CellId);
     }
 
     /// <summary>
@@ -52,29 +55,73 @@ public static class MriDriftStage
 
     /// <summary>
     /// The stage's outputs: <c>velocity.csv</c> and <c>concentration.csv</c> (one row per ROI point from the
-    /// plating electrode, one column per profile, no header; µm/h and mol/L), <c>metrics.json</c>, and the
-    /// SVG plots.
+    /// plating electrode, one column per profile, no header; µm/h and mol/L), <c>metrics.json</c>, and the figures
+    /// (SVG and PNG): concentration and velocity maps, edge velocities and the polarisation record, each with the
+    /// CC→CV switch, the onset of mass-transport limitation and Sand's time marked where they are known.
     /// </summary>
     public static IReadOnlyList<Artifact> Artifacts(MriDriftReport report)
     {
+        ArgumentNullException.ThrowIfNull(report);
         var d = report.Drift;
         var minutes = d.TimesS.Select(t => t / 60).ToArray();
-        return
+        string subtitle = Figures.Subtitle(report.CellId, $"{DriftVelocityResult.AlgorithmId}@{d.AlgorithmVersion}");
+        var events = Events(report);
+        var time = new PlotAxis("t", "min");
+        var x1 = new PlotAxis("x1 (0 = plating electrode)", "");
+        var artifacts = new List<Artifact>
+        {
+            new("velocity.csv", "text/csv", Csv(d.Velocity)),
+            new("concentration.csv", "text/csv", Csv(d.Concentration)),
+            new("metrics.json", "application/json", MetricsJson(report)),
+        };
+        artifacts.AddRange(Figures.Export("concentration-map",
+            Figures.Map("Anion concentration c(x1, t)", subtitle, d.Concentration, minutes, d.X1, time, x1, new PlotAxis("c", "mol/L"), events)));
+        artifacts.AddRange(Figures.Export("velocity-map",
+            Figures.Map("Anion drift velocity v_a(x1, t)", subtitle, d.Velocity, minutes, d.X1, time, x1, new PlotAxis("v_a", "µm/h"), events)));
+        artifacts.AddRange(Figures.Export("edge-velocities", Figures.Lines("Drift velocity at the electrodes", subtitle,
         [
-            new Artifact("velocity.csv", "text/csv", Csv(d.Velocity)),
-            new Artifact("concentration.csv", "text/csv", Csv(d.Concentration)),
-            new Artifact("metrics.json", "application/json", MetricsJson(report)),
-            new Artifact("concentration-map.svg", "image/svg+xml",
-                SvgPlot.Heatmap($"Anion concentration c(x1, t), {d.ProfileNames[0]}…", d.Concentration, minutes, d.X1, "t (min)", "x1 (0 = plating electrode)", "mol/L")),
-            new Artifact("velocity-map.svg", "image/svg+xml",
-                SvgPlot.Heatmap($"Anion drift velocity v_a(x1, t) [{DriftVelocityResult.AlgorithmId} {d.AlgorithmVersion}]", d.Velocity, minutes, d.X1, "t (min)", "x1 (0 = plating electrode)", "µm/h")),
-            new Artifact("edge-velocities.svg", "image/svg+xml", SvgPlot.Lines("Drift velocity at the electrodes",
-            [
-                new SvgSeries("x1 = 0 (plating)", minutes, d.Velocity.Select(r => r[0]).ToArray(), "#c0392b"),
-                new SvgSeries("x1 = 1 (counter)", minutes, d.Velocity.Select(r => r[^1]).ToArray(), "#2471a3"),
-            ], "t (min)", "v_a (µm/h)")),
-        ];
+            new PlotSeries("x1 = 0 (plating)", minutes, [.. d.Velocity.Select(r => r[0])]),
+            new PlotSeries("x1 = 1 (counter)", minutes, [.. d.Velocity.Select(r => r[^1])]),
+        ], time, new PlotAxis("v_a", "µm/h"), events)));
+        var v = report.Voltage;
+        artifacts.AddRange(Figures.Export("polarisation", Figures.Lines("Polarisation record with its steps", Figures.Subtitle(report.CellId, Segmentation.AlgorithmVersion),
+            [new PlotSeries("cell voltage", [.. v.Time.Select(t => t / 60)], v.Voltage)], time, new PlotAxis("V", "V"),
+            [.. report.Segmentation.Steps.Select((s, i) => new PlotEvent(s.StartTimeS / 60, $"{i + 1}: {StepName(s.Type)}")), .. events.Where(e => !e.Label.StartsWith("CC", StringComparison.Ordinal))])));
+        return artifacts;
     }
+
+    /// <summary>
+    /// The events a reader of the seed paper looks for, in minutes of the polarisation record (whose start is profile 0's):
+    /// the CC→CV switch, the onset of mass-transport limitation (unless censored) and Sand's time after the CC step's start.
+    /// </summary>
+    private static List<PlotEvent> Events(MriDriftReport report)
+    {
+        var events = new List<PlotEvent>();
+        var steps = report.Segmentation.Steps;
+        var cc = steps.FirstOrDefault(s => s.Type == StepType.ConstantCurrent);
+        var cv = steps.FirstOrDefault(s => s.Type == StepType.ConstantVoltage && (cc is null || s.StartTimeS >= cc.EndTimeS));
+        if (cv is not null)
+        {
+            events.Add(new PlotEvent(cv.StartTimeS / 60, "CC→CV"));
+        }
+        if (report.Onset is { Censored: false } onset)
+        {
+            events.Add(new PlotEvent(onset.OnsetS / 60, "onset of mass-transport limitation"));
+        }
+        if (report.SandsTimeS is { } sand && cc is not null)
+        {
+            events.Add(new PlotEvent((cc.StartTimeS + sand) / 60, $"Sand's time ({sand / 60:F1} min)"));
+        }
+        return events;
+    }
+
+    private static string StepName(StepType type) => type switch
+    {
+        StepType.Ocv => "OCV",
+        StepType.ConstantCurrent => "CC",
+        StepType.ConstantVoltage => "CV",
+        _ => type.ToString(),
+    };
 
     private static string Csv(double[][] field)
     {

@@ -93,29 +93,33 @@ public static class NmrStage
         {
             new("nmr.json", "application/json", Json(report)),
             new("spectrum.csv", "text/csv", Csv(ppm, s.Real)),
-            new("spectrum.svg", "image/svg+xml", SvgPlot.Lines($"Spectrum: {title}",
-            [
-                new SvgSeries("real part", ppm, s.Real, "#2471a3"),
-                new SvgSeries("peaks", report.Peaks.Select(p => p.Ppm).ToArray(), report.Peaks.Select(p => p.Height).ToArray(), "#c0392b", MarkersOnly: true),
-            ], "chemical shift (ppm)", "intensity (a.u.)")),
         };
+        var shift = new PlotAxis("δ", "ppm");
+        artifacts.AddRange(Figures.Export("spectrum", Reversed(Figures.Lines($"Spectrum: {title}", ProcessedNmr.AlgorithmVersion,
+        [
+            new PlotSeries("real part", ppm, s.Real),
+            new PlotSeries("peaks", [.. report.Peaks.Select(p => p.Ppm)], [.. report.Peaks.Select(p => p.Height)], Markers: true),
+        ], shift, new PlotAxis("intensity", "a.u.")))));
         if (report.LiMetal is { } li)
         {
             var x = li.FitPpm;
             var data = x.Select(v => li.Spectrum.Real[(int)Math.Round(li.Spectrum.IndexOf(v))]).ToArray();
-            var series = new List<SvgSeries> { new("spectrum (normalised)", x, data, "#555555"), new($"fit (R² {li.RSquared:F4})", x, li.Fit, "#c0392b") };
-            string[] colours = ["#2471a3", "#117a65", "#b9770e", "#7d3c98"];
-            for (int c = 0; c < li.Components.Count; c++)
-            {
-                var comp = li.Components[c];
-                series.Add(new SvgSeries($"{comp.CentrePpm:F1} ppm: {comp.Label}", x,
-                    x.Select(v => LineshapeFitter.Evaluate(LineshapeKind.PseudoVoigt, comp.Height, comp.CentrePpm, comp.FwhmPpm, comp.Eta, v)).ToArray(), colours[c % colours.Length]));
-            }
-            artifacts.Add(new Artifact("li-metal-components.svg", "image/svg+xml", SvgPlot.Lines($"7Li Li metal, {LiMetalResult.AlgorithmVersion}: {report.Dataset.Name}", series, "chemical shift (ppm)", "normalised intensity")));
-            artifacts.Add(new Artifact("li-metal-residual.svg", "image/svg+xml", SvgPlot.Lines($"Residual of the fit: {report.Dataset.Name}",
-                [new SvgSeries("data − fit", x, data.Select((v, i) => v - li.Fit[i]).ToArray(), "#555555")], "chemical shift (ppm)", "residual")));
+            var series = new List<PlotSeries> { new("spectrum (normalised)", x, data), new($"fit (R² {li.RSquared:F4})", x, li.Fit) };
+            series.AddRange(li.Components.Select(comp => new PlotSeries($"{comp.CentrePpm:F1} ppm: {comp.Label}", x,
+                [.. x.Select(v => LineshapeFitter.Evaluate(LineshapeKind.PseudoVoigt, comp.Height, comp.CentrePpm, comp.FwhmPpm, comp.Eta, v))])));
+            artifacts.AddRange(Figures.Export("li-metal-components", Reversed(Figures.Lines($"7Li Li metal: {report.Dataset.Name}", LiMetalResult.AlgorithmVersion, series,
+                shift, new PlotAxis("normalised intensity", ""),
+                residuals: [new PlotSeries("data − fit", x, [.. data.Select((v, i) => v - li.Fit[i])])], residualAxis: new PlotAxis("residual", "")))));
         }
         return artifacts;
+    }
+
+    /// <summary>NMR convention: the chemical-shift axis runs from high to low ppm.</summary>
+    private static OxyPlot.PlotModel Reversed(OxyPlot.PlotModel model)
+    {
+        model.Axes[0].StartPosition = 1;
+        model.Axes[0].EndPosition = 0;
+        return model;
     }
 
     /// <summary>
@@ -138,17 +142,16 @@ public static class NmrStage
             }
         }
         int components = ordered.Count == 0 ? 0 : ordered.Max(p => p.CentresPpm.Count);
-        string[] colours = ["#2471a3", "#117a65", "#b9770e", "#7d3c98"];
         var series = Enumerable.Range(0, components).Select(c =>
         {
             var with = ordered.Select((p, i) => (p, i)).Where(x => x.p.CentresPpm.Count > c).ToList();
-            return new SvgSeries($"component {c + 1}", with.Select(x => X(x.p, x.i)).ToArray(), with.Select(x => x.p.CentresPpm[c]).ToArray(), colours[c % colours.Length], MarkersOnly: with.Count < 2);
+            return new PlotSeries($"component {c + 1}", [.. with.Select(x => X(x.p, x.i))], [.. with.Select(x => x.p.CentresPpm[c])], Markers: with.Count < 2);
         }).ToList();
         var artifacts = new List<Artifact> { new("nmr-series.csv", "text/csv", csv.ToString()) };
         if (series.Count > 0)
         {
-            artifacts.Add(new Artifact("nmr-series.svg", "image/svg+xml", SvgPlot.Lines("Centres of gravity over time", series,
-                start is null ? "dataset (order)" : "time since the first acquisition (h)", "centre (ppm)")));
+            artifacts.AddRange(Figures.Export("nmr-series", Figures.Lines("Centres of gravity over time", $"{ordered.Count} datasets · {LiMetalResult.AlgorithmVersion}", series,
+                start is null ? new PlotAxis("dataset (order)", "") : new PlotAxis("time since the first acquisition", "h"), new PlotAxis("centre", "ppm"))));
         }
         return artifacts;
     }

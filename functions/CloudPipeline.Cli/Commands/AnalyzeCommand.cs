@@ -44,7 +44,7 @@ internal static class AnalyzeCommand
                 outDir.Create();
                 foreach (var artifact in MriDriftStage.Artifacts(report))
                 {
-                    File.WriteAllText(Path.Combine(outDir.FullName, artifact.Name), artifact.Content);
+                    File.WriteAllBytes(Path.Combine(outDir.FullName, artifact.Name), [.. artifact.Bytes]);
                 }
                 PrintSummary(report, outDir);
                 return 0;

@@ -45,7 +45,7 @@ internal static class AnalyzeCyclerCommand
                 {
                     foreach (var artifact in CyclerStage.Artifacts(report))
                     {
-                        File.WriteAllText(Path.Combine(dir.FullName, artifact.Name), artifact.Content);
+                        File.WriteAllBytes(Path.Combine(dir.FullName, artifact.Name), [.. artifact.Bytes]);
                     }
                     Console.WriteLine($"written to  {dir.FullName}");
                 }

@@ -47,7 +47,7 @@ internal static class AnalyzeEisCommand
                         target.Create();
                         foreach (var artifact in EisStage.Artifacts(report))
                         {
-                            File.WriteAllText(Path.Combine(target.FullName, artifact.Name), artifact.Content);
+                            File.WriteAllBytes(Path.Combine(target.FullName, artifact.Name), [.. artifact.Bytes]);
                         }
                         Console.WriteLine($"written to      {target.FullName}");
                     }

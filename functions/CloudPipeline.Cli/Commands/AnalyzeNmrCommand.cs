@@ -48,7 +48,7 @@ internal static class AnalyzeNmrCommand
                     dir.Create();
                     foreach (var artifact in NmrStage.Artifacts(report))
                     {
-                        File.WriteAllText(Path.Combine(dir.FullName, artifact.Name), artifact.Content);
+                        File.WriteAllBytes(Path.Combine(dir.FullName, artifact.Name), [.. artifact.Bytes]);
                     }
                     Console.WriteLine($"written to      {dir.FullName}");
                 }

@@ -19,7 +19,7 @@ public sealed class ArtifactStore
     {
         foreach (var artifact in artifacts)
         {
-            await _artifacts.GetBlobClient(prefix + artifact.Name).UploadAsync(BinaryData.FromString(artifact.Content),
+            await _artifacts.GetBlobClient(prefix + artifact.Name).UploadAsync(new BinaryData([.. artifact.Bytes]),
                 new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = artifact.ContentType } }, ct);
         }
     }

@@ -38,15 +38,19 @@ public static class EisSeries
             csv.Append(CultureInfo.InvariantCulture, $"{p.Spectrum},{p.TimeS},{p.InterphaseResistance:R},{p.PeakLog10Tau:R},{(p.KkPassed ? "pass" : "KK_FAIL")},{profile}\n");
         }
         var x = ordered.Select((p, i) => p.TimeS is { } t ? t / 3600 : i).ToArray();
-        string xLabel = ordered.All(p => p.TimeS is not null) ? "t (h)" : "spectrum (file order)";
-        var series = new List<SvgSeries> { new("R_int (Ohm)", x, ordered.Select(p => p.InterphaseResistance).ToArray(), "#117a65") };
+        var time = ordered.All(p => p.TimeS is not null) ? new PlotAxis("t", "h") : new PlotAxis("spectrum (file order)", "");
         var artifacts = new List<Artifact>
         {
             new("eis-series.csv", "text/csv", csv.ToString()),
         };
         if (ordered.Count > 0)
         {
-            artifacts.Add(new Artifact("eis-series.svg", "image/svg+xml", SvgPlot.Lines($"Interphase resistance over {ordered.Count} spectra", series, xLabel, "R_int (Ohm)")));
+            bool markers = ordered.Count < 2;
+            string subtitle = $"{ordered.Count} spectra · {DrtResult.AlgorithmVersion}";
+            artifacts.AddRange(Figures.Export("eis-series", Figures.Lines("Interphase resistance over time", subtitle,
+                [new PlotSeries("R_int", x, [.. ordered.Select(p => p.InterphaseResistance)], markers)], time, new PlotAxis("R_int", "Ω"))));
+            artifacts.AddRange(Figures.Export("eis-series-tau", Figures.Lines("DRT peak over time", subtitle,
+                [new PlotSeries("peak τ", x, [.. ordered.Select(p => p.PeakLog10Tau is { } t ? Math.Pow(10, t) : double.NaN)], markers)], time, new PlotAxis("τ_peak", "s", AxisScale.Log))));
         }
         return artifacts;
     }
