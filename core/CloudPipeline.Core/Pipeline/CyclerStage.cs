@@ -120,6 +120,16 @@ public static class CyclerStage
     /// <summary>cycles.csv, steps.csv, cycler.json and the plots (voltage and current against time; capacity and efficiency against cycle).</summary>
     public static IReadOnlyList<Artifact> Artifacts(CyclerReport report)
     {
+        var (data, plots) = Build(report);
+        return [.. data, .. plots.SelectMany(Figures.Export)];
+    }
+
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
+    public static IReadOnlyList<Figure> Plots(CyclerReport report) => Build(report).Plots;
+
+    private static (List<Artifact> Data, List<Figure> Plots) Build(CyclerReport report)
+    {
+        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
         var a = report.Analysis;
         string name = report.File.SourceName;
@@ -133,8 +143,8 @@ public static class CyclerStage
         };
         string subtitle = CyclerAnalysis.AlgorithmVersion;
         var hoursAxis = new PlotAxis("t", "h");
-        artifacts.AddRange(Figures.Export("voltage", Figures.Lines($"Voltage: {name}", subtitle, [new PlotSeries("V", hours, [.. points.Select(p => p.Voltage)])], hoursAxis, new PlotAxis("V", "V"))));
-        artifacts.AddRange(Figures.Export("current", Figures.Lines($"Current (charge > 0): {name}", subtitle,
+        plots.Add(new Figure("voltage", Figures.Lines($"Voltage: {name}", subtitle, [new PlotSeries("V", hours, [.. points.Select(p => p.Voltage)])], hoursAxis, new PlotAxis("V", "V"))));
+        plots.Add(new Figure("current", Figures.Lines($"Current (charge > 0): {name}", subtitle,
             [new PlotSeries("I", hours, [.. points.Select(p => p.Current * 1e3)])], hoursAxis, new PlotAxis("I", "mA"))));
         if (a.Cycles.Count > 0)
         {
@@ -143,17 +153,17 @@ public static class CyclerStage
             string outName = a.FirstDirection == CycleDirection.Discharge ? "charge" : "discharge";
             bool markers = a.Cycles.Count < 2;
             var cycleAxis = new PlotAxis("cycle", "");
-            artifacts.AddRange(Figures.Export("capacity", Figures.Lines($"Capacity per cycle: {name}", subtitle,
+            plots.Add(new Figure("capacity", Figures.Lines($"Capacity per cycle: {name}", subtitle,
             [
                 new PlotSeries($"Q_in ({inName})", cycle, [.. a.Cycles.Select(c => c.QInAh * 1e3)], markers),
                 new PlotSeries($"Q_out ({outName})", cycle, [.. a.Cycles.Select(c => c.QOutAh * 1e3)], markers),
             ], cycleAxis, new PlotAxis("capacity", "mAh"))));
             var withCe = a.Cycles.Where(c => c.CoulombicEfficiency is not null).ToList();
-            artifacts.AddRange(Figures.Export("efficiency", Figures.Lines($"Coulombic efficiency Q_out/Q_in: {name}", subtitle,
+            plots.Add(new Figure("efficiency", Figures.Lines($"Coulombic efficiency Q_out/Q_in: {name}", subtitle,
                 [new PlotSeries("CE", [.. withCe.Select(c => (double)c.Cycle)], [.. withCe.Select(c => c.CoulombicEfficiency!.Value * 100)], Markers: true)],
                 cycleAxis, new PlotAxis("CE", "%"))));
         }
-        return artifacts;
+        return (artifacts, plots);
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

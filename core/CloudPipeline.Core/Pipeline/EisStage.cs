@@ -41,6 +41,16 @@ public static class EisStage
     /// <param name="cellId">The manifest's cell id, if any (in each figure's subtitle).</param>
     public static IReadOnlyList<Artifact> Artifacts(EisReport report, string? cellId = null)
     {
+        var (data, plots) = Build(report, cellId);
+        return [.. data, .. plots.SelectMany(Figures.Export)];
+    }
+
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
+    public static IReadOnlyList<Figure> Plots(EisReport report, string? cellId = null) => Build(report, cellId).Plots;
+
+    private static (List<Artifact> Data, List<Figure> Plots) Build(EisReport report, string? cellId)
+    {
+        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
         var s = report.Spectrum;
         var frequency = s.Frequency;
@@ -68,20 +78,20 @@ public static class EisStage
         var f = new PlotAxis("f", "Hz", AxisScale.Log);
         string subtitle = Figures.Subtitle(cellId, algorithms);
         var artifacts = new List<Artifact> { new("eis.json", "application/json", Json(report)) };
-        artifacts.AddRange(Figures.Export("nyquist", Figures.Nyquist($"Nyquist: {s.SourceName}", subtitle, nyquist)));
-        artifacts.AddRange(Figures.Export("bode-modulus",
+        plots.Add(new Figure("nyquist", Figures.Nyquist($"Nyquist: {s.SourceName}", subtitle, nyquist)));
+        plots.Add(new Figure("bode-modulus",
             Figures.Lines($"Bode |Z|: {s.SourceName}", subtitle, modulus, f, new PlotAxis("|Z|", "Ω", AxisScale.Log), residuals: residuals, residualAxis: residualAxis)));
-        artifacts.AddRange(Figures.Export("bode-phase",
+        plots.Add(new Figure("bode-phase",
             Figures.Lines($"Bode phase: {s.SourceName}", subtitle, phase, f, new PlotAxis("−phase", "°"), residuals: residuals, residualAxis: residualAxis)));
         var d = report.Drt;
         var tau = d.Log10Tau.Select(t => Math.Pow(10, t)).ToArray();
         var peaks = d.Peak is { } peak
             ? new List<PlotEvent> { new(Math.Pow(10, peak.RefinedLog10Tau), $"peak τ = {Math.Pow(10, peak.RefinedLog10Tau).ToString("G3", CultureInfo.InvariantCulture)} s") }
             : [];
-        artifacts.AddRange(Figures.Export("drt", Figures.Lines($"DRT (λ = {d.Lambda.ToString("G3", CultureInfo.InvariantCulture)}): {s.SourceName}",
+        plots.Add(new Figure("drt", Figures.Lines($"DRT (λ = {d.Lambda.ToString("G3", CultureInfo.InvariantCulture)}): {s.SourceName}",
             Figures.Subtitle(cellId, DrtResult.AlgorithmVersion), [new PlotSeries("γ", tau, d.Density)], new PlotAxis("τ", "s", AxisScale.Log),
             new PlotAxis("γ", "Ω per decade", Minimum: 0), peaks)));
-        return artifacts;
+        return (artifacts, plots);
     }
 
     private static string Json(EisReport r)

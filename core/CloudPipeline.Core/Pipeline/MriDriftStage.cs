@@ -61,6 +61,16 @@ public static class MriDriftStage
     /// </summary>
     public static IReadOnlyList<Artifact> Artifacts(MriDriftReport report)
     {
+        var (data, plots) = Build(report);
+        return [.. data, .. plots.SelectMany(Figures.Export)];
+    }
+
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
+    public static IReadOnlyList<Figure> Plots(MriDriftReport report) => Build(report).Plots;
+
+    private static (List<Artifact> Data, List<Figure> Plots) Build(MriDriftReport report)
+    {
+        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
         var d = report.Drift;
         var minutes = d.TimesS.Select(t => t / 60).ToArray();
@@ -74,20 +84,20 @@ public static class MriDriftStage
             new("concentration.csv", "text/csv", Csv(d.Concentration)),
             new("metrics.json", "application/json", MetricsJson(report)),
         };
-        artifacts.AddRange(Figures.Export("concentration-map",
+        plots.Add(new Figure("concentration-map",
             Figures.Map("Anion concentration c(x1, t)", subtitle, d.Concentration, minutes, d.X1, time, x1, new PlotAxis("c", "mol/L"), events)));
-        artifacts.AddRange(Figures.Export("velocity-map",
+        plots.Add(new Figure("velocity-map",
             Figures.Map("Anion drift velocity v_a(x1, t)", subtitle, d.Velocity, minutes, d.X1, time, x1, new PlotAxis("v_a", "µm/h"), events)));
-        artifacts.AddRange(Figures.Export("edge-velocities", Figures.Lines("Drift velocity at the electrodes", subtitle,
+        plots.Add(new Figure("edge-velocities", Figures.Lines("Drift velocity at the electrodes", subtitle,
         [
             new PlotSeries("x1 = 0 (plating)", minutes, [.. d.Velocity.Select(r => r[0])]),
             new PlotSeries("x1 = 1 (counter)", minutes, [.. d.Velocity.Select(r => r[^1])]),
         ], time, new PlotAxis("v_a", "µm/h"), events)));
         var v = report.Voltage;
-        artifacts.AddRange(Figures.Export("polarisation", Figures.Lines("Polarisation record with its steps", Figures.Subtitle(report.CellId, Segmentation.AlgorithmVersion),
+        plots.Add(new Figure("polarisation", Figures.Lines("Polarisation record with its steps", Figures.Subtitle(report.CellId, Segmentation.AlgorithmVersion),
             [new PlotSeries("cell voltage", [.. v.Time.Select(t => t / 60)], v.Voltage)], time, new PlotAxis("V", "V"),
             [.. report.Segmentation.Steps.Select((s, i) => new PlotEvent(s.StartTimeS / 60, $"{i + 1}: {StepName(s.Type)}")), .. events.Where(e => !e.Label.StartsWith("CC", StringComparison.Ordinal))])));
-        return artifacts;
+        return (artifacts, plots);
     }
 
     /// <summary>

@@ -85,6 +85,16 @@ public static class NmrStage
     /// <summary>nmr.json, spectrum.csv and the plots: the spectrum with its peaks, and for Li metal the components and the residual.</summary>
     public static IReadOnlyList<Artifact> Artifacts(NmrReport report)
     {
+        var (data, plots) = Build(report);
+        return [.. data, .. plots.SelectMany(Figures.Export)];
+    }
+
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
+    public static IReadOnlyList<Figure> Plots(NmrReport report) => Build(report).Plots;
+
+    private static (List<Artifact> Data, List<Figure> Plots) Build(NmrReport report)
+    {
+        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
         var s = report.Spectrum;
         var ppm = s.PpmAxis();
@@ -95,7 +105,7 @@ public static class NmrStage
             new("spectrum.csv", "text/csv", Csv(ppm, s.Real)),
         };
         var shift = new PlotAxis("δ", "ppm");
-        artifacts.AddRange(Figures.Export("spectrum", Reversed(Figures.Lines($"Spectrum: {title}", ProcessedNmr.AlgorithmVersion,
+        plots.Add(new Figure("spectrum", Reversed(Figures.Lines($"Spectrum: {title}", ProcessedNmr.AlgorithmVersion,
         [
             new PlotSeries("real part", ppm, s.Real),
             new PlotSeries("peaks", [.. report.Peaks.Select(p => p.Ppm)], [.. report.Peaks.Select(p => p.Height)], Markers: true),
@@ -107,11 +117,11 @@ public static class NmrStage
             var series = new List<PlotSeries> { new("spectrum (normalised)", x, data), new($"fit (R² {li.RSquared:F4})", x, li.Fit) };
             series.AddRange(li.Components.Select(comp => new PlotSeries($"{comp.CentrePpm:F1} ppm: {comp.Label}", x,
                 [.. x.Select(v => LineshapeFitter.Evaluate(LineshapeKind.PseudoVoigt, comp.Height, comp.CentrePpm, comp.FwhmPpm, comp.Eta, v))])));
-            artifacts.AddRange(Figures.Export("li-metal-components", Reversed(Figures.Lines($"7Li Li metal: {report.Dataset.Name}", LiMetalResult.AlgorithmVersion, series,
+            plots.Add(new Figure("li-metal-components", Reversed(Figures.Lines($"7Li Li metal: {report.Dataset.Name}", LiMetalResult.AlgorithmVersion, series,
                 shift, new PlotAxis("normalised intensity", ""),
                 residuals: [new PlotSeries("data − fit", x, [.. data.Select((v, i) => v - li.Fit[i])])], residualAxis: new PlotAxis("residual", "")))));
         }
-        return artifacts;
+        return (artifacts, plots);
     }
 
     /// <summary>NMR convention: the chemical-shift axis runs from high to low ppm.</summary>

@@ -34,6 +34,11 @@ public sealed record PlotAxis(string Title, string Unit, AxisScale Scale = AxisS
 public sealed record PlotSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Markers = false, IReadOnlyList<double>? Low = null,
     IReadOnlyList<double>? High = null);
 
+/// <summary>A named figure: the model, and the file name its SVG and PNG get (without extension).</summary>
+/// <param name="Name">e.g. <c>nyquist</c>.</param>
+/// <param name="Model">The OxyPlot model.</param>
+public sealed record Figure(string Name, PlotModel Model);
+
 /// <summary>An event marked on the x axis with a labelled vertical line (CC→CV, onset, Sand's time).</summary>
 /// <param name="X">Where, in the x axis' unit.</param>
 /// <param name="Label">What happened.</param>
@@ -76,6 +81,10 @@ public static class Figures
         model.Axes.Add(Axis(x, AxisPosition.Bottom, "x"));
         var main = Axis(y, AxisPosition.Left, "y");
         model.Axes.Add(main);
+        for (int i = 0; i < series.Count; i++)
+        {
+            AddSeries(model, series[i], Palette[i % Palette.Length], "y");
+        }
         if (residuals is { Count: > 0 })
         {
             main.StartPosition = 0.3;
@@ -87,10 +96,6 @@ public static class Figures
             {
                 AddSeries(model, residuals[i], Palette[(series.Count + i) % Palette.Length], "residual");
             }
-        }
-        for (int i = 0; i < series.Count; i++)
-        {
-            AddSeries(model, series[i], Palette[i % Palette.Length], "y");
         }
         AddEvents(model, events);
         return model;
@@ -157,6 +162,9 @@ public static class Figures
     }
 
     /// <summary>The figure as <c>{name}.svg</c> and <c>{name}.png</c>.</summary>
+    public static IReadOnlyList<Artifact> Export(Figure figure) => Export(figure?.Name ?? throw new ArgumentNullException(nameof(figure)), figure.Model);
+
+    /// <summary>A model as <c>{name}.svg</c> and <c>{name}.png</c>.</summary>
     public static IReadOnlyList<Artifact> Export(string name, PlotModel model, int width = Width, int height = Height)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -192,7 +200,8 @@ public static class Figures
 
     private static Axis Axis(PlotAxis spec, AxisPosition position, string key)
     {
-        Axis axis = spec.Scale == AxisScale.Log ? new LogarithmicAxis { Base = 10 } : new LinearAxis();
+        // A log axis spanning decades gets its major ticks on the decades only (at least 90 px apart; minor ticks at 2…9).
+        Axis axis = spec.Scale == AxisScale.Log ? new LogarithmicAxis { Base = 10, IntervalLength = 90 } : new LinearAxis();
         axis.Position = position;
         axis.Title = spec.Title;
         axis.Unit = spec.Unit.Length > 0 ? spec.Unit : null;
@@ -243,12 +252,17 @@ public static class Figures
         model.Series.Add(line);
     }
 
+    /// <summary>Events as dashed vertical lines, their labels staggered along the line and alternately on either side, so close events stay legible.</summary>
     private static void AddEvents(PlotModel model, IReadOnlyList<PlotEvent>? events)
     {
-        foreach (var e in events ?? [])
+        var list = events ?? [];
+        for (int i = 0; i < list.Count; i++)
         {
+            var e = list[i];
             model.Annotations.Add(new LineAnnotation
             {
+                TextLinePosition = 1 - 0.35 * (i % 3),
+                TextHorizontalAlignment = i % 2 == 0 ? HorizontalAlignment.Right : HorizontalAlignment.Left,
                 Type = LineAnnotationType.Vertical,
                 X = e.X,
                 Text = e.Label,

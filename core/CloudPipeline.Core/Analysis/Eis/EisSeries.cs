@@ -27,6 +27,16 @@ public static class EisSeries
     /// </summary>
     public static IReadOnlyList<Artifact> Artifacts(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null)
     {
+        var (data, plots) = Build(points, includeKkFailures, profiles);
+        return [.. data, .. plots.SelectMany(Figures.Export)];
+    }
+
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
+    public static IReadOnlyList<Figure> Plots(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null) => Build(points, includeKkFailures, profiles).Plots;
+
+    private static (List<Artifact> Data, List<Figure> Plots) Build(IEnumerable<EisSeriesPoint> points, bool includeKkFailures, IReadOnlyList<string>? profiles)
+    {
+        var plots = new List<Figure>();
         var all = points.OrderBy(p => p.TimeS ?? double.MaxValue).ThenBy(p => p.Spectrum, StringComparer.Ordinal).ToList();
         var ordered = all.Where(p => includeKkFailures || p.KkPassed).ToList();
         var csv = new StringBuilder("spectrum,time_s,interphase_resistance_ohm,peak_log10_tau_s,kk,profile\n");
@@ -47,11 +57,11 @@ public static class EisSeries
         {
             bool markers = ordered.Count < 2;
             string subtitle = $"{ordered.Count} spectra · {DrtResult.AlgorithmVersion}";
-            artifacts.AddRange(Figures.Export("eis-series", Figures.Lines("Interphase resistance over time", subtitle,
+            plots.Add(new Figure("eis-series", Figures.Lines("Interphase resistance over time", subtitle,
                 [new PlotSeries("R_int", x, [.. ordered.Select(p => p.InterphaseResistance)], markers)], time, new PlotAxis("R_int", "Ω"))));
-            artifacts.AddRange(Figures.Export("eis-series-tau", Figures.Lines("DRT peak over time", subtitle,
+            plots.Add(new Figure("eis-series-tau", Figures.Lines("DRT peak over time", subtitle,
                 [new PlotSeries("peak τ", x, [.. ordered.Select(p => p.PeakLog10Tau is { } t ? Math.Pow(10, t) : double.NaN)], markers)], time, new PlotAxis("τ_peak", "s", AxisScale.Log))));
         }
-        return artifacts;
+        return (artifacts, plots);
     }
 }
