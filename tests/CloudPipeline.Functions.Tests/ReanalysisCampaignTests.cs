@@ -119,6 +119,22 @@ public sealed partial class ReanalysisCampaignTests(AzuriteFixture azurite)
             Assert.Contains("D_NEGATIVE_IN_RANGE", vmax.GetProperty("flagsGone").EnumerateArray().Select(f => f.GetString()));
         }
 
+        // The same as a figure per changed quantity, across its computations.
+        var plots = Directory.CreateTempSubdirectory("cp-versions-");
+        try
+        {
+            var (code, text) = await Processes.CliAsync(azurite.ConnectionString, restarted.Api, "diff", "--site", site, "--experiment", "li-li", "--from", "1.0.0", "--to", "2.0.0",
+                "--plot", plots.FullName);
+            Assert.True(code == 0, text);
+            Assert.Contains("vMaxAbs.svg", Directory.GetFiles(plots.FullName).Select(Path.GetFileName));
+            Assert.Contains("vMaxAbs.png", Directory.GetFiles(plots.FullName).Select(Path.GetFileName));
+            Assert.Contains("1.0.0 · ", await File.ReadAllTextAsync(Path.Combine(plots.FullName, "vMaxAbs.svg")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            plots.Delete(recursive: true);
+        }
+
         // 6. A second run finds nothing to do, and starts nothing.
         var (again, message) = await Processes.CliAsync(azurite.ConnectionString, restarted.Api, "reanalyze", "--stage", Stage, "--site", site);
         Assert.True(again == 0, message);

@@ -161,6 +161,42 @@ public static class Figures
         return model;
     }
 
+    /// <summary>
+    /// One quantity across the computations that made it (algorithm versions, parameter sets), oldest first: a point
+    /// per computation with its 95 % interval as an error bar where it has one, each labelled on the x axis.
+    /// </summary>
+    /// <param name="title">The quantity.</param>
+    /// <param name="subtitle">Cell and experiment.</param>
+    /// <param name="values">Per computation: its label (e.g. <c>2.0.0 · 3f2a9c</c>), value, and interval (null where none).</param>
+    /// <param name="value">The value axis (quantity and unit).</param>
+    public static PlotModel AcrossVersions(string title, string subtitle, IReadOnlyList<(string Label, double Value, double? Low, double? High)> values, PlotAxis value)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var model = New(title, subtitle);
+        string[] labels = [.. values.Select(v => v.Label)];
+        model.Axes.Add(new LinearAxis
+        {
+            Position = AxisPosition.Bottom,
+            Key = "x",
+            Title = "computation (oldest first)",
+            Minimum = -0.5,
+            Maximum = values.Count - 0.5,
+            MajorStep = 1,
+            MinorStep = 1,
+            IsPanEnabled = false,
+            LabelFormatter = i => Math.Abs(i - Math.Round(i)) < 1e-9 && i >= 0 && i < labels.Length ? labels[(int)Math.Round(i)] : "",
+        });
+        model.Axes.Add(Axis(value, AxisPosition.Left, "y"));
+        var points = new ScatterErrorSeries { Title = title, MarkerType = MarkerType.Circle, MarkerSize = 4, MarkerFill = Palette[0], ErrorBarColor = Palette[0], XAxisKey = "x", YAxisKey = "y" };
+        for (int i = 0; i < values.Count; i++)
+        {
+            var (_, v, low, high) = values[i];
+            points.Points.Add(new ScatterErrorPoint(i, v, 0, low is { } l && high is { } h ? (h - l) / 2 : 0));
+        }
+        model.Series.Add(points);
+        return model;
+    }
+
     /// <summary>The figure as <c>{name}.svg</c> and <c>{name}.png</c>.</summary>
     public static IReadOnlyList<Artifact> Export(Figure figure) => Export(figure?.Name ?? throw new ArgumentNullException(nameof(figure)), figure.Model);
 

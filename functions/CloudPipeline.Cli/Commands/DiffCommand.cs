@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 
+using CloudPipeline.Core.Plotting;
+
 using static CloudPipeline.Cli.Commands.ApiJson;
 
 namespace CloudPipeline.Cli.Commands;
@@ -21,7 +23,8 @@ internal static class DiffCommand
         var to = new Option<string?>("--to") { Description = "The new computation, the same way. Default: each quantity's newest." };
         var format = new Option<string>("--format") { Description = "table (default), json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
-        var command = new Command("diff", "Compare an experiment's results between two algorithm versions or parameter sets.") { site, experiment, from, to, format, CliSettings.Api };
+        var plot = new Option<DirectoryInfo?>("--plot") { Description = "Also write, into this folder, a figure (SVG and PNG) of each changed quantity across every computation of it." };
+        var command = new Command("diff", "Compare an experiment's results between two algorithm versions or parameter sets.") { site, experiment, from, to, format, plot, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
         {
             using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
@@ -65,10 +68,55 @@ internal static class DiffCommand
                     }
                     break;
             }
+            if (parse.GetValue(plot) is { } folder)
+            {
+                var history = await http.GetFromJsonAsync($"api/results?site={Uri.EscapeDataString(parse.GetValue(site)!)}&experiment={Uri.EscapeDataString(parse.GetValue(experiment)!)}",
+                    CliJsonContext.Default.JsonElementArray, ct) ?? [];
+                foreach (string written in PlotAcrossVersions(folder, parse.GetValue(site)!, parse.GetValue(experiment)!, changes, history))
+                {
+                    Console.Error.WriteLine($"wrote {written}");
+                }
+            }
             return 0;
         });
         return command;
     }
+
+    /// <summary>For each changed numeric quantity, its value over every computation (oldest first) with its 95 % interval; returns the files written.</summary>
+    private static List<string> PlotAcrossVersions(DirectoryInfo folder, string site, string experiment, JsonElement[] changes, JsonElement[] history)
+    {
+        folder.Create();
+        var written = new List<string>();
+        foreach (var change in changes.Where(c => c.TryGetProperty("oldValue", out var v) && v.ValueKind == JsonValueKind.Number))
+        {
+            string technique = Text(change, "technique"), quantity = Text(change, "quantity");
+            var rows = history.Where(r => Text(r, "technique") == technique && Text(r, "quantity") == quantity && r.GetProperty("value").ValueKind == JsonValueKind.Number)
+                .OrderBy(r => r.GetProperty("computedAt").GetDateTimeOffset()).ToList();
+            var points = rows.Select(r =>
+            {
+                double value = r.GetProperty("value").GetDouble();
+                double? low = Number(r, "ci95Low"), high = Number(r, "ci95High");
+                if (low is null && Number(r, "uncertainty") is { } u)
+                {
+                    (low, high) = (value - 1.96 * u, value + 1.96 * u); // normal approximation, as the results table shows it
+                }
+                return ($"{Text(r, "version")} · {Text(r, "parameterHash")[..Math.Min(6, Text(r, "parameterHash").Length)]}", value, low, high);
+            }).ToList();
+            string cell = rows.Select(r => Text(r, "cellId")).FirstOrDefault(c => c.Length > 0) ?? "";
+            var model = Figures.AcrossVersions($"{quantity} across computations", $"{site}/{experiment}{(cell.Length > 0 ? $" · cell {cell}" : "")} · {technique}", points,
+                new PlotAxis(quantity, Text(change, "unit") is "1" ? "" : Text(change, "unit")));
+            string name = string.Concat(quantity.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-'));
+            foreach (var file in Figures.Export(name, model))
+            {
+                string path = Path.Combine(folder.FullName, file.Name);
+                File.WriteAllBytes(path, [.. file.Bytes]);
+                written.Add(path);
+            }
+        }
+        return written;
+    }
+
+    private static double? Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     /// <summary>A numeric value (6 significant digits), or the result's text when it has no number.</summary>
     private static string Value(JsonElement e, string number, string text) =>

@@ -132,6 +132,22 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void A_quantity_across_versions_labels_each_computation_and_draws_its_95_percent_interval()
+    {
+        var model = Figures.AcrossVersions("vMaxAbs across computations", "lab/cell-1", [("1.0.0 · a1b2c3", 385.406, null, null), ("2.0.0 · d4e5f6", 291.1, 280.0, 302.2)],
+            new PlotAxis("vMaxAbs", "µm/h"));
+        Figures.Layout(model);
+        var x = Axis(model, "x");
+        x.GetTickValues(out var major, out _, out _);
+        var ticks = major.Where(t => t >= 0 && t <= 1).ToList();
+        Assert.Equal([0.0, 1.0], ticks);
+        Assert.Equal(["1.0.0 · a1b2c3", "2.0.0 · d4e5f6"], ticks.Select(t => x.FormatValue(t)));
+        var points = Assert.IsType<ScatterErrorSeries>(Assert.Single(model.Series)).Points;
+        Assert.Equal([0.0, 11.1], points.Select(p => Math.Round(p.ErrorY, 9))); // half of [280.0, 302.2]; none where no interval
+        Assert.Equal("vMaxAbs (µm/h)", Title(Axis(model, "y")));
+    }
+
+    [Fact]
     public void Every_figure_exports_as_an_svg_document_and_a_png_image()
     {
         var model = Figures.Lines("t", "s", [new PlotSeries("a", [0.0, 1, 2], [0.0, 1, 4])], new PlotAxis("x", "s"), new PlotAxis("y", "m"));
