@@ -186,7 +186,12 @@ public static class Figures
             IsPanEnabled = false,
             LabelFormatter = i => Math.Abs(i - Math.Round(i)) < 1e-9 && i >= 0 && i < labels.Length ? labels[(int)Math.Round(i)] : "",
         });
-        model.Axes.Add(Axis(value, AxisPosition.Left, "y"));
+        // The value axis spans the points and their intervals, with a margin (the series' own range leaves the bars out).
+        double lowest = values.Min(v => v.Low ?? v.Value), highest = values.Max(v => v.High ?? v.Value);
+        double margin = Math.Max(highest - lowest, Math.Abs(highest) * 1e-3 + 1e-12) * 0.1;
+        model.Axes.Add(Axis(value with { Minimum = lowest - margin }, AxisPosition.Left, "y"));
+        model.Axes[^1].Maximum = highest + margin;
+        model.IsLegendVisible = false;
         var points = new ScatterErrorSeries { Title = title, MarkerType = MarkerType.Circle, MarkerSize = 4, MarkerFill = Palette[0], ErrorBarColor = Palette[0], XAxisKey = "x", YAxisKey = "y" };
         for (int i = 0; i < values.Count; i++)
         {
