@@ -36,6 +36,7 @@ public static class PipelineServices
         services.AddSingleton<DatasetCatalog>();
         services.AddSingleton<AlgorithmVersionsTable>();
         services.AddSingleton<ArtifactStore>();
+        services.AddSingleton<ExperimentReportWriter>();
         services.AddSingleton<DatasetIngestor>();
         services.AddSingleton<StageVersions>();
         services.AddSingleton<CampaignPlanner>();

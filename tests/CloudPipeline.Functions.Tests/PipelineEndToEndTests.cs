@@ -137,7 +137,7 @@ public sealed class PipelineEndToEndTests
                 names.Add(blob.Name[prefix.Length..]);
             }
             Assert.Equal(["concentration-map.png", "concentration-map.svg", "concentration.csv", "edge-velocities.png", "edge-velocities.svg", "metrics.json",
-                "polarisation.png", "polarisation.svg", "velocity-map.png", "velocity-map.svg", "velocity.csv"], names.Order(StringComparer.Ordinal));
+                "polarisation.png", "polarisation.svg", "report.html", "velocity-map.png", "velocity-map.svg", "velocity.csv"], names.Order(StringComparer.Ordinal));
             string velocity = (await artifacts.GetBlobClient(prefix + "velocity.csv").DownloadContentAsync()).Value.Content.ToString();
             Assert.Equal(cell == "Li_Li" ? 66 : 76, velocity.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 

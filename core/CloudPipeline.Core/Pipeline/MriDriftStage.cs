@@ -55,14 +55,21 @@ public static class MriDriftStage
 
     /// <summary>
     /// The stage's outputs: <c>velocity.csv</c> and <c>concentration.csv</c> (one row per ROI point from the
-    /// plating electrode, one column per profile, no header; µm/h and mol/L), <c>metrics.json</c>, and the figures
+    /// plating electrode, one column per profile, no header; µm/h and mol/L), <c>metrics.json</c>, the figures
     /// (SVG and PNG): concentration and velocity maps, edge velocities and the polarisation record, each with the
-    /// CC→CV switch, the onset of mass-transport limitation and Sand's time marked where they are known.
+    /// CC→CV switch, the onset of mass-transport limitation and Sand's time marked where they are known; and
+    /// <c>report.html</c>, all of it in one self-contained page with the results table.
     /// </summary>
-    public static IReadOnlyList<Artifact> Artifacts(MriDriftReport report)
+    /// <param name="report">The stage's result.</param>
+    /// <param name="generatedAt">When (the report's date).</param>
+    public static IReadOnlyList<Artifact> Artifacts(MriDriftReport report, DateTimeOffset generatedAt)
     {
         var (data, plots) = Build(report);
-        return [.. data, .. plots.SelectMany(Figures.Export)];
+        var exported = plots.Select(f => (f.Name, Files: Figures.Export(f))).ToList();
+        string html = HtmlReport.Render($"MRI drift analysis, {DriftVelocityResult.AlgorithmId}@{report.Drift.AlgorithmVersion}",
+            report.CellId is { Length: > 0 } cell ? $"cell {cell}" : "no cell id in the manifest",
+            [new ReportSection("19F MRI: anion drift velocity", [.. exported.Select(e => (e.Name, e.Files[0].Content))], Results(report))], report.Inputs, generatedAt);
+        return [.. data, .. exported.SelectMany(e => e.Files), new Artifact("report.html", "text/html; charset=utf-8", html)];
     }
 
     /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
@@ -98,6 +105,54 @@ public static class MriDriftStage
             [new PlotSeries("cell voltage", [.. v.Time.Select(t => t / 60)], v.Voltage)], time, new PlotAxis("V", "V"),
             [.. report.Segmentation.Steps.Select((s, i) => new PlotEvent(s.StartTimeS / 60, $"{i + 1}: {StepName(s.Type)}")), .. events.Where(e => !e.Label.StartsWith("CC", StringComparison.Ordinal))])));
         return (artifacts, plots);
+    }
+
+    /// <summary>
+    /// The stage's results, one row per quantity (velocities in µm/h, the unit written <c>um/h</c> as stored): the drift
+    /// metrics of spec §5 under the drift version, the onset (and knee) of mass-transport limitation and Sand's time
+    /// under their own algorithms. Every row carries the drift analysis' QC flags. The pipeline stores these rows; the
+    /// CLI's report shows them.
+    /// </summary>
+    public static IReadOnlyList<ReportRow> Results(MriDriftReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var d = report.Drift;
+        var m = d.Metrics;
+        string flags = string.Join(',', d.Flags);
+        string drift = $"{DriftVelocityResult.AlgorithmId}@{d.AlgorithmVersion}";
+        ReportRow Row(string quantity, double value, string unit, string? text = null, string? algorithm = null) =>
+            new(quantity, value, text, unit, null, null, null, algorithm ?? drift, flags);
+        var rows = new List<ReportRow>
+        {
+            Row("vMaxAbs", m.VMaxAbs, "um/h"),
+            Row("vMaxX1", m.VMaxX1, "1"),
+            Row("vMaxProfileIndex", m.VMaxProfileIndex, "1"),
+            Row("kCc", m.KCc, "1"),
+            Row("vFirstPlating", m.First.AtPlating, "um/h"),
+            Row("vFirstCounter", m.First.AtCounter, "um/h"),
+            Row("vAfterCcPlating", m.AfterCc.AtPlating, "um/h"),
+            Row("vAfterCcCounter", m.AfterCc.AtCounter, "um/h"),
+            Row("vLastPlating", m.Last.AtPlating, "um/h"),
+            Row("vLastCounter", m.Last.AtCounter, "um/h"),
+            Row("spatialDiffPct", m.SpatialDiffPct, "%"),
+            Row("cvChangePctPlating", m.CvChangePctPlating, "%"),
+            Row("cvChangePctCounter", m.CvChangePctCounter, "%"),
+            Row("profilesUsed", d.ProfileCount, "1"),
+            Row("qcFlags", double.NaN, "", text: flags.Length == 0 ? "none" : flags),
+        };
+        if (report.Onset is { } onset)
+        {
+            rows.Add(Row("mtlOnsetMin", onset.OnsetS / 60, "min", onset.Censored ? "censored" : null, OnsetResult.AlgorithmVersion));
+            if (onset.KneeS is { } knee)
+            {
+                rows.Add(Row("mtlKneeMin", knee / 60, "min", null, OnsetResult.AlgorithmVersion));
+            }
+        }
+        if (report.SandsTimeS is { } sand)
+        {
+            rows.Add(Row("sandsTimeMin", sand / 60, "min", sand.ToString("F1", CultureInfo.InvariantCulture) + " s", SandsTime.AlgorithmVersion));
+        }
+        return rows;
     }
 
     /// <summary>

@@ -213,7 +213,14 @@ public static class Figures
         new OxyPlot.SkiaSharp.SvgExporter { Width = width, Height = height }.Export(model, svg);
         using var png = new MemoryStream();
         new OxyPlot.SkiaSharp.PngExporter { Width = width, Height = height }.Export(model, png);
-        return [new Artifact(name + ".svg", "image/svg+xml", svg.ToArray()), new Artifact(name + ".png", "image/png", png.ToArray())];
+        // A viewBox lets the SVG scale to any size (in a report, a page, a slide) instead of clipping at its pixel size.
+        string text = System.Text.Encoding.UTF8.GetString(svg.ToArray());
+        int tag = text.IndexOf("<svg ", StringComparison.Ordinal);
+        if (tag >= 0 && !text.Contains("viewBox", StringComparison.Ordinal))
+        {
+            text = text.Insert(tag + 5, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"viewBox=\"0 0 {width} {height}\" "));
+        }
+        return [new Artifact(name + ".svg", "image/svg+xml", text), new Artifact(name + ".png", "image/png", png.ToArray())];
     }
 
     /// <summary>Lays the model out as an export would (so its axes hold their actual ranges and ticks), without writing anything.</summary>

@@ -24,7 +24,7 @@ internal static class AnalyzeCommand
         var profiles = new Option<DirectoryInfo>("--profiles") { Description = "Folder of TopSpin 1D profile exports (one file per profile).", Required = true };
         var voltage = new Option<FileInfo>("--voltage") { Description = "The potentiostat record (tab-separated: t [h], V [V], j [mA/cm²]), e.g. POL.txt.", Required = true };
         var manifest = new Option<FileInfo>("--manifest") { Description = "experiment.json with the analysis parameters (see docs/manifest.md); default: the published parameters, no flip." };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for velocity.csv, concentration.csv, metrics.json and the SVG plots.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Output folder for velocity.csv, concentration.csv, metrics.json, the figures (SVG and PNG) and report.html.", Required = true };
         profiles.AcceptExistingOnly();
         voltage.AcceptExistingOnly();
         manifest.AcceptExistingOnly();
@@ -42,7 +42,7 @@ internal static class AnalyzeCommand
                 var report = MriDriftStage.Run(cell.Profiles, cell.Voltage, m, cell.Inputs);
                 var outDir = parse.GetValue(output)!;
                 outDir.Create();
-                foreach (var artifact in MriDriftStage.Artifacts(report))
+                foreach (var artifact in MriDriftStage.Artifacts(report, TimeProvider.System.GetUtcNow()))
                 {
                     File.WriteAllBytes(Path.Combine(outDir.FullName, artifact.Name), [.. artifact.Bytes]);
                 }

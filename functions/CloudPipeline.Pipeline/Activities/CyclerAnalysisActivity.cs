@@ -28,14 +28,16 @@ public sealed class CyclerAnalysisActivity : TaskActivity<DatasetInput, DatasetS
     private readonly DatasetCatalog _catalog;
     private readonly ArtifactStore _artifacts;
     private readonly TimeProvider _time;
+    private readonly ExperimentReportWriter _report;
 
     /// <summary>Creates the activity.</summary>
-    public CyclerAnalysisActivity(BlobServiceClient blobs, DatasetCatalog catalog, ArtifactStore artifacts, TimeProvider time)
+    public CyclerAnalysisActivity(BlobServiceClient blobs, DatasetCatalog catalog, ArtifactStore artifacts, TimeProvider time, ExperimentReportWriter report)
     {
         _blobs = blobs;
         _catalog = catalog;
         _artifacts = artifacts;
         _time = time;
+        _report = report;
     }
 
     /// <inheritdoc/>
@@ -64,6 +66,7 @@ public sealed class CyclerAnalysisActivity : TaskActivity<DatasetInput, DatasetS
         var a = report.Analysis;
         string summary = $"{a.Samples} rows, {a.Cycles.Count} cycle(s){(report.IncompleteLastRow ? "; the last row is incomplete (the file ends inside it) and not used" : "")}";
         await _catalog.UpdateAsync(dataset with { Status = DatasetStatus.Completed, Summary = summary, UpdatedAt = _time.GetUtcNow() }, ct);
+        await _report.WriteAsync(request.Site, request.Experiment, ct);
         return new DatasetSummary(report.File.FormatId, summary);
     }
 

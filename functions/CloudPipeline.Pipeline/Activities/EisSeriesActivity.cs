@@ -14,7 +14,7 @@ namespace CloudPipeline.Pipeline.Activities;
 /// <c>artifacts/{site}/{experiment}/eis/</c>. Runs once per fan-in of the experiment's orchestration, which is the
 /// only writer, so no two builds race. Idempotent: a rerun writes the same files from the same rows.
 /// </summary>
-public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient blobs, ArtifactStore artifacts) : TaskActivity<ExperimentInput, int>
+public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient blobs, ArtifactStore artifacts, ExperimentReportWriter report) : TaskActivity<ExperimentInput, int>
 {
     /// <summary>The activity name.</summary>
     public const string Name = "EisSeriesV1";
@@ -39,6 +39,7 @@ public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient 
             .ToList();
         var profiles = files.Profiles.Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
         await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/eis/", EisSeries.Artifacts(points, settings.SeriesIncludesKkFailures, profiles), ct);
+        await report.WriteAsync(input.Site, input.Experiment, ct);
         return points.Count;
     }
 }

@@ -31,16 +31,19 @@ public sealed partial class MriDriftActivity : TaskActivity<ExperimentInput, IRe
     private readonly ArtifactStore _artifacts;
     private readonly TimeProvider _time;
     private readonly StageVersions _versions;
+    private readonly ExperimentReportWriter _report;
     private readonly ILogger<MriDriftActivity> _logger;
 
     /// <summary>Creates the activity.</summary>
-    public MriDriftActivity(BlobServiceClient blobs, DatasetCatalog catalog, ArtifactStore artifacts, TimeProvider time, StageVersions versions, ILogger<MriDriftActivity> logger)
+    public MriDriftActivity(BlobServiceClient blobs, DatasetCatalog catalog, ArtifactStore artifacts, TimeProvider time, StageVersions versions, ExperimentReportWriter report,
+        ILogger<MriDriftActivity> logger)
     {
         _blobs = blobs;
         _catalog = catalog;
         _artifacts = artifacts;
         _time = time;
         _versions = versions;
+        _report = report;
         _logger = logger;
     }
 
@@ -78,6 +81,7 @@ public sealed partial class MriDriftActivity : TaskActivity<ExperimentInput, IRe
             LogAnalysed(request.Site, request.Experiment, DriftVelocityResult.AlgorithmId, version, hash, report.Drift.Metrics.VMaxAbs);
             summaries.Add(new MriDriftSummary(report.Drift.AlgorithmVersion, report.Drift.Metrics.VMaxAbs, [.. report.Drift.Flags], prefix));
         }
+        await _report.WriteAsync(request.Site, request.Experiment, cancellationToken);
         await _catalog.SetExperimentAsync(new ExperimentRecord(request.Site, request.Experiment, "Completed", context.InstanceId,
             $"{profiles.Profiles.Count} profiles, {voltage.Count} voltage samples", _time.GetUtcNow()), cancellationToken);
         return summaries;
@@ -104,67 +108,39 @@ public sealed partial class MriDriftActivity : TaskActivity<ExperimentInput, IRe
     private async Task<string> WriteArtifactsAsync(ExperimentInput request, MriDriftReport report, CancellationToken ct)
     {
         string prefix = $"{request.Site}/{request.Experiment}/mri-drift/{report.Drift.AlgorithmVersion}-{Provenance.ParameterHash(report.Drift.Parameters)}/";
-        await _artifacts.WriteAsync(prefix, MriDriftStage.Artifacts(report), ct);
+        await _artifacts.WriteAsync(prefix, MriDriftStage.Artifacts(report, _time.GetUtcNow()), ct);
         return prefix;
     }
 
+    /// <summary>The stage's results (<see cref="MriDriftStage.Results"/>) as rows with the experiment's provenance.</summary>
     private List<ResultRecord> ResultRows(ExperimentInput request, string? cellId, MriDriftReport report, string artifactPrefix)
     {
-        var d = report.Drift;
-        var m = d.Metrics;
-        string hash = Provenance.ParameterHash(d.Parameters);
+        string hash = Provenance.ParameterHash(report.Drift.Parameters);
         string inputs = JsonSerializer.Serialize(report.Inputs);
-        string flags = string.Join(',', d.Flags);
         var now = _time.GetUtcNow();
-        ResultRecord Row(string quantity, double value, string unit, string stage = "mri-drift", string? text = null, string? algorithm = null, string? version = null) => new()
+        return [.. MriDriftStage.Results(report).Select(r =>
         {
-            Site = request.Site,
-            Experiment = request.Experiment,
-            CellId = cellId,
-            Technique = "mri",
-            Stage = stage,
-            Quantity = quantity,
-            Value = value,
-            Text = text,
-            Unit = unit,
-            Algorithm = algorithm ?? DriftVelocityResult.AlgorithmId,
-            Version = version ?? d.AlgorithmVersion,
-            ParameterHash = hash,
-            Inputs = inputs,
-            ArtifactPrefix = artifactPrefix,
-            Flags = flags,
-            ComputedAt = now,
-        };
-        var rows = new List<ResultRecord>
-        {
-            Row("vMaxAbs", m.VMaxAbs, "um/h"),
-            Row("vMaxX1", m.VMaxX1, "1"),
-            Row("vMaxProfileIndex", m.VMaxProfileIndex, "1"),
-            Row("kCc", m.KCc, "1"),
-            Row("vFirstPlating", m.First.AtPlating, "um/h"),
-            Row("vFirstCounter", m.First.AtCounter, "um/h"),
-            Row("vAfterCcPlating", m.AfterCc.AtPlating, "um/h"),
-            Row("vAfterCcCounter", m.AfterCc.AtCounter, "um/h"),
-            Row("vLastPlating", m.Last.AtPlating, "um/h"),
-            Row("vLastCounter", m.Last.AtCounter, "um/h"),
-            Row("spatialDiffPct", m.SpatialDiffPct, "%"),
-            Row("cvChangePctPlating", m.CvChangePctPlating, "%"),
-            Row("cvChangePctCounter", m.CvChangePctCounter, "%"),
-            Row("profilesUsed", d.ProfileCount, "1"),
-            Row("qcFlags", double.NaN, "", text: flags.Length == 0 ? "none" : flags),
-        };
-        if (report.Onset is { } onset)
-        {
-            rows.Add(Row("mtlOnsetMin", onset.OnsetS / 60, "min", "ec-mtl-onset", onset.Censored ? "censored" : null, "ec-mtl-onset", "1.0.0"));
-            if (onset.KneeS is { } knee)
+            int at = r.Algorithm.IndexOf('@', StringComparison.Ordinal);
+            string name = r.Algorithm[..at];
+            return new ResultRecord
             {
-                rows.Add(Row("mtlKneeMin", knee / 60, "min", "ec-mtl-onset", null, "ec-mtl-onset", "1.0.0"));
-            }
-        }
-        if (report.SandsTimeS is { } sand)
-        {
-            rows.Add(Row("sandsTimeMin", sand / 60, "min", "ec-sand", sand.ToString("F1", CultureInfo.InvariantCulture) + " s", "ec-sand", "1.0.0"));
-        }
-        return rows;
+                Site = request.Site,
+                Experiment = request.Experiment,
+                CellId = cellId,
+                Technique = "mri",
+                Stage = name == DriftVelocityResult.AlgorithmId ? "mri-drift" : name,
+                Quantity = r.Quantity,
+                Value = r.Value,
+                Text = r.Text,
+                Unit = r.Unit,
+                Algorithm = name,
+                Version = r.Algorithm[(at + 1)..],
+                ParameterHash = hash,
+                Inputs = inputs,
+                ArtifactPrefix = artifactPrefix,
+                Flags = r.Flags,
+                ComputedAt = now,
+            };
+        })];
     }
 }

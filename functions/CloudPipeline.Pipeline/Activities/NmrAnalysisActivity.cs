@@ -16,7 +16,8 @@ namespace CloudPipeline.Pipeline.Activities;
 /// runs the ⁷Li Li-metal analysis. Results go to the Results table (one row per quantity, with the input hashes), and
 /// nmr.json, spectrum.csv and the plots to <c>artifacts/{site}/{experiment}/nmr/{folder}/{fingerprint}/</c>.
 /// </summary>
-public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClient blobs, ArtifactStore artifacts, TimeProvider time) : TaskActivity<NmrFolder, NmrSummary>
+public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClient blobs, ArtifactStore artifacts, TimeProvider time, ExperimentReportWriter reports)
+    : TaskActivity<NmrFolder, NmrSummary>
 {
     /// <summary>The activity name.</summary>
     public const string Name = "NmrAnalysisV1";
@@ -46,6 +47,7 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
                 UpdatedAt = time.GetUtcNow(),
             }, ct);
         }
+        await reports.WriteAsync(input.Site, input.Experiment, ct);
         return new NmrSummary(fingerprint, report.Spectrum.Count, report.Peaks.Count > 0 ? report.Peaks[0].Ppm : null, prefix);
     }
 

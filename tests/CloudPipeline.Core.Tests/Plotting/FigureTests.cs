@@ -153,7 +153,7 @@ public sealed class FigureTests
         var model = Figures.Lines("t", "s", [new PlotSeries("a", [0.0, 1, 2], [0.0, 1, 4])], new PlotAxis("x", "s"), new PlotAxis("y", "m"));
         var files = Figures.Export("square", model);
         Assert.Equal(["square.svg", "square.png"], files.Select(f => f.Name));
-        Assert.Contains("<svg", files[0].Content, StringComparison.Ordinal);
+        Assert.Contains($"<svg viewBox=\"0 0 {Figures.Width} {Figures.Height}\" ", files[0].Content, StringComparison.Ordinal); // scales instead of clipping
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, files[1].Bytes.Take(4));
     }
 
