@@ -138,6 +138,11 @@ public sealed class PipelineEndToEndTests
             }
             Assert.Equal(["concentration-map.png", "concentration-map.svg", "concentration.csv", "edge-velocities.png", "edge-velocities.svg", "metrics.json",
                 "polarisation.png", "polarisation.svg", "report.html", "velocity-map.png", "velocity-map.svg", "velocity.csv"], names.Order(StringComparer.Ordinal));
+            // The experiment's report: both versions' figures inline and their results (the pipeline writes it after the analysis).
+            string report = (await artifacts.GetBlobClient($"thienenkamp/{experiment}/report.html").DownloadContentAsync()).Value.Content.ToString();
+            Assert.Equal(8, System.Text.RegularExpressions.Regex.Matches(report, "<figure><svg").Count);
+            Assert.Contains("<code>mri-drift-velocity@2.0.0</code>", report, StringComparison.Ordinal);
+            Assert.Contains("<dt class=\"flag\">D_NEGATIVE_IN_RANGE</dt>", report, StringComparison.Ordinal);
             string velocity = (await artifacts.GetBlobClient(prefix + "velocity.csv").DownloadContentAsync()).Value.Content.ToString();
             Assert.Equal(cell == "Li_Li" ? 66 : 76, velocity.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
