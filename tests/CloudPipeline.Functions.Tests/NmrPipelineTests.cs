@@ -62,7 +62,10 @@ public sealed class NmrPipelineTests
         }
         // The acquisition time from acqus DATE (1004606625 s: 1 Nov 2001 09:23:45 UTC; its header comment says 19:23:48 at UT+10h).
         Assert.Equal(1004606625, Value("acquiredAt"));
-        string series = (await artifacts.GetBlobClient($"lab/{experiment}/nmr/nmr-series.csv").DownloadContentAsync()).Value.Content.ToString();
+        // The series is written after the dataset's results (by the same activity): wait for it.
+        var seriesBlob = artifacts.GetBlobClient($"lab/{experiment}/nmr/nmr-series.csv");
+        await WaitForAsync(async () => (await seriesBlob.ExistsAsync()).Value, exists => exists, TimeSpan.FromSeconds(30), "the NMR series");
+        string series = (await seriesBlob.DownloadContentAsync()).Value.Content.ToString();
         Assert.Contains("bruker2/2,2001-11-01T09:23:45.0000000+00:00,0,1,2.77", series, StringComparison.Ordinal);
 
         var raw = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("raw");

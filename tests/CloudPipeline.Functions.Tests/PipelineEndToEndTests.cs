@@ -296,7 +296,7 @@ public sealed class PipelineEndToEndTests
             {
                 names.Add(blob.Name[prefix.Length..]);
             }
-            Assert.Equal(["bode-modulus.png", "bode-modulus.svg", "bode-phase.png", "bode-phase.svg", "drt.png", "drt.svg", "eis.json", "nyquist.png", "nyquist.svg"],
+            Assert.Equal(["bode-modulus.png", "bode-modulus.svg", "bode-phase.png", "bode-phase.svg", "drt.png", "drt.svg", "eis.json", "nyquist.png", "nyquist.svg", "report.html"],
                 names.Order(StringComparer.Ordinal));
             var series = new BlobServiceClient(_azurite.ConnectionString).GetBlobContainerClient("artifacts").GetBlobClient($"lab/{experiment}/eis/eis-series.csv");
             var header = await WaitForAsync(async () => (await series.ExistsAsync()).Value ? (await series.DownloadContentAsync()).Value.Content.ToString() : "",

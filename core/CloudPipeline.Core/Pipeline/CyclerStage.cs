@@ -118,10 +118,14 @@ public static class CyclerStage
     }
 
     /// <summary>cycles.csv, steps.csv, cycler.json and the plots (voltage and current against time; capacity and efficiency against cycle).</summary>
-    public static IReadOnlyList<Artifact> Artifacts(CyclerReport report)
+    /// <param name="report">The stage's result.</param>
+    /// <param name="inputs">The input file with its hash (the report's provenance).</param>
+    /// <param name="generatedAt">When (the report's date).</param>
+    /// <param name="cellId">The manifest's cell id, if any.</param>
+    public static IReadOnlyList<Artifact> Artifacts(CyclerReport report, IReadOnlyList<InputReference> inputs, DateTimeOffset generatedAt, string? cellId = null)
     {
         var (data, plots) = Build(report);
-        return [.. data, .. plots.SelectMany(Figures.Export)];
+        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"Cycling: {report.File.SourceName}", cellId, "Steps and cycles", Results(report), inputs, generatedAt)];
     }
 
     /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
@@ -164,6 +168,57 @@ public static class CyclerStage
                 cycleAxis, new PlotAxis("CE", "%"))));
         }
         return (artifacts, plots);
+    }
+
+    /// <summary>
+    /// The record's results, one row per quantity: totals (rows, charge and discharge in Ah and Wh, cycles), the first and
+    /// last complete cycle's capacity, retention, mean Coulombic efficiency, capacity fade, the last internal resistance
+    /// and steps where the vendor's type disagrees. The pipeline stores these rows; the report shows them.
+    /// </summary>
+    public static IReadOnlyList<ReportRow> Results(CyclerReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        static ReportRow Row(string quantity, double value, string unit, string algorithm, string? text = null, string? flags = null) =>
+            new(quantity, value, text, unit, null, null, null, algorithm, flags);
+        const string algorithm = CyclerAnalysis.AlgorithmVersion;
+        var a = report.Analysis;
+        string recordFlags = string.Join(',', a.Flags.Concat(report.IncompleteLastRow ? ["INCOMPLETE_LAST_ROW"] : []));
+        var rows = new List<ReportRow>
+        {
+            Row("rows", a.Samples, "1", algorithm, flags: recordFlags),
+            Row("chargeAh", a.ChargeAh, "Ah", algorithm, flags: recordFlags),
+            Row("dischargeAh", a.DischargeAh, "Ah", algorithm, flags: recordFlags),
+            Row("chargeWh", a.ChargeWh, "Wh", algorithm, flags: recordFlags),
+            Row("dischargeWh", a.DischargeWh, "Wh", algorithm, flags: recordFlags),
+            Row("cycles", a.Cycles.Count, "1", algorithm, a.FirstDirection.ToString().ToLowerInvariant() + " first", flags: recordFlags),
+        };
+        var complete = a.Cycles.Where(c => !c.Flags.Contains("INCOMPLETE_CYCLE")).ToList();
+        if (complete.Count > 0)
+        {
+            var first = complete[0];
+            var last = complete[^1];
+            rows.Add(Row("firstCompleteCycleQOutAh", first.QOutAh, "Ah", algorithm, $"cycle {first.Cycle}", flags: string.Join(',', first.Flags)));
+            rows.Add(Row("lastCompleteCycleQOutAh", last.QOutAh, "Ah", algorithm, $"cycle {last.Cycle}", flags: string.Join(',', last.Flags)));
+            if (last.Retention is { } retention)
+            {
+                rows.Add(Row("lastCompleteCycleRetention", retention, "1", algorithm, $"cycle {last.Cycle}"));
+            }
+            rows.Add(Row("meanCoulombicEfficiency", complete.Average(c => c.CoulombicEfficiency ?? double.NaN), "1", algorithm, $"{complete.Count} complete cycle(s)"));
+        }
+        if (a.Fade is { } fade)
+        {
+            rows.Add(Row("fadeAhPerCycle", fade.SlopeAhPerCycle, "Ah/cycle", algorithm, $"{fade.Cycles} complete cycles, R² {fade.RSquared.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}"));
+            rows.Add(Row("fadeRelativePerCycle", fade.RelativePerCycle, "1/cycle", algorithm, $"{fade.Cycles} complete cycles"));
+        }
+        if (complete.LastOrDefault(c => c.InternalResistanceOhm is not null) is { InternalResistanceOhm: { } resistance } withResistance)
+        {
+            rows.Add(Row("lastInternalResistanceOhm", resistance, "Ohm", algorithm, $"cycle {withResistance.Cycle}"));
+        }
+        if (a.Steps.Count(s => s.Flags.Contains("VENDOR_MISMATCH")) is > 0 and var mismatched)
+        {
+            rows.Add(Row("vendorMismatchSteps", mismatched, "1", algorithm, flags: "VENDOR_MISMATCH"));
+        }
+        return rows;
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -39,10 +39,12 @@ public static class EisStage
     /// </summary>
     /// <param name="report">The chain's result.</param>
     /// <param name="cellId">The manifest's cell id, if any (in each figure's subtitle).</param>
-    public static IReadOnlyList<Artifact> Artifacts(EisReport report, string? cellId = null)
+    /// <param name="inputs">The input file with its hash (the report's provenance).</param>
+    /// <param name="generatedAt">When (the report's date).</param>
+    public static IReadOnlyList<Artifact> Artifacts(EisReport report, IReadOnlyList<InputReference> inputs, DateTimeOffset generatedAt, string? cellId = null)
     {
         var (data, plots) = Build(report, cellId);
-        return [.. data, .. plots.SelectMany(Figures.Export)];
+        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"Impedance: {report.Spectrum.SourceName}", cellId, "Lin-KK, DRT and circuit fit", Results(report), inputs, generatedAt)];
     }
 
     /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
@@ -92,6 +94,51 @@ public static class EisStage
             Figures.Subtitle(cellId, DrtResult.AlgorithmVersion), [new PlotSeries("γ", tau, d.Density)], new PlotAxis("τ", "s", AxisScale.Log),
             new PlotAxis("γ", "Ω per decade", Minimum: 0), peaks)));
         return (artifacts, plots);
+    }
+
+    /// <summary>
+    /// The chain's results, one row per quantity: Lin-KK μ and verdict, the DRT's R∞, polarisation and interphase
+    /// resistance (and ASR, and the peak's log10 τ), the spectrum's start time where the file records one, and with a fit
+    /// its χ² and each parameter with its standard error and 95 % t-interval. The pipeline stores these rows; the
+    /// report shows them.
+    /// </summary>
+    public static IReadOnlyList<ReportRow> Results(EisReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var spectrum = report.Spectrum;
+        var v = report.Validation;
+        var d = report.Drt;
+        string kk = v.Passed ? "" : "KK_FAIL";
+        ReportRow Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null,
+            (double Low, double High)? ci = null) => new(quantity, value, text, unit, uncertainty, ci?.Low, ci?.High, algorithm, flags);
+        var rows = new List<ReportRow>
+        {
+            Row("linKkMu", v.Mu, "1", LinKkResult.AlgorithmVersion, flags: kk),
+            Row("linKkVerdict", double.NaN, "", LinKkResult.AlgorithmVersion, v.Passed ? "pass" : "KK_FAIL", flags: kk),
+            Row("drtRInfinity", d.RInfinity, "Ohm", DrtResult.AlgorithmVersion),
+            Row("drtPolarisationResistance", d.PolarisationResistance, "Ohm", DrtResult.AlgorithmVersion),
+            Row("drtInterphaseResistance", d.InterphaseResistance, "Ohm", DrtResult.AlgorithmVersion),
+        };
+        if (spectrum.Columns.TryGetValue("time/s", out var time) && time.Length > 0 && double.IsFinite(time[0]))
+        {
+            rows.Add(Row("startTimeS", time[0], "s", "eis-ingest@" + EisFormats.Version));
+        }
+        if (d.InterphaseAsr is { } asr)
+        {
+            rows.Add(Row("drtInterphaseAsr", asr, "Ohm cm2", DrtResult.AlgorithmVersion));
+        }
+        if (d.Peak is { } peak)
+        {
+            rows.Add(Row("drtPeakLog10Tau", peak.RefinedLog10Tau, "log10 s", DrtResult.AlgorithmVersion));
+        }
+        if (report.Fit is { } fit)
+        {
+            string flags = string.Join(',', fit.Flags);
+            rows.Add(Row("fitChiSquare", fit.ChiSquare, "1", CircuitFitResult.AlgorithmVersion, fit.Circuit, flags: flags));
+            rows.AddRange(fit.Parameters.Select(p => Row($"fit:{p.Name}", p.Value, p.Unit, CircuitFitResult.AlgorithmVersion, fit.Circuit,
+                double.IsNaN(p.StandardError) ? null : p.StandardError, flags, double.IsFinite(p.Lower95) && double.IsFinite(p.Upper95) ? (p.Lower95, p.Upper95) : null)));
+        }
+        return rows;
     }
 
     private static string Json(EisReport r)

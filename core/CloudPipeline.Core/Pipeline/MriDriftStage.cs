@@ -65,11 +65,8 @@ public static class MriDriftStage
     public static IReadOnlyList<Artifact> Artifacts(MriDriftReport report, DateTimeOffset generatedAt)
     {
         var (data, plots) = Build(report);
-        var exported = plots.Select(f => (f.Name, Files: Figures.Export(f))).ToList();
-        string html = HtmlReport.Render($"MRI drift analysis, {DriftVelocityResult.AlgorithmId}@{report.Drift.AlgorithmVersion}",
-            report.CellId is { Length: > 0 } cell ? $"cell {cell}" : "no cell id in the manifest",
-            [new ReportSection("19F MRI: anion drift velocity", [.. exported.Select(e => (e.Name, e.Files[0].Content))], Results(report))], report.Inputs, generatedAt);
-        return [.. data, .. exported.SelectMany(e => e.Files), new Artifact("report.html", "text/html; charset=utf-8", html)];
+        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"MRI drift analysis, {DriftVelocityResult.AlgorithmId}@{report.Drift.AlgorithmVersion}", report.CellId,
+            "19F MRI: anion drift velocity", Results(report), report.Inputs, generatedAt)];
     }
 
     /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>

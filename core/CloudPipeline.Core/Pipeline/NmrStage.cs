@@ -83,10 +83,14 @@ public static class NmrStage
     }
 
     /// <summary>nmr.json, spectrum.csv and the plots: the spectrum with its peaks, and for Li metal the components and the residual.</summary>
-    public static IReadOnlyList<Artifact> Artifacts(NmrReport report)
+    /// <param name="report">The stage's result.</param>
+    /// <param name="inputs">The dataset's files with their hashes (the report's provenance).</param>
+    /// <param name="generatedAt">When (the report's date).</param>
+    /// <param name="cellId">The manifest's cell id, if any.</param>
+    public static IReadOnlyList<Artifact> Artifacts(NmrReport report, IReadOnlyList<InputReference> inputs, DateTimeOffset generatedAt, string? cellId = null)
     {
         var (data, plots) = Build(report);
-        return [.. data, .. plots.SelectMany(Figures.Export)];
+        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"NMR: {report.Dataset.Name}", cellId, "Processing, peaks and lineshape fit", Results(report), inputs, generatedAt)];
     }
 
     /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
@@ -122,6 +126,52 @@ public static class NmrStage
                 residuals: [new PlotSeries("data − fit", x, [.. data.Select((v, i) => v - li.Fit[i])])], residualAxis: new PlotAxis("residual", "")))));
         }
         return (artifacts, plots);
+    }
+
+    /// <summary>
+    /// The dataset's results, one row per quantity: acquisition time, phase, correlation with the vendor's spectrum, the
+    /// five highest peaks, and with the Li-metal analysis its fit quality, reference shift, skin depth and each component's
+    /// centre (with its standard error), width and area fraction. The pipeline stores these rows; the report shows them.
+    /// </summary>
+    public static IReadOnlyList<ReportRow> Results(NmrReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        static ReportRow Row(string quantity, double value, string unit, string algorithm, string? text = null, double? uncertainty = null, string? flags = null) =>
+            new(quantity, value, text, unit, uncertainty, null, null, algorithm, flags);
+        var rows = new List<ReportRow>();
+        if (report.Dataset.Fid?.AcquiredAt is { } acquired)
+        {
+            rows.Add(Row("acquiredAt", acquired.ToUnixTimeMilliseconds() / 1000.0, "s since 1970-01-01 UTC", ProcessedNmr.AlgorithmVersion, acquired.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        if (report.Processing is { } p)
+        {
+            string flags = string.Join(',', p.Flags);
+            rows.Add(Row("phaseP0", p.P0, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
+            rows.Add(Row("phaseP1", p.P1, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
+        }
+        if (report.VendorCorrelation is { } c)
+        {
+            rows.Add(Row("vendorCorrelation", c, "1", ProcessedNmr.AlgorithmVersion));
+        }
+        for (int k = 0; k < Math.Min(5, report.Peaks.Count); k++)
+        {
+            rows.Add(Row($"peak{k + 1}Ppm", report.Peaks[k].Ppm, "ppm", ProcessedNmr.AlgorithmVersion));
+        }
+        if (report.LiMetal is { } li)
+        {
+            string flags = string.Join(',', li.Flags);
+            rows.Add(Row("liMetalRSquared", li.RSquared, "1", LiMetalResult.AlgorithmVersion, li.Status, flags: flags));
+            rows.Add(Row("liMetalReferenceShift", li.ReferenceShiftPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
+            rows.Add(Row("skinDepth", li.SkinDepth.SkinDepthM * 1e6, "um", LiMetalResult.AlgorithmVersion, li.SkinDepth.Flag, flags: flags));
+            for (int k = 0; k < li.Components.Count; k++)
+            {
+                var comp = li.Components[k];
+                rows.Add(Row($"liMetalComponent{k + 1}Ppm", comp.CentrePpm, "ppm", LiMetalResult.AlgorithmVersion, $"{comp.Label} ({li.LookupVersion})", comp.CentreSe, flags));
+                rows.Add(Row($"liMetalComponent{k + 1}Fwhm", comp.FwhmPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
+                rows.Add(Row($"liMetalComponent{k + 1}AreaFraction", comp.AreaFraction, "1", LiMetalResult.AlgorithmVersion, "semi-quantitative", flags: flags));
+            }
+        }
+        return rows;
     }
 
     /// <summary>NMR convention: the chemical-shift axis runs from high to low ppm.</summary>

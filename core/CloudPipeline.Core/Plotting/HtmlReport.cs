@@ -30,6 +30,23 @@ public sealed record ReportSection(string Heading, IReadOnlyList<(string Caption
 /// </summary>
 public static class HtmlReport
 {
+    /// <summary>The report's file name beside a stage's other outputs.</summary>
+    public const string FileName = "report.html";
+
+    /// <summary>
+    /// A stage's figures exported as SVG and PNG, and <see cref="FileName"/>: one page showing those figures inline with
+    /// the stage's results, its flags in words and its inputs.
+    /// </summary>
+    public static IReadOnlyList<Artifact> FiguresAndReport(IReadOnlyList<Figure> plots, string title, string? cellId, string heading, IReadOnlyList<ReportRow> rows,
+        IReadOnlyList<InputReference> inputs, DateTimeOffset generatedAt)
+    {
+        ArgumentNullException.ThrowIfNull(plots);
+        var exported = plots.Select(f => (f.Name, Files: Figures.Export(f))).ToList();
+        string html = Render(title, cellId is { Length: > 0 } cell ? $"cell {cell}" : "no cell id in the manifest",
+            [new ReportSection(heading, [.. exported.Select(e => (e.Name, e.Files[0].Content))], rows)], inputs, generatedAt);
+        return [.. exported.SelectMany(e => e.Files), new Artifact(FileName, "text/html; charset=utf-8", html)];
+    }
+
     /// <summary>Renders the report.</summary>
     /// <param name="title">e.g. <c>lab-a / cell-1</c>.</param>
     /// <param name="subtitle">e.g. the cell id.</param>
@@ -88,7 +105,7 @@ public static class HtmlReport
         html.Append("<section><h2>Provenance</h2><p>Algorithms: ").Append(E(string.Join(", ", algorithms))).Append("</p><table><thead><tr><th>input</th><th>SHA-256</th></tr></thead><tbody>\n");
         foreach (var input in inputs.DistinctBy(i => i.Name).OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            html.Append("<tr><td>").Append(E(input.Name)).Append("</td><td><code>").Append(E(input.Sha256)).Append("</code></td></tr>\n");
+            html.Append("<tr><td>").Append(E(input.Name)).Append("</td><td><code>").Append(E(input.Sha256.Length > 0 ? input.Sha256 : "not hashed (a local analysis reads the file once)")).Append("</code></td></tr>\n");
         }
         html.Append("</tbody></table></section>\n</body></html>\n");
         return html.ToString();

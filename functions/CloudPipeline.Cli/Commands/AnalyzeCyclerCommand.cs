@@ -43,7 +43,7 @@ internal static class AnalyzeCyclerCommand
                 Print(report);
                 if (dir is not null)
                 {
-                    foreach (var artifact in CyclerStage.Artifacts(report))
+                    foreach (var artifact in CyclerStage.Artifacts(report, [new InputReference(info.FullName, "")], TimeProvider.System.GetUtcNow()))
                     {
                         File.WriteAllBytes(Path.Combine(dir.FullName, artifact.Name), [.. artifact.Bytes]);
                     }

@@ -17,7 +17,7 @@ internal static class AnalyzeEisCommand
         var circuit = new Option<string>("--circuit") { Description = "Equivalent circuit in impedance.py syntax, e.g. R0-p(R1-Wo1,C1)." };
         var guess = new Option<string>("--initial-guess") { Description = "Comma-separated initial values, one per circuit parameter in circuit order." };
         var capacitive = new Option<bool>("--capacitive-only") { Description = "Keep only points with Z'' < 0 (impedance.py's ignoreBelowX)." };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for eis.json and the SVG plots (Nyquist, Bode, DRT)." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for eis.json, the figures (Nyquist, Bode, DRT; SVG and PNG) and report.html." };
         file.AcceptExistingOnly();
         var command = new Command("eis", "Validate an impedance spectrum (Lin-KK), compute its DRT and, with --circuit, fit an equivalent circuit with confidence intervals.")
         {
@@ -28,7 +28,9 @@ internal static class AnalyzeEisCommand
             try
             {
                 var info = parse.GetValue(file)!;
-                var spectrum = EisFormats.Read(info.Name, File.ReadAllBytes(info.FullName));
+                byte[] content = File.ReadAllBytes(info.FullName);
+                var spectrum = EisFormats.Read(info.Name, content);
+                InputReference[] inputs = [new(info.FullName, Provenance.Sha256(content))];
                 if (parse.GetValue(capacitive))
                 {
                     spectrum = Core.Analysis.Eis.EisPreprocessing.KeepCapacitiveOnly(spectrum);
@@ -45,7 +47,7 @@ internal static class AnalyzeEisCommand
                     {
                         var target = sweeps.Count == 1 ? dir : new DirectoryInfo(Path.Combine(dir.FullName, $"sweep-{k + 1}"));
                         target.Create();
-                        foreach (var artifact in EisStage.Artifacts(report))
+                        foreach (var artifact in EisStage.Artifacts(report, inputs, TimeProvider.System.GetUtcNow()))
                         {
                             File.WriteAllBytes(Path.Combine(target.FullName, artifact.Name), [.. artifact.Bytes]);
                         }

@@ -17,7 +17,7 @@ internal static class AnalyzeNmrCommand
         var liMetal = new Option<bool>("--li-metal") { Description = "Run the 7Li Li-metal analysis: reference to 245 ppm, three components, morphology labels." };
         var lb = new Option<double?>("--lb") { Description = "Exponential line broadening (Hz); default the vendor's LB when its processing is present, else 0." };
         var phase = new Option<string?>("--phase") { Description = "acme, zero-order or vendor (default: vendor PHC0/PHC1 when present, else zero-order with --li-metal and acme otherwise)." };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for nmr.json, spectrum.csv and the SVG plots." };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for nmr.json, spectrum.csv, the figures (SVG and PNG) and report.html." };
         path.AcceptExistingOnly();
         var command = new Command("nmr", "Process a 1D NMR dataset (FFT, phase, peaks) and, with --li-metal, deconvolve the 7Li metal line (nmr spec).")
         {
@@ -28,7 +28,8 @@ internal static class AnalyzeNmrCommand
             try
             {
                 var info = parse.GetValue(path)!;
-                var dataset = NmrDatasetReader.Read(info.ToString().TrimEnd('/'), Files(info));
+                var files = Files(info);
+                var dataset = NmrDatasetReader.Read(info.ToString().TrimEnd('/'), files);
                 var settings = new NmrSettings
                 {
                     LiMetal = parse.GetValue(liMetal),
@@ -46,7 +47,7 @@ internal static class AnalyzeNmrCommand
                 if (parse.GetValue(output) is { } dir)
                 {
                     dir.Create();
-                    foreach (var artifact in NmrStage.Artifacts(report))
+                    foreach (var artifact in NmrStage.Artifacts(report, [.. files.Select(f => new InputReference(f.Key, Provenance.Sha256(f.Value)))], TimeProvider.System.GetUtcNow()))
                     {
                         File.WriteAllBytes(Path.Combine(dir.FullName, artifact.Name), [.. artifact.Bytes]);
                     }

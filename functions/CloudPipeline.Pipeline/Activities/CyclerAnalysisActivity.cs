@@ -60,7 +60,7 @@ public sealed class CyclerAnalysisActivity : TaskActivity<DatasetInput, DatasetS
             await using var bdf = new StreamWriter(bdfStream);
             report = CyclerStage.Run(record, parameters, bdf);
         }
-        await _artifacts.WriteAsync(prefix, CyclerStage.Artifacts(report), ct);
+        await _artifacts.WriteAsync(prefix, CyclerStage.Artifacts(report, [new InputReference(dataset.BlobName, dataset.Sha256)], _time.GetUtcNow(), manifest.CellId), ct);
         await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, report, parameters, prefix), context.InstanceId, ct);
 
         var a = report.Analysis;
@@ -74,44 +74,6 @@ public sealed class CyclerAnalysisActivity : TaskActivity<DatasetInput, DatasetS
     {
         var results = new ResultRows(request.Site, request.Experiment, cellId, "cycler", Keys.Escape(dataset.Path), Provenance.ParameterHash(parameters),
             JsonSerializer.Serialize(new[] { new InputReference(dataset.BlobName, dataset.Sha256) }), prefix, _time.GetUtcNow());
-        const string algorithm = CyclerAnalysis.AlgorithmVersion;
-        var a = report.Analysis;
-        string recordFlags = string.Join(',', a.Flags.Concat(report.IncompleteLastRow ? ["INCOMPLETE_LAST_ROW"] : []));
-        var rows = new List<ResultRecord>
-        {
-            results.Row("rows", a.Samples, "1", algorithm, flags: recordFlags),
-            results.Row("chargeAh", a.ChargeAh, "Ah", algorithm, flags: recordFlags),
-            results.Row("dischargeAh", a.DischargeAh, "Ah", algorithm, flags: recordFlags),
-            results.Row("chargeWh", a.ChargeWh, "Wh", algorithm, flags: recordFlags),
-            results.Row("dischargeWh", a.DischargeWh, "Wh", algorithm, flags: recordFlags),
-            results.Row("cycles", a.Cycles.Count, "1", algorithm, a.FirstDirection.ToString().ToLowerInvariant() + " first", flags: recordFlags),
-        };
-        var complete = a.Cycles.Where(c => !c.Flags.Contains("INCOMPLETE_CYCLE")).ToList();
-        if (complete.Count > 0)
-        {
-            var first = complete[0];
-            var last = complete[^1];
-            rows.Add(results.Row("firstCompleteCycleQOutAh", first.QOutAh, "Ah", algorithm, $"cycle {first.Cycle}", flags: string.Join(',', first.Flags)));
-            rows.Add(results.Row("lastCompleteCycleQOutAh", last.QOutAh, "Ah", algorithm, $"cycle {last.Cycle}", flags: string.Join(',', last.Flags)));
-            if (last.Retention is { } retention)
-            {
-                rows.Add(results.Row("lastCompleteCycleRetention", retention, "1", algorithm, $"cycle {last.Cycle}"));
-            }
-            rows.Add(results.Row("meanCoulombicEfficiency", complete.Average(c => c.CoulombicEfficiency ?? double.NaN), "1", algorithm, $"{complete.Count} complete cycle(s)"));
-        }
-        if (a.Fade is { } fade)
-        {
-            rows.Add(results.Row("fadeAhPerCycle", fade.SlopeAhPerCycle, "Ah/cycle", algorithm, $"{fade.Cycles} complete cycles, R² {fade.RSquared.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)}"));
-            rows.Add(results.Row("fadeRelativePerCycle", fade.RelativePerCycle, "1/cycle", algorithm, $"{fade.Cycles} complete cycles"));
-        }
-        if (complete.LastOrDefault(c => c.InternalResistanceOhm is not null) is { InternalResistanceOhm: { } resistance } withResistance)
-        {
-            rows.Add(results.Row("lastInternalResistanceOhm", resistance, "Ohm", algorithm, $"cycle {withResistance.Cycle}"));
-        }
-        if (a.Steps.Count(s => s.Flags.Contains("VENDOR_MISMATCH")) is > 0 and var mismatched)
-        {
-            rows.Add(results.Row("vendorMismatchSteps", mismatched, "1", algorithm, flags: "VENDOR_MISMATCH"));
-        }
-        return rows;
+        return [.. CyclerStage.Results(report).Select(results.From)];
     }
 }

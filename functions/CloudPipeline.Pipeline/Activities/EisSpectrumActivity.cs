@@ -38,7 +38,6 @@ public sealed class EisSpectrumActivity : TaskActivity<DatasetInput, IReadOnlyLi
         _time = time;
     }
 
-    private const string EisFormatsVersion = "eis-ingest@" + EisFormats.Version;
 
     /// <inheritdoc/>
     public override async Task<IReadOnlyList<EisSpectrumSummary>> RunAsync(TaskActivityContext context, DatasetInput request)
@@ -65,8 +64,8 @@ public sealed class EisSpectrumActivity : TaskActivity<DatasetInput, IReadOnlyLi
             var report = EisStage.Run(sweep, settings.Circuit, settings.InitialGuess, drt);
             string label = sweeps.Count == 1 ? dataset.Path : $"{dataset.Path}#{k + 1}";
             string prefix = $"{request.Site}/{request.Experiment}/eis/{label}/{dataset.Sha256[..12]}/";
-            await _artifacts.WriteAsync(prefix, EisStage.Artifacts(report), cancellationToken);
-            await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, label, report, settings, prefix, sweep), context.InstanceId, cancellationToken);
+            await _artifacts.WriteAsync(prefix, EisStage.Artifacts(report, [new InputReference(dataset.BlobName, dataset.Sha256)], _time.GetUtcNow(), manifest.CellId), cancellationToken);
+            await _catalog.WriteResultsAsync(Rows(request, manifest.CellId, dataset, label, report, settings, prefix), context.InstanceId, cancellationToken);
             summaries.Add(new EisSpectrumSummary(label, report.Validation.Passed, report.Drt.InterphaseResistance, prefix));
         }
         await _catalog.UpdateAsync(dataset with
@@ -78,39 +77,10 @@ public sealed class EisSpectrumActivity : TaskActivity<DatasetInput, IReadOnlyLi
         return summaries;
     }
 
-    private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, string label, EisReport report, EisSettings settings, string prefix, Spectrum spectrum)
+    private List<ResultRecord> Rows(DatasetInput request, string? cellId, DatasetRecord dataset, string label, EisReport report, EisSettings settings, string prefix)
     {
         var results = new ResultRows(request.Site, request.Experiment, cellId, "eis", Keys.Escape(label), Provenance.ParameterHash(settings),
             JsonSerializer.Serialize(new[] { new InputReference(dataset.BlobName, dataset.Sha256) }), prefix, _time.GetUtcNow());
-        var v = report.Validation;
-        var d = report.Drt;
-        var rows = new List<ResultRecord>
-        {
-            results.Row("linKkMu", v.Mu, "1", LinKkResult.AlgorithmVersion, flags: v.Passed ? "" : "KK_FAIL"),
-            results.Row("linKkVerdict", double.NaN, "", LinKkResult.AlgorithmVersion, v.Passed ? "pass" : "KK_FAIL", flags: v.Passed ? "" : "KK_FAIL"),
-            results.Row("drtRInfinity", d.RInfinity, "Ohm", DrtResult.AlgorithmVersion),
-            results.Row("drtPolarisationResistance", d.PolarisationResistance, "Ohm", DrtResult.AlgorithmVersion),
-            results.Row("drtInterphaseResistance", d.InterphaseResistance, "Ohm", DrtResult.AlgorithmVersion),
-        };
-        if (spectrum.Columns.TryGetValue("time/s", out var time) && time.Length > 0 && double.IsFinite(time[0]))
-        {
-            rows.Add(results.Row("startTimeS", time[0], "s", EisFormatsVersion));
-        }
-        if (d.InterphaseAsr is { } asr)
-        {
-            rows.Add(results.Row("drtInterphaseAsr", asr, "Ohm cm2", DrtResult.AlgorithmVersion));
-        }
-        if (d.Peak is { } peak)
-        {
-            rows.Add(results.Row("drtPeakLog10Tau", peak.RefinedLog10Tau, "log10 s", DrtResult.AlgorithmVersion));
-        }
-        if (report.Fit is { } fit)
-        {
-            string flags = string.Join(',', fit.Flags);
-            rows.Add(results.Row("fitChiSquare", fit.ChiSquare, "1", CircuitFitResult.AlgorithmVersion, fit.Circuit, flags: flags));
-            rows.AddRange(fit.Parameters.Select(p => results.Row($"fit:{p.Name}", p.Value, p.Unit, CircuitFitResult.AlgorithmVersion, fit.Circuit,
-                double.IsNaN(p.StandardError) ? null : p.StandardError, flags, double.IsFinite(p.Lower95) && double.IsFinite(p.Upper95) ? (p.Lower95, p.Upper95) : null)));
-        }
-        return rows;
+        return [.. EisStage.Results(report).Select(results.From)];
     }
 }

@@ -35,7 +35,8 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
         var report = NmrStage.Run(dataset, settings);
         string fingerprint = files.Fingerprint;
         string prefix = $"{input.Site}/{input.Experiment}/nmr/{(input.Folder.Length == 0 ? "_root" : input.Folder)}/{fingerprint[..12]}/";
-        await artifacts.WriteAsync(prefix, NmrStage.Artifacts(report), ct);
+        await artifacts.WriteAsync(prefix, NmrStage.Artifacts(report, [.. files.Data.Values.OrderBy(d => d.Path, StringComparer.Ordinal).Select(d => new InputReference(d.BlobName, d.Sha256))],
+            time.GetUtcNow(), manifest.CellId), ct);
         await catalog.WriteResultsAsync(Rows(input, manifest.CellId, files, report, settings, prefix), context.InstanceId, ct);
         await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/nmr/", NmrStage.SeriesArtifacts(Series(ResultRecord.NewestPerQuantity(await catalog.ListLatestResultsAsync(input.Site, input.Experiment, ct)))), ct);
         if (files.Anchor is { } anchor)
@@ -79,39 +80,6 @@ public sealed class NmrAnalysisActivity(DatasetCatalog catalog, BlobServiceClien
     {
         var results = new ResultRows(input.Site, input.Experiment, cellId, "nmr", Keys.Escape(input.Folder.Length == 0 ? "_root" : input.Folder), Provenance.ParameterHash(settings),
             JsonSerializer.Serialize(files.Data.Values.OrderBy(d => d.Path, StringComparer.Ordinal).Select(d => new InputReference(d.BlobName, d.Sha256))), prefix, time.GetUtcNow());
-        var rows = new List<ResultRecord>();
-        if (report.Dataset.Fid?.AcquiredAt is { } acquired)
-        {
-            rows.Add(results.Row("acquiredAt", acquired.ToUnixTimeMilliseconds() / 1000.0, "s since 1970-01-01 UTC", ProcessedNmr.AlgorithmVersion, acquired.ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        if (report.Processing is { } p)
-        {
-            string flags = string.Join(',', p.Flags);
-            rows.Add(results.Row("phaseP0", p.P0, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
-            rows.Add(results.Row("phaseP1", p.P1, "deg", ProcessedNmr.AlgorithmVersion, report.PhaseSource, flags: flags));
-        }
-        if (report.VendorCorrelation is { } c)
-        {
-            rows.Add(results.Row("vendorCorrelation", c, "1", ProcessedNmr.AlgorithmVersion));
-        }
-        for (int k = 0; k < Math.Min(5, report.Peaks.Count); k++)
-        {
-            rows.Add(results.Row($"peak{k + 1}Ppm", report.Peaks[k].Ppm, "ppm", ProcessedNmr.AlgorithmVersion));
-        }
-        if (report.LiMetal is { } li)
-        {
-            string flags = string.Join(',', li.Flags);
-            rows.Add(results.Row("liMetalRSquared", li.RSquared, "1", LiMetalResult.AlgorithmVersion, li.Status, flags: flags));
-            rows.Add(results.Row("liMetalReferenceShift", li.ReferenceShiftPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
-            rows.Add(results.Row("skinDepth", li.SkinDepth.SkinDepthM * 1e6, "um", LiMetalResult.AlgorithmVersion, li.SkinDepth.Flag, flags: flags));
-            for (int k = 0; k < li.Components.Count; k++)
-            {
-                var comp = li.Components[k];
-                rows.Add(results.Row($"liMetalComponent{k + 1}Ppm", comp.CentrePpm, "ppm", LiMetalResult.AlgorithmVersion, $"{comp.Label} ({li.LookupVersion})", comp.CentreSe, flags));
-                rows.Add(results.Row($"liMetalComponent{k + 1}Fwhm", comp.FwhmPpm, "ppm", LiMetalResult.AlgorithmVersion, flags: flags));
-                rows.Add(results.Row($"liMetalComponent{k + 1}AreaFraction", comp.AreaFraction, "1", LiMetalResult.AlgorithmVersion, "semi-quantitative", flags: flags));
-            }
-        }
-        return rows;
+        return [.. NmrStage.Results(report).Select(results.From)];
     }
 }

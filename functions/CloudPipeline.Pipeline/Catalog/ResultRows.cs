@@ -17,6 +17,14 @@ namespace CloudPipeline.Pipeline.Catalog;
 public sealed record ResultRows(string Site, string Experiment, string? CellId, string Technique, string QuantityPrefix, string ParameterHash, string Inputs,
     string ArtifactPrefix, DateTimeOffset ComputedAt)
 {
+    /// <summary>One row from a stage's own result row (<see cref="Core.Plotting.ReportRow"/>).</summary>
+    public ResultRecord From(Core.Plotting.ReportRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return Row(row.Quantity, row.Value, row.Unit, row.Algorithm, row.Text, row.Uncertainty, row.Flags,
+            row.Ci95Low is { } low && row.Ci95High is { } high ? (low, high) : null);
+    }
+
     /// <summary>One row.</summary>
     /// <param name="quantity">The quantity's name.</param>
     /// <param name="value">Its value (NaN for a text-only result).</param>
