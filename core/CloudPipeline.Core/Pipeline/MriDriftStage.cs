@@ -185,6 +185,31 @@ public static class MriDriftStage
         _ => type.ToString(),
     };
 
+    /// <summary>
+    /// Max |v_a| of each profile from the stage's own <c>velocity.csv</c> (one row per ROI point, one column per profile):
+    /// what the EIS series draws beside R_int.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not such a file.</exception>
+    public static IReadOnlyList<double> MaxAbsPerProfile(string velocityCsv)
+    {
+        ArgumentNullException.ThrowIfNull(velocityCsv);
+        double[]? max = null;
+        foreach (string line in velocityCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var cells = line.Split(',');
+            max ??= new double[cells.Length];
+            if (cells.Length != max.Length)
+            {
+                throw new FormatException($"velocity.csv: a row has {cells.Length} columns, the first had {max.Length}.");
+            }
+            for (int k = 0; k < cells.Length; k++)
+            {
+                max[k] = Math.Max(max[k], Math.Abs(double.Parse(cells[k], NumberStyles.Float, CultureInfo.InvariantCulture)));
+            }
+        }
+        return max ?? [];
+    }
+
     private static string Csv(double[][] field)
     {
         var sb = new StringBuilder();

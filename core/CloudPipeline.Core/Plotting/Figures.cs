@@ -70,11 +70,11 @@ public static class Figures
     public static string Subtitle(string? cellId, string algorithm) => cellId is { Length: > 0 } ? $"cell {cellId} · {algorithm}" : algorithm;
 
     /// <summary>
-    /// Lines and markers on x/y axes, with events as labelled vertical lines, and optionally a residual panel below
-    /// (its own y axis on the lower quarter, sharing x).
+    /// Lines and markers on x/y axes, with events as labelled vertical lines; optionally a residual panel below (its own
+    /// y axis on the lower quarter, sharing x), and a series of another quantity on its own axis on the right (sharing x).
     /// </summary>
     public static PlotModel Lines(string title, string subtitle, IReadOnlyList<PlotSeries> series, PlotAxis x, PlotAxis y, IReadOnlyList<PlotEvent>? events = null,
-        IReadOnlyList<PlotSeries>? residuals = null, PlotAxis? residualAxis = null)
+        IReadOnlyList<PlotSeries>? residuals = null, PlotAxis? residualAxis = null, PlotSeries? right = null, PlotAxis? rightAxis = null)
     {
         ArgumentNullException.ThrowIfNull(series);
         var model = New(title, subtitle);
@@ -96,6 +96,13 @@ public static class Figures
             {
                 AddSeries(model, residuals[i], Palette[(series.Count + i) % Palette.Length], "residual");
             }
+        }
+        if (right is not null && rightAxis is not null)
+        {
+            var axis = Axis(rightAxis, AxisPosition.Right, "y2");
+            axis.MajorGridlineStyle = LineStyle.None;
+            model.Axes.Add(axis);
+            AddSeries(model, right, Palette[1], "y2");
         }
         AddEvents(model, events);
         return model;

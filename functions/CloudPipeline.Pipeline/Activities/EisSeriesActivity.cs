@@ -1,5 +1,8 @@
+using Azure;
 using Azure.Storage.Blobs;
+using CloudPipeline.Contracts;
 using CloudPipeline.Core.Analysis.Eis;
+using CloudPipeline.Core.Analysis.Mri;
 using CloudPipeline.Core.Pipeline;
 using CloudPipeline.Pipeline.Catalog;
 using CloudPipeline.Pipeline.Orchestrations;
@@ -25,7 +28,8 @@ public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient 
         using var span = PipelineTelemetry.StartWork("eis-series", context.InstanceId, $"{input.Site}/{input.Experiment}");
         var ct = CancellationToken.None;
         var files = await ExperimentFiles.FindAsync(catalog, blobs, input.Site, input.Experiment, ct);
-        var settings = (await files.ReadManifestAsync(ct)).Eis ?? new EisSettings();
+        var manifest = await files.ReadManifestAsync(ct);
+        var settings = manifest.Eis ?? new EisSettings();
         // The newest computation of each quantity: after a new manifest, the spectra's results with its settings.
         var rows = ResultRecord.NewestPerQuantity(await catalog.ListLatestResultsAsync(input.Site, input.Experiment, ct)).Where(r => r.Technique == "eis").ToList();
         var points = rows.GroupBy(r => r.Quantity.Split(':')[0])
@@ -38,8 +42,32 @@ public sealed class EisSeriesActivity(DatasetCatalog catalog, BlobServiceClient 
                 g.Any(r => r.Quantity.EndsWith(":linKkVerdict", StringComparison.Ordinal) && r.Text == "pass")))
             .ToList();
         var profiles = files.Profiles.Select(p => p.Path).Order(StringComparer.Ordinal).ToList();
-        await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/eis/", EisSeries.Artifacts(points, settings.SeriesIncludesKkFailures, profiles), ct);
+        var mriVMax = await MriVMaxAsync(input, manifest, ct);
+        await artifacts.WriteAsync($"{input.Site}/{input.Experiment}/eis/", EisSeries.Artifacts(points, settings.SeriesIncludesKkFailures, profiles, mriVMax), ct);
         await report.WriteAsync(input.Site, input.Experiment, ct);
         return points.Count;
+    }
+
+    /// <summary>
+    /// Max |v_a| per profile of the experiment's MRI analysis with the manifest's own D model (from its velocity.csv), or
+    /// null when the experiment has none yet.
+    /// </summary>
+    private async Task<IReadOnlyList<double>?> MriVMaxAsync(ExperimentInput input, ExperimentManifest manifest, CancellationToken ct)
+    {
+        string version = DriftVelocityResult.VersionOf((manifest.MriDrift ?? new DriftVelocityParameters()).DModel);
+        var row = await catalog.GetLatestAsync(input.Site, input.Experiment, $"mri~vMaxAbs~{DriftVelocityResult.AlgorithmId}@{version}", ct);
+        if (row?.ArtifactPrefix is not { Length: > 0 } prefix)
+        {
+            return null;
+        }
+        var blob = blobs.GetBlobContainerClient(StorageLayout.ArtifactsContainer).GetBlobClient(prefix + "velocity.csv");
+        try
+        {
+            return MriDriftStage.MaxAbsPerProfile((await blob.DownloadContentAsync(ct)).Value.Content.ToString());
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
     }
 }

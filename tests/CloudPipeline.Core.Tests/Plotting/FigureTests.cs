@@ -132,6 +132,27 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void The_eis_series_shows_r_int_and_beside_it_on_the_same_time_axis_the_mri_v_max_of_each_paired_profile()
+    {
+        EisSeriesPoint[] points =
+        [
+            new("s1.mpt", 0, 1.0, -3.0, true),
+            new("s2.mpt", 3600, 2.0, -3.1, false), // KK_FAIL: left out, but it keeps its place in the pairing
+            new("s3.mpt", 7200, 3.0, -3.2, true),
+        ];
+        // Max |v_a| per profile from a velocity.csv of two ROI points and three profiles: [max(1, 4), max(2, 5), max(3, 6)].
+        var vmax = MriDriftStage.MaxAbsPerProfile("1,-2,3\n-4,5,-6\n");
+        Assert.Equal([4.0, 5.0, 6.0], vmax);
+        var series = Plot(EisSeries.Plots(points, mriVMax: vmax), "eis-series");
+        Assert.Equal(("t (h)", "R_int (Ω)", "max |v_a| (µm/h)"), (Title(Axis(series, "x")), Title(Axis(series, "y")), Title(Axis(series, "y2"))));
+        Assert.Equal(AxisPosition.Right, Axis(series, "y2").Position);
+        var rint = (LineSeries)series.Series.Single(s => s.Title == "R_int");
+        var mri = (LineSeries)series.Series.Single(s => ((XYAxisSeries)s).YAxisKey == "y2");
+        Assert.Equal([(0.0, 1.0), (2.0, 3.0)], rint.Points.Select(p => (p.X, p.Y)));
+        Assert.Equal([(0.0, 4.0), (2.0, 6.0)], mri.Points.Select(p => (p.X, p.Y))); // profiles 1 and 3, at their spectra's times
+    }
+
+    [Fact]
     public void A_quantity_across_versions_labels_each_computation_and_draws_its_95_percent_interval()
     {
         var model = Figures.AcrossVersions("vMaxAbs across computations", "lab/cell-1", [("1.0.0 · a1b2c3", 385.406, null, null), ("2.0.0 · d4e5f6", 291.1, 280.0, 302.2)],

@@ -23,18 +23,23 @@ public static class EisSeries
     /// <summary>
     /// The series' artifacts: <c>eis-series.csv</c> and <c>eis-series.svg</c>. With the experiment's MRI profiles
     /// (time-ordered), spectrum k is paired with profile k: the protocol measures one spectrum at the end of each
-    /// profile window (eis spec §1), and the files carry no common clock to match end times more precisely.
+    /// profile window (eis spec §1), and the files carry no common clock to match end times more precisely. With the
+    /// MRI analysis' max |v_a| per profile (<paramref name="mriVMax"/>, in profile order), the R_int figure shows it
+    /// beside R_int on the same time axis: profile k at the time of its paired spectrum k.
     /// </summary>
-    public static IReadOnlyList<Artifact> Artifacts(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null)
+    public static IReadOnlyList<Artifact> Artifacts(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null,
+        IReadOnlyList<double>? mriVMax = null)
     {
-        var (data, plots) = Build(points, includeKkFailures, profiles);
+        var (data, plots) = Build(points, includeKkFailures, profiles, mriVMax);
         return [.. data, .. plots.SelectMany(Figures.Export)];
     }
 
     /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
-    public static IReadOnlyList<Figure> Plots(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null) => Build(points, includeKkFailures, profiles).Plots;
+    public static IReadOnlyList<Figure> Plots(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null,
+        IReadOnlyList<double>? mriVMax = null) => Build(points, includeKkFailures, profiles, mriVMax).Plots;
 
-    private static (List<Artifact> Data, List<Figure> Plots) Build(IEnumerable<EisSeriesPoint> points, bool includeKkFailures, IReadOnlyList<string>? profiles)
+    private static (List<Artifact> Data, List<Figure> Plots) Build(IEnumerable<EisSeriesPoint> points, bool includeKkFailures, IReadOnlyList<string>? profiles,
+        IReadOnlyList<double>? mriVMax)
     {
         var plots = new List<Figure>();
         var all = points.OrderBy(p => p.TimeS ?? double.MaxValue).ThenBy(p => p.Spectrum, StringComparer.Ordinal).ToList();
@@ -57,8 +62,11 @@ public static class EisSeries
         {
             bool markers = ordered.Count < 2;
             string subtitle = $"{ordered.Count} spectra · {DrtResult.AlgorithmVersion}";
+            var paired = mriVMax is null ? [] : ordered.Select((p, i) => (X: x[i], K: all.IndexOf(p))).Where(q => q.K < mriVMax.Count).ToList();
             plots.Add(new Figure("eis-series", Figures.Lines("Interphase resistance over time", subtitle,
-                [new PlotSeries("R_int", x, [.. ordered.Select(p => p.InterphaseResistance)], markers)], time, new PlotAxis("R_int", "Ω"))));
+                [new PlotSeries("R_int", x, [.. ordered.Select(p => p.InterphaseResistance)], markers)], time, new PlotAxis("R_int", "Ω"),
+                right: paired.Count > 0 ? new PlotSeries("MRI max |v_a| (paired profile)", [.. paired.Select(q => q.X)], [.. paired.Select(q => mriVMax![q.K])], paired.Count < 2) : null,
+                rightAxis: new PlotAxis("max |v_a|", "µm/h"))));
             plots.Add(new Figure("eis-series-tau", Figures.Lines("DRT peak over time", subtitle,
                 [new PlotSeries("peak τ", x, [.. ordered.Select(p => p.PeakLog10Tau is { } t ? Math.Pow(10, t) : double.NaN)], markers)], time, new PlotAxis("τ_peak", "s", AxisScale.Log))));
         }
