@@ -124,27 +124,18 @@ public static class CyclerStage
     /// <param name="cellId">The manifest's cell id, if any.</param>
     public static IReadOnlyList<Artifact> Artifacts(CyclerReport report, IReadOnlyList<InputReference> inputs, DateTimeOffset generatedAt, string? cellId = null)
     {
-        var (data, plots) = Build(report);
-        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"Cycling: {report.File.SourceName}", cellId, "Steps and cycles", Results(report), inputs, generatedAt)];
+        return [.. Data(report), .. HtmlReport.FiguresAndReport(Plots(report), $"Cycling: {report.File.SourceName}", cellId, "Steps and cycles", Results(report), inputs, generatedAt)];
     }
 
-    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
-    public static IReadOnlyList<Figure> Plots(CyclerReport report) => Build(report).Plots;
-
-    private static (List<Artifact> Data, List<Figure> Plots) Build(CyclerReport report)
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (exported there; the plot tests read them).</summary>
+    public static IReadOnlyList<Figure> Plots(CyclerReport report)
     {
-        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
+        var plots = new List<Figure>();
         var a = report.Analysis;
         string name = report.File.SourceName;
         var points = report.Trace.Points;
         double[] hours = [.. points.Select(p => p.Hours)];
-        var artifacts = new List<Artifact>
-        {
-            new("cycles.csv", "text/csv", CyclesCsv(a)),
-            new("steps.csv", "text/csv", StepsCsv(a)),
-            new("cycler.json", "application/json", Json(report)),
-        };
         string subtitle = CyclerAnalysis.AlgorithmVersion;
         var hoursAxis = new PlotAxis("t", "h");
         plots.Add(new Figure("voltage", Figures.Lines($"Voltage: {name}", subtitle, [new PlotSeries("V", hours, [.. points.Select(p => p.Voltage)])], hoursAxis, new PlotAxis("V", "V"))));
@@ -167,8 +158,16 @@ public static class CyclerStage
                 [new PlotSeries("CE", [.. withCe.Select(c => (double)c.Cycle)], [.. withCe.Select(c => c.CoulombicEfficiency!.Value * 100)], Markers: true)],
                 cycleAxis, new PlotAxis("CE", "%"))));
         }
-        return (artifacts, plots);
+        return plots;
     }
+
+    /// <summary>The record's tables and summary (see <see cref="Artifacts"/>).</summary>
+    private static List<Artifact> Data(CyclerReport report) =>
+    [
+        new("cycles.csv", "text/csv", CyclesCsv(report.Analysis)),
+        new("steps.csv", "text/csv", StepsCsv(report.Analysis)),
+        new("cycler.json", "application/json", Json(report)),
+    ];
 
     /// <summary>
     /// The record's results, one row per quantity: totals (rows, charge and discharge in Ah and Wh, cycles), the first and

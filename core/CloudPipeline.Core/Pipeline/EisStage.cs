@@ -43,17 +43,14 @@ public static class EisStage
     /// <param name="generatedAt">When (the report's date).</param>
     public static IReadOnlyList<Artifact> Artifacts(EisReport report, IReadOnlyList<InputReference> inputs, DateTimeOffset generatedAt, string? cellId = null)
     {
-        var (data, plots) = Build(report, cellId);
-        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"Impedance: {report.Spectrum.SourceName}", cellId, "Lin-KK, DRT and circuit fit", Results(report), inputs, generatedAt)];
+        return [.. Data(report), .. HtmlReport.FiguresAndReport(Plots(report, cellId), $"Impedance: {report.Spectrum.SourceName}", cellId, "Lin-KK, DRT and circuit fit", Results(report), inputs, generatedAt)];
     }
 
-    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
-    public static IReadOnlyList<Figure> Plots(EisReport report, string? cellId = null) => Build(report, cellId).Plots;
-
-    private static (List<Artifact> Data, List<Figure> Plots) Build(EisReport report, string? cellId)
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (exported there; the plot tests read them).</summary>
+    public static IReadOnlyList<Figure> Plots(EisReport report, string? cellId = null)
     {
-        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
+        var plots = new List<Figure>();
         var s = report.Spectrum;
         var frequency = s.Frequency;
         var nyquist = new List<PlotSeries> { new("measured", s.ZReal, [.. s.ZImag.Select(v => -v)], Markers: true) };
@@ -79,7 +76,6 @@ public static class EisStage
         var residualAxis = new PlotAxis("residual", "%");
         var f = new PlotAxis("f", "Hz", AxisScale.Log);
         string subtitle = Figures.Subtitle(cellId, algorithms);
-        var artifacts = new List<Artifact> { new("eis.json", "application/json", Json(report)) };
         plots.Add(new Figure("nyquist", Figures.Nyquist($"Nyquist: {s.SourceName}", subtitle, nyquist)));
         plots.Add(new Figure("bode-modulus",
             Figures.Lines($"Bode |Z|: {s.SourceName}", subtitle, modulus, f, new PlotAxis("|Z|", "Ω", AxisScale.Log), residuals: residuals, residualAxis: residualAxis)));
@@ -93,8 +89,11 @@ public static class EisStage
         plots.Add(new Figure("drt", Figures.Lines($"DRT (λ = {d.Lambda.ToString("G3", CultureInfo.InvariantCulture)}): {s.SourceName}",
             Figures.Subtitle(cellId, DrtResult.AlgorithmVersion), [new PlotSeries("γ", tau, d.Density)], new PlotAxis("τ", "s", AxisScale.Log),
             new PlotAxis("γ", "Ω per decade", Minimum: 0), peaks)));
-        return (artifacts, plots);
+        return plots;
     }
+
+    /// <summary>The chain's summary document (see <see cref="Artifacts"/>).</summary>
+    private static List<Artifact> Data(EisReport report) => [new("eis.json", "application/json", Json(report))];
 
     /// <summary>
     /// The chain's results, one row per quantity: Lin-KK μ and verdict, the DRT's R∞, polarisation and interphase

@@ -64,30 +64,21 @@ public static class MriDriftStage
     /// <param name="generatedAt">When (the report's date).</param>
     public static IReadOnlyList<Artifact> Artifacts(MriDriftReport report, DateTimeOffset generatedAt)
     {
-        var (data, plots) = Build(report);
-        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"MRI drift analysis, {DriftVelocityResult.AlgorithmId}@{report.Drift.AlgorithmVersion}", report.CellId,
+        return [.. Data(report), .. HtmlReport.FiguresAndReport(Plots(report), $"MRI drift analysis, {DriftVelocityResult.AlgorithmId}@{report.Drift.AlgorithmVersion}", report.CellId,
             "19F MRI: anion drift velocity", Results(report), report.Inputs, generatedAt)];
     }
 
-    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
-    public static IReadOnlyList<Figure> Plots(MriDriftReport report) => Build(report).Plots;
-
-    private static (List<Artifact> Data, List<Figure> Plots) Build(MriDriftReport report)
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (exported there; the plot tests read them).</summary>
+    public static IReadOnlyList<Figure> Plots(MriDriftReport report)
     {
-        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
+        var plots = new List<Figure>();
         var d = report.Drift;
         var minutes = d.TimesS.Select(t => t / 60).ToArray();
         string subtitle = Figures.Subtitle(report.CellId, $"{DriftVelocityResult.AlgorithmId}@{d.AlgorithmVersion}");
         var events = Events(report);
         var time = new PlotAxis("t", "min");
         var x1 = new PlotAxis("x1 (0 = plating electrode)", "");
-        var artifacts = new List<Artifact>
-        {
-            new("velocity.csv", "text/csv", Csv(d.Velocity)),
-            new("concentration.csv", "text/csv", Csv(d.Concentration)),
-            new("metrics.json", "application/json", MetricsJson(report)),
-        };
         plots.Add(new Figure("concentration-map",
             Figures.Map("Anion concentration c(x1, t)", subtitle, d.Concentration, minutes, d.X1, time, x1, new PlotAxis("c", "mol/L"), events)));
         plots.Add(new Figure("velocity-map",
@@ -101,8 +92,16 @@ public static class MriDriftStage
         plots.Add(new Figure("polarisation", Figures.Lines("Polarisation record with its steps", Figures.Subtitle(report.CellId, Segmentation.AlgorithmVersion),
             [new PlotSeries("cell voltage", [.. v.Time.Select(t => t / 60)], v.Voltage)], time, new PlotAxis("V", "V"),
             [.. report.Segmentation.Steps.Select((s, i) => new PlotEvent(s.StartTimeS / 60, $"{i + 1}: {StepName(s.Type)}")), .. events.Where(e => !e.Label.StartsWith("CC", StringComparison.Ordinal))])));
-        return (artifacts, plots);
+        return plots;
     }
+
+    /// <summary>The stage's arrays and metrics (see <see cref="Artifacts"/>).</summary>
+    private static List<Artifact> Data(MriDriftReport report) =>
+    [
+        new("velocity.csv", "text/csv", Csv(report.Drift.Velocity)),
+        new("concentration.csv", "text/csv", Csv(report.Drift.Concentration)),
+        new("metrics.json", "application/json", MetricsJson(report)),
+    ];
 
     /// <summary>
     /// The stage's results, one row per quantity (velocities in µm/h, the unit written <c>um/h</c> as stored): the drift

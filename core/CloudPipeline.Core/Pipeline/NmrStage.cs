@@ -89,25 +89,17 @@ public static class NmrStage
     /// <param name="cellId">The manifest's cell id, if any.</param>
     public static IReadOnlyList<Artifact> Artifacts(NmrReport report, IReadOnlyList<InputReference> inputs, DateTimeOffset generatedAt, string? cellId = null)
     {
-        var (data, plots) = Build(report);
-        return [.. data, .. HtmlReport.FiguresAndReport(plots, $"NMR: {report.Dataset.Name}", cellId, "Processing, peaks and lineshape fit", Results(report), inputs, generatedAt)];
+        return [.. Data(report), .. HtmlReport.FiguresAndReport(Plots(report), $"NMR: {report.Dataset.Name}", cellId, "Processing, peaks and lineshape fit", Results(report), inputs, generatedAt)];
     }
 
-    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
-    public static IReadOnlyList<Figure> Plots(NmrReport report) => Build(report).Plots;
-
-    private static (List<Artifact> Data, List<Figure> Plots) Build(NmrReport report)
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (exported there; the plot tests read them).</summary>
+    public static IReadOnlyList<Figure> Plots(NmrReport report)
     {
-        var plots = new List<Figure>();
         ArgumentNullException.ThrowIfNull(report);
+        var plots = new List<Figure>();
         var s = report.Spectrum;
         var ppm = s.PpmAxis();
         string title = $"{report.Dataset.Name} ({report.Dataset.Fid?.Nucleus ?? report.Dataset.FormatId})";
-        var artifacts = new List<Artifact>
-        {
-            new("nmr.json", "application/json", Json(report)),
-            new("spectrum.csv", "text/csv", Csv(ppm, s.Real)),
-        };
         var shift = new PlotAxis("δ", "ppm");
         plots.Add(new Figure("spectrum", Reversed(Figures.Lines($"Spectrum: {title}", ProcessedNmr.AlgorithmVersion,
         [
@@ -125,8 +117,15 @@ public static class NmrStage
                 shift, new PlotAxis("normalised intensity", ""),
                 residuals: [new PlotSeries("data − fit", x, [.. data.Select((v, i) => v - li.Fit[i])])], residualAxis: new PlotAxis("residual", "")))));
         }
-        return (artifacts, plots);
+        return plots;
     }
+
+    /// <summary>The dataset's summary and spectrum table (see <see cref="Artifacts"/>).</summary>
+    private static List<Artifact> Data(NmrReport report) =>
+    [
+        new("nmr.json", "application/json", Json(report)),
+        new("spectrum.csv", "text/csv", Csv(report.Spectrum.PpmAxis(), report.Spectrum.Real)),
+    ];
 
     /// <summary>
     /// The dataset's results, one row per quantity: acquisition time, phase, correlation with the vendor's spectrum, the

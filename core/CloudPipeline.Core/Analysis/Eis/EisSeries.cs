@@ -30,20 +30,7 @@ public static class EisSeries
     public static IReadOnlyList<Artifact> Artifacts(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null,
         IReadOnlyList<double>? mriVMax = null)
     {
-        var (data, plots) = Build(points, includeKkFailures, profiles, mriVMax);
-        return [.. data, .. plots.SelectMany(Figures.Export)];
-    }
-
-    /// <summary>The figures of <see cref="Artifacts"/>, as models (what a test or a report reads).</summary>
-    public static IReadOnlyList<Figure> Plots(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<string>? profiles = null,
-        IReadOnlyList<double>? mriVMax = null) => Build(points, includeKkFailures, profiles, mriVMax).Plots;
-
-    private static (List<Artifact> Data, List<Figure> Plots) Build(IEnumerable<EisSeriesPoint> points, bool includeKkFailures, IReadOnlyList<string>? profiles,
-        IReadOnlyList<double>? mriVMax)
-    {
-        var plots = new List<Figure>();
-        var all = points.OrderBy(p => p.TimeS ?? double.MaxValue).ThenBy(p => p.Spectrum, StringComparer.Ordinal).ToList();
-        var ordered = all.Where(p => includeKkFailures || p.KkPassed).ToList();
+        var (all, ordered) = Order(points, includeKkFailures);
         var csv = new StringBuilder("spectrum,time_s,interphase_resistance_ohm,peak_log10_tau_s,kk,profile\n");
         foreach (var p in ordered)
         {
@@ -52,24 +39,36 @@ public static class EisSeries
             string profile = profiles is not null && k < profiles.Count ? profiles[k] : "";
             csv.Append(CultureInfo.InvariantCulture, $"{p.Spectrum},{p.TimeS},{p.InterphaseResistance:R},{p.PeakLog10Tau:R},{(p.KkPassed ? "pass" : "KK_FAIL")},{profile}\n");
         }
+        return [new Artifact("eis-series.csv", "text/csv", csv.ToString()), .. Plots(all, includeKkFailures, mriVMax).SelectMany(Figures.Export)];
+    }
+
+    /// <summary>The figures of <see cref="Artifacts"/>, as models (exported there; the plot tests read them).</summary>
+    public static IReadOnlyList<Figure> Plots(IEnumerable<EisSeriesPoint> points, bool includeKkFailures = false, IReadOnlyList<double>? mriVMax = null)
+    {
+        var (all, ordered) = Order(points, includeKkFailures);
+        var plots = new List<Figure>();
+        if (ordered.Count == 0)
+        {
+            return plots;
+        }
         var x = ordered.Select((p, i) => p.TimeS is { } t ? t / 3600 : i).ToArray();
         var time = ordered.All(p => p.TimeS is not null) ? new PlotAxis("t", "h") : new PlotAxis("spectrum (file order)", "");
-        var artifacts = new List<Artifact>
-        {
-            new("eis-series.csv", "text/csv", csv.ToString()),
-        };
-        if (ordered.Count > 0)
-        {
-            bool markers = ordered.Count < 2;
-            string subtitle = $"{ordered.Count} spectra · {DrtResult.AlgorithmVersion}";
-            var paired = mriVMax is null ? [] : ordered.Select((p, i) => (X: x[i], K: all.IndexOf(p))).Where(q => q.K < mriVMax.Count).ToList();
-            plots.Add(new Figure("eis-series", Figures.Lines("Interphase resistance over time", subtitle,
-                [new PlotSeries("R_int", x, [.. ordered.Select(p => p.InterphaseResistance)], markers)], time, new PlotAxis("R_int", "Ω"),
-                right: paired.Count > 0 ? new PlotSeries("MRI max |v_a| (paired profile)", [.. paired.Select(q => q.X)], [.. paired.Select(q => mriVMax![q.K])], paired.Count < 2) : null,
-                rightAxis: new PlotAxis("max |v_a|", "µm/h"))));
-            plots.Add(new Figure("eis-series-tau", Figures.Lines("DRT peak over time", subtitle,
-                [new PlotSeries("peak τ", x, [.. ordered.Select(p => p.PeakLog10Tau is { } t ? Math.Pow(10, t) : double.NaN)], markers)], time, new PlotAxis("τ_peak", "s", AxisScale.Log))));
-        }
-        return (artifacts, plots);
+        bool markers = ordered.Count < 2;
+        string subtitle = $"{ordered.Count} spectra · {DrtResult.AlgorithmVersion}";
+        var paired = mriVMax is null ? [] : ordered.Select((p, i) => (X: x[i], K: all.IndexOf(p))).Where(q => q.K < mriVMax.Count).ToList();
+        plots.Add(new Figure("eis-series", Figures.Lines("Interphase resistance over time", subtitle,
+            [new PlotSeries("R_int", x, [.. ordered.Select(p => p.InterphaseResistance)], markers)], time, new PlotAxis("R_int", "Ω"),
+            right: paired.Count > 0 ? new PlotSeries("MRI max |v_a| (paired profile)", [.. paired.Select(q => q.X)], [.. paired.Select(q => mriVMax![q.K])], paired.Count < 2) : null,
+            rightAxis: new PlotAxis("max |v_a|", "µm/h"))));
+        plots.Add(new Figure("eis-series-tau", Figures.Lines("DRT peak over time", subtitle,
+            [new PlotSeries("peak τ", x, [.. ordered.Select(p => p.PeakLog10Tau is { } t ? Math.Pow(10, t) : double.NaN)], markers)], time, new PlotAxis("τ_peak", "s", AxisScale.Log))));
+        return plots;
+    }
+
+    /// <summary>Every spectrum by time (by file name where the files carry none), and those the series shows.</summary>
+    private static (List<EisSeriesPoint> All, List<EisSeriesPoint> Shown) Order(IEnumerable<EisSeriesPoint> points, bool includeKkFailures)
+    {
+        var all = points.OrderBy(p => p.TimeS ?? double.MaxValue).ThenBy(p => p.Spectrum, StringComparer.Ordinal).ToList();
+        return (all, [.. all.Where(p => includeKkFailures || p.KkPassed)]);
     }
 }
