@@ -39,6 +39,18 @@ public static class StorageLayout
     /// <summary>An index of the results by algorithm and version (what reanalysis campaigns read), and each experiment's current manifest hash.</summary>
     public const string ResultVersionsTable = "ResultVersions";
 
+    /// <summary>The consortium's member sites.</summary>
+    public const string SitesTable = "Sites";
+
+    /// <summary>Read-only grants of one site's experiments or techniques to named sites or the consortium, partitioned by owner.</summary>
+    public const string SharesTable = "Shares";
+
+    /// <summary>API keys: salted hashes, names, expiries and revocations; never a secret.</summary>
+    public const string ApiKeysTable = "ApiKeys";
+
+    /// <summary>Append-only audit of shares, revocations, key changes and cross-site reads, partitioned by the site concerned.</summary>
+    public const string AuditTable = "Audit";
+
     /// <summary>All containers.</summary>
     public static readonly IReadOnlyList<string> Containers = [RawContainer, ArtifactsContainer, LeasesContainer];
 
@@ -47,5 +59,5 @@ public static class StorageLayout
 
     /// <summary>All tables.</summary>
     public static readonly IReadOnlyList<string> Tables =
-        [DatasetsTable, ExperimentsTable, ResultsTable, CheckpointsTable, "Sites", "Shares", AlgorithmVersionsTable, ResultVersionsTable];
+        [DatasetsTable, ExperimentsTable, ResultsTable, CheckpointsTable, SitesTable, SharesTable, ApiKeysTable, AuditTable, AlgorithmVersionsTable, ResultVersionsTable];
 }

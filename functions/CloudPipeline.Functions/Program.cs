@@ -16,6 +16,7 @@ using OpenTelemetry.Trace;
 NumericsRuntime.UseSingleThreadedKernels();
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<CloudPipeline.Functions.ApiAuthenticationMiddleware>();
 builder.Services.AddPipeline(builder.Configuration);
 builder.Services.AddHostedService<CloudPipeline.Pipeline.Catalog.AlgorithmVersionsRecorder>();
 

@@ -3,6 +3,7 @@ using CloudPipeline.Core.Numerics;
 using CloudPipeline.LocalHost.Hosting;
 using CloudPipeline.Pipeline;
 using CloudPipeline.Pipeline.Api;
+using CloudPipeline.Pipeline.Consortium;
 using CloudPipeline.Pipeline.Telemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -39,6 +40,7 @@ services.AddOpenTelemetry()
 services.AddHostedService<EmbeddedAzuriteService>();
 services.AddPipeline(builder.Configuration);
 services.AddHostedService<StorageBootstrapService>();
+services.AddHostedService<OperatorKeyService>();
 services.AddHostedService<CloudPipeline.Pipeline.Catalog.AlgorithmVersionsRecorder>();
 builder.AddLocalDurableTask(DurableTaskHosting.FreePort());
 services.AddHostedService<BlobEventsListener>();
@@ -57,18 +59,38 @@ builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(api.Host == "loca
 
 var app = builder.Build();
 app.MapGrpcService<TaskHubGrpcServer>();
+app.Use(ApiAuthentication.Middleware);
 app.MapGet("/" + PipelineApi.Routes["Health"].Template, PipelineApi.Health);
-app.MapGet("/" + PipelineApi.Routes["ListDatasets"].Template, PipelineApi.ListDatasetsAsync);
-app.MapGet("/" + PipelineApi.Routes["ListExperiments"].Template, PipelineApi.ListExperimentsAsync);
-app.MapGet("/" + PipelineApi.Routes["GetInstance"].Template, PipelineApi.GetInstanceAsync);
-app.MapGet("/" + PipelineApi.Routes["ListResults"].Template, PipelineApi.ListResultsAsync);
-app.MapGet("/" + PipelineApi.Routes["DiffResults"].Template, PipelineApi.DiffResultsAsync);
-app.MapGet("/" + PipelineApi.Routes["ListAlgorithms"].Template, PipelineApi.ListAlgorithmsAsync);
-app.MapGet("/" + PipelineApi.Routes["ListArtifacts"].Template, PipelineApi.ListArtifactsAsync);
-app.MapGet("/" + PipelineApi.Routes["GetArtifact"].Template.Replace("{*path}", "{**path}", StringComparison.Ordinal), PipelineApi.GetArtifactAsync);
-app.MapGet("/" + PipelineApi.Routes["PlanCampaign"].Template, PipelineApi.PlanCampaignAsync);
-app.MapPost("/" + PipelineApi.Routes["StartCampaign"].Template, PipelineApi.StartCampaignAsync);
-app.MapGet("/" + PipelineApi.Routes["GetCampaign"].Template, PipelineApi.GetCampaignAsync);
-app.MapDelete("/" + PipelineApi.Routes["CancelCampaign"].Template, PipelineApi.CancelCampaignAsync);
+// Every other route: authenticated first (ApiAuthentication), then the handler with the caller's AccessScope.
+var secured = app.MapGroup("/").WithMetadata(ApiAuthentication.RequiresCaller.Instance);
+void Map(string name, Delegate handler)
+{
+    var route = PipelineApi.Routes[name];
+    string template = route.Template.Replace("{*", "{**", StringComparison.Ordinal);
+    secured.MapMethods(template, [route.Method.ToUpperInvariant()], handler).WithName(name);
+}
+Map("ListDatasets", PipelineApi.ListDatasetsAsync);
+Map("ListExperiments", PipelineApi.ListExperimentsAsync);
+Map("GetInstance", PipelineApi.GetInstanceAsync);
+Map("ListResults", PipelineApi.ListResultsAsync);
+Map("DiffResults", PipelineApi.DiffResultsAsync);
+Map("ListAlgorithms", PipelineApi.ListAlgorithmsAsync);
+Map("ListArtifacts", PipelineApi.ListArtifactsAsync);
+Map("GetArtifact", PipelineApi.GetArtifactAsync);
+Map("PlanCampaign", PipelineApi.PlanCampaignAsync);
+Map("StartCampaign", PipelineApi.StartCampaignAsync);
+Map("GetCampaign", PipelineApi.GetCampaignAsync);
+Map("CancelCampaign", PipelineApi.CancelCampaignAsync);
+Map("ListSites", ConsortiumApi.ListSitesAsync);
+Map("AddSite", ConsortiumApi.AddSiteAsync);
+Map("ListKeys", ConsortiumApi.ListKeysAsync);
+Map("CreateKey", ConsortiumApi.CreateKeyAsync);
+Map("RevokeKey", ConsortiumApi.RevokeKeyAsync);
+Map("ListShares", ConsortiumApi.ListSharesAsync);
+Map("GrantShare", ConsortiumApi.GrantShareAsync);
+Map("RevokeShare", ConsortiumApi.RevokeShareAsync);
+Map("ListAudit", ConsortiumApi.ListAuditAsync);
+Map("ConsortiumResults", ConsortiumApi.ConsortiumResultsAsync);
+Map("GrantUpload", ConsortiumApi.GrantUploadAsync);
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("CloudPipeline local host ready: API on {Api}", api));
 await app.RunAsync();

@@ -2,9 +2,11 @@ using CloudPipeline.Core.Formats;
 using CloudPipeline.Pipeline.Activities;
 using CloudPipeline.Pipeline.Campaigns;
 using CloudPipeline.Pipeline.Catalog;
+using CloudPipeline.Pipeline.Consortium;
 using CloudPipeline.Pipeline.Ingestion;
 using CloudPipeline.Pipeline.Orchestrations;
 using CloudPipeline.Pipeline.Storage;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -42,10 +44,40 @@ public static class PipelineServices
         services.AddSingleton<CampaignPlanner>();
         services.AddSingleton<ReanalysisCampaigns>();
         services.AddSingleton<ChangeDetector>();
+        AddConsortium(services, configuration);
         foreach (var activity in PipelineTasks.Activities.Values)
         {
             services.AddTransient(activity);
         }
         return services;
+    }
+
+    /// <summary>
+    /// The consortium's security: <see cref="AuthOptions"/> from <c>CloudPipeline:Auth</c>, the site registry, API keys,
+    /// shares, the audit, SAS issuance and the API's authentication step; with an Entra ID authority configured, ASP.NET
+    /// Core's JwtBearer handler validates bearer tokens (issuer, audience, lifetime, signature from the authority's keys).
+    /// </summary>
+    private static void AddConsortium(IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AuthOptions.Section);
+        services.AddOptions<AuthOptions>().Bind(section);
+        services.AddSingleton<SiteRegistry>();
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<Shares>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<StorageSas>();
+        services.AddSingleton<ApiAuthentication>();
+        var auth = section.Get<AuthOptions>() ?? new AuthOptions();
+        var authentication = services.AddAuthentication();
+        if (!string.IsNullOrEmpty(auth.Authority))
+        {
+            authentication.AddJwtBearer(o =>
+            {
+                o.Authority = auth.Authority;
+                o.Audience = auth.Audience;
+                // Keep the token's own claim names (tid, oid, roles): the site mapping reads them.
+                o.MapInboundClaims = false;
+            });
+        }
     }
 }

@@ -44,6 +44,12 @@ public sealed class LocalHostOptions
 
     /// <summary>Deliveries of a blob event before it moves to the poison queue. Default 5.</summary>
     public int MaxEventDeliveries { get; set; } = 5;
+
+    /// <summary>
+    /// Where the host keeps the consortium operator's API key for the person running it (created at first start, owner-only).
+    /// Default <c>.cloudpipeline/operator.key</c> in the repository root (git-ignored), else beside the host.
+    /// </summary>
+    public string? OperatorKeyFile { get; set; }
 }
 
 /// <summary>The embedded local storage emulator, bound from <c>CloudPipeline:Azurite</c>.</summary>

@@ -443,6 +443,10 @@ public sealed class DatasetCatalog
     public Task<IReadOnlyList<ResultRecord>> ListLatestResultsAsync(string? site, string? experiment, CancellationToken ct) =>
         QueryResultsAsync(site, experiment, TableClient.CreateQueryFilter($"RowKey ge {LatestPrefix} and RowKey lt {LatestEnd}"), ct);
 
+    /// <summary>The latest computations of one technique at every site (index rows of that technique only: a row-key range in each partition).</summary>
+    public Task<IReadOnlyList<ResultRecord>> ListLatestResultsOfTechniqueAsync(string technique, CancellationToken ct) =>
+        QueryResultsAsync(null, null, TableClient.CreateQueryFilter($"RowKey ge {LatestPrefix + technique + "~"} and RowKey lt {LatestPrefix + technique + "\u007f"}"), ct);
+
     private async Task<IReadOnlyList<ResultRecord>> QueryResultsAsync(string? site, string? experiment, string rows, CancellationToken ct)
     {
         string? filter = SiteOrExperimentFilter(site, experiment);
