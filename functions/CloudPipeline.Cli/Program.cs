@@ -16,5 +16,10 @@ var root = new RootCommand("cloudpipeline: operando battery-data pipeline tool. 
     DiffCommand.Create(),
     ReanalyzeCommand.Create(),
     ArtifactsCommand.Create(),
+    SiteCommands.Site(),
+    SiteCommands.Share(),
+    SiteCommands.Audit(),
+    SiteCommands.Consortium(),
+    CliSettings.Key,
 };
 return await root.Parse(args).InvokeAsync();

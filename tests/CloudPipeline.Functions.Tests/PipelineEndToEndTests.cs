@@ -21,7 +21,7 @@ public sealed class PipelineEndToEndTests
 
     internal static async Task<JsonElement[]> GetAsync(HostProcess host, string path)
     {
-        using var http = new HttpClient { BaseAddress = host.Api };
+        using var http = host.CreateClient();
         return await http.GetFromJsonAsync<JsonElement[]>(path) ?? [];
     }
 
@@ -169,7 +169,7 @@ public sealed class PipelineEndToEndTests
             var experimentRow = await WaitForExperimentAsync(host, "lab", experiment, TimeSpan.FromMinutes(2));
 
             // The instance endpoint shows the experiment's orchestration; it completes right after its last activity.
-            using (var http = new HttpClient { BaseAddress = host.Api })
+            using (var http = host.CreateClient())
             {
                 string instanceId = experimentRow.GetProperty("instanceId").GetString()!;
                 var instance = await WaitForAsync(() => http.GetFromJsonAsync<JsonElement>($"api/instances/{instanceId}"),

@@ -33,7 +33,7 @@ public sealed partial class ReanalysisCampaignTests(AzuriteFixture azurite)
             {
                 await UploadCellAsync(old, site, experiment, cell, manifest);
             }
-            using var http = new HttpClient { BaseAddress = old.Api };
+            using var http = old.CreateClient();
             foreach (var (_, experiment, _) in cells)
             {
                 var row = await WaitForExperimentAsync(old, site, experiment, TimeSpan.FromMinutes(3));
@@ -66,7 +66,7 @@ public sealed partial class ReanalysisCampaignTests(AzuriteFixture azurite)
             (code, text) = await Processes.CliAsync(azurite.ConnectionString, host.Api, "reanalyze", "--stage", Stage + "@9.0.0", "--site", site);
             Assert.Equal(2, code);
             Assert.Contains($"Stage {Stage} has no version 9.0.0; it has 1.0.0, 2.0.0, 3.0.0.", text, StringComparison.Ordinal);
-            using (var http = new HttpClient { BaseAddress = host.Api })
+            using (var http = host.CreateClient())
             {
                 Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync($"api/campaigns/{Stage}")).StatusCode); // nothing started
             }
@@ -90,7 +90,7 @@ public sealed partial class ReanalysisCampaignTests(AzuriteFixture azurite)
         }
 
         await using var restarted = await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false, taskHub, settings: paging);
-        using (var http = new HttpClient { BaseAddress = restarted.Api })
+        using (var http = restarted.CreateClient())
         {
             var campaign = await WaitForAsync(() => http.GetFromJsonAsync<JsonElement>($"api/campaigns/{Stage}"),
                 c => Text(c, "status") is "Completed" or "Failed" or "Terminated", TimeSpan.FromMinutes(3), "the campaign to finish after the restart");

@@ -37,6 +37,11 @@ public static class Processes
         if (api is not null)
         {
             start.Environment["CLOUDPIPELINE_API"] = api.AbsoluteUri;
+            if (HostProcess.OperatorKeyFileOf(api) is { } keyFile)
+            {
+                // The CLI reads the API as the operator of the host it talks to (uploads still use the connection string).
+                start.Environment["CLOUDPIPELINE_KEY_FILE"] = keyFile;
+            }
         }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -70,13 +75,38 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private HostProcess(Process process, Uri api)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, string> KeyFiles = new();
+
+    private HostProcess(Process process, Uri api, string operatorKeyFile)
     {
         _process = process;
         Api = api;
+        OperatorKeyFile = operatorKeyFile;
+        KeyFiles[api] = operatorKeyFile;
     }
 
     public Uri Api { get; }
+
+    /// <summary>The file the host wrote its operator key to (its own, in the test's temp folder).</summary>
+    public string OperatorKeyFile { get; }
+
+    /// <summary>The operator key (read once the host is healthy).</summary>
+    public string OperatorKey => File.ReadAllText(OperatorKeyFile).Trim();
+
+    /// <summary>The operator key file of the host serving <paramref name="api"/>, if a test started one.</summary>
+    public static string? OperatorKeyFileOf(Uri api) => KeyFiles.TryGetValue(api, out var file) ? file : null;
+
+    /// <summary>An HTTP client for the host's API with the operator key (or <paramref name="key"/>; empty: no credential).</summary>
+    public HttpClient CreateClient(string? key = null)
+    {
+        var http = new HttpClient { BaseAddress = Api };
+        string credential = key ?? OperatorKey;
+        if (credential.Length > 0)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", credential);
+        }
+        return http;
+    }
 
     public int Pid => _process.Id;
 
@@ -117,11 +147,14 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["CloudPipeline__LocalHost__MaxConcurrentActivities"] = maxConcurrentWorkItems.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["CloudPipeline__LocalHost__TaskHub"] = taskHub ?? NewTaskHub();
         start.Environment["Urls"] = api.AbsoluteUri;
+        string keyFile = settings?.GetValueOrDefault("CloudPipeline__LocalHost__OperatorKeyFile")
+            ?? Path.Combine(Path.GetTempPath(), "cloudpipeline-tests", Guid.NewGuid().ToString("N"), "operator.key");
+        start.Environment["CloudPipeline__LocalHost__OperatorKeyFile"] = keyFile;
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
-        var host = new HostProcess(Process.Start(start)!, api);
+        var host = new HostProcess(Process.Start(start)!, api, keyFile);
         host._process.OutputDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };
         host._process.ErrorDataReceived += (_, e) => { lock (host._log) { host._log.AppendLine(e.Data); } };
         host._process.BeginOutputReadLine();

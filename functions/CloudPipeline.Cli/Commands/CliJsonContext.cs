@@ -9,5 +9,6 @@ namespace CloudPipeline.Cli.Commands;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(JsonElement[]))]
+[JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(IReadOnlyList<InspectReport>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -27,7 +27,7 @@ internal static class DiffCommand
         var command = new Command("diff", "Compare an experiment's results between two algorithm versions or parameter sets.") { site, experiment, from, to, format, plot, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
         {
-            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
+            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!, CliSettings.Credential(parse));
             string query = $"api/diff?site={Uri.EscapeDataString(parse.GetValue(site)!)}&experiment={Uri.EscapeDataString(parse.GetValue(experiment)!)}"
                 + (parse.GetValue(from) is { } f ? $"&from={Uri.EscapeDataString(f)}" : "") + (parse.GetValue(to) is { } t ? $"&to={Uri.EscapeDataString(t)}" : "");
             JsonElement[] changes;
@@ -37,7 +37,7 @@ internal static class DiffCommand
             }
             catch (HttpRequestException ex)
             {
-                Console.Error.WriteLine($"error: the host API at {http.BaseAddress} did not answer ({ex.Message}).");
+                Console.Error.WriteLine(ApiClient.Describe(http, ex));
                 return 3;
             }
             if (changes.Length == 0)

@@ -34,7 +34,7 @@ internal static class ReanalyzeCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
+            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!, CliSettings.Credential(parse));
             string path = $"api/campaigns/{Uri.EscapeDataString(parse.GetValue(stage)!)}";
             string query = (parse.GetValue(site) is { } s ? $"?site={Uri.EscapeDataString(s)}" : "")
                 + (parse.GetValue(experiment) is { } x ? $"{(parse.GetValue(site) is null ? "?" : "&")}experiment={Uri.EscapeDataString(x)}" : "");
@@ -70,7 +70,7 @@ internal static class ReanalyzeCommand
             }
             catch (HttpRequestException ex)
             {
-                Console.Error.WriteLine($"error: the host API at {http.BaseAddress} did not answer ({ex.Message}).");
+                Console.Error.WriteLine(ApiClient.Describe(http, ex));
                 return 3;
             }
         });

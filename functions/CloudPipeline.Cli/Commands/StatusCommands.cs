@@ -19,7 +19,7 @@ internal static class StatusCommands
         var command = new Command("status", "Show experiments and datasets with their status.") { site, experiment, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
         {
-            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
+            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!, CliSettings.Credential(parse));
             string query = Query(("site", parse.GetValue(site)), ("experiment", parse.GetValue(experiment)));
             try
             {
@@ -42,7 +42,7 @@ internal static class StatusCommands
             }
             catch (HttpRequestException ex)
             {
-                Console.Error.WriteLine($"error: the host API at {http.BaseAddress} did not answer ({ex.Message}). Is the host running (dotnet run --project functions/CloudPipeline.LocalHost)?");
+                Console.Error.WriteLine(ApiClient.Describe(http, ex));
                 return 3;
             }
         });
@@ -60,7 +60,7 @@ internal static class StatusCommands
         var command = new Command("results", "Show analysis results with their uncertainty, 95 % confidence interval, algorithm version and QC flags.") { site, experiment, format, all, explain, CliSettings.Api };
         command.SetAction(async (parse, ct) =>
         {
-            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!);
+            using var http = ApiClient.Create(parse.GetValue(CliSettings.Api)!, CliSettings.Credential(parse));
             string query = Query(("site", parse.GetValue(site)), ("experiment", parse.GetValue(experiment)), ("latest", parse.GetValue(all) ? null : "true"));
             JsonElement[] rows;
             try
@@ -69,7 +69,7 @@ internal static class StatusCommands
             }
             catch (HttpRequestException ex)
             {
-                Console.Error.WriteLine($"error: the host API at {http.BaseAddress} did not answer ({ex.Message}).");
+                Console.Error.WriteLine(ApiClient.Describe(http, ex));
                 return 3;
             }
             rows = rows.OrderBy(r => r.GetProperty("experiment").GetString()).ThenBy(r => r.GetProperty("version").GetString()).ThenBy(r => r.GetProperty("quantity").GetString()).ToArray();

@@ -12,11 +12,16 @@ internal static class StorageErrors
     public static bool IsStorageFailure(Exception ex) =>
         IsTransport(ex) || ex is AggregateException { InnerExceptions.Count: > 0 } a && a.InnerExceptions.All(IsTransport);
 
-    private static bool IsTransport(Exception ex) => ex is RequestFailedException or HttpRequestException or TimeoutException or TaskCanceledException;
+    private static bool IsTransport(Exception ex) => ex is RequestFailedException or HttpRequestException or TimeoutException or TaskCanceledException or UploadRefusedException;
 
-    /// <summary>Prints the error with a hint and returns the exit code 3.</summary>
+    /// <summary>Prints the error with a hint and returns the exit code 3 (1 when the host refused an upload link).</summary>
     public static int Report(Uri endpoint, Exception ex)
     {
+        if (ex is UploadRefusedException refused)
+        {
+            Console.Error.WriteLine("error: " + refused.Message);
+            return 1;
+        }
         string why = ex switch
         {
             RequestFailedException { Status: > 0 } r => $"it answered {r.Status} {r.ErrorCode}",

@@ -13,7 +13,7 @@ internal static class UploadCommand
         var manifest = new Option<FileInfo>("--manifest") { Description = "An experiment manifest of any name; it is uploaded first, as experiment.json." };
         var command = new Command("upload", "Upload instrument files to raw/{site}/{experiment}/ and start their ingestion; identical content is skipped.")
         {
-            paths, site, experiment, manifest, CliSettings.Connection,
+            paths, site, experiment, manifest, CliSettings.Connection, CliSettings.Api,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -24,7 +24,7 @@ internal static class UploadCommand
                 Console.Error.WriteLine($"error: not found: {string.Join(", ", missing.Select(m => m.FullName))}");
                 return 2;
             }
-            var uploader = new Uploader(parse.GetValue(CliSettings.Connection)!);
+            var uploader = Uploader.For(parse);
             int uploaded = 0, skipped = 0, done = 0;
             string prefix = $"{parse.GetValue(site)}/{parse.GetValue(experiment)}/";
             try

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
+using System.CommandLine;
 
 namespace CloudPipeline.Cli.Commands;
 
@@ -12,13 +13,22 @@ namespace CloudPipeline.Cli.Commands;
 /// schema), so ingestion starts at once. A file whose content the blob already has (same MD5) is skipped. The
 /// experiment manifest goes first, so the analysis never starts with default parameters by accident.
 /// </summary>
-internal sealed class Uploader
+internal sealed class Uploader : IUploader
 {
     /// <summary>The name every manifest is stored under, beside the experiment's files.</summary>
     public const string ManifestName = "experiment.json";
 
     private readonly BlobContainerClient _raw;
     private readonly QueueClient _events;
+
+    /// <summary>
+    /// The uploader for a command: with an explicit API key, through per-file upload links from the host's API
+    /// (<see cref="GrantedUploader"/>); otherwise straight to storage with the connection string.
+    /// </summary>
+    public static IUploader For(ParseResult parse) =>
+        CliSettings.ExplicitKey(parse) is { } key
+            ? new GrantedUploader(ApiClient.Create(parse.GetValue(CliSettings.Api)!, new ApiCredential(key, null)))
+            : new Uploader(parse.GetValue(CliSettings.Connection)!);
 
     public Uploader(string connectionString)
     {
@@ -97,3 +107,48 @@ internal sealed class Uploader
         return true;
     }
 }
+
+/// <summary>Where the upload and watch commands send files.</summary>
+internal interface IUploader
+{
+    /// <summary>Where the files go, for messages.</summary>
+    Uri Endpoint { get; }
+
+    /// <summary>Prepares (creates the container and queue where the uploader may).</summary>
+    Task EnsureAsync(CancellationToken ct);
+
+    /// <summary>Uploads one file as <c>raw/{blobName}</c> (<c>site/experiment/relative path</c>); false if it was skipped as unchanged.</summary>
+    Task<bool> UploadAsync(FileInfo file, string blobName, CancellationToken ct);
+}
+
+/// <summary>
+/// Uploads with a site's API key and no storage credentials: for each file, the host's API issues an upload link (a SAS
+/// that may create and write that one blob under <c>raw/{site}/</c>, nothing else), and the file goes straight to
+/// storage with it. The link cannot read, so nothing is skipped here; the pipeline recognises content it already has
+/// (SHA-256) and does no new work. Ingestion starts from storage's event (Event Grid; locally the change detector).
+/// </summary>
+internal sealed class GrantedUploader(HttpClient api) : IUploader
+{
+    public Uri Endpoint => api.BaseAddress!;
+
+    public Task EnsureAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public async Task<bool> UploadAsync(FileInfo file, string blobName, CancellationToken ct)
+    {
+        var parts = blobName.Split('/', 3);
+        string route = $"api/uploads/{Uri.EscapeDataString(parts[1])}/{string.Join('/', parts[2].Split('/').Select(Uri.EscapeDataString))}?site={Uri.EscapeDataString(parts[0])}";
+        using var response = await api.PostAsync(route, null, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new UploadRefusedException($"the host refused an upload link for {blobName}: {await ApiClient.ProblemAsync(response, ct)}");
+        }
+        var link = System.Text.Json.JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(ct), CliJsonContext.Default.JsonElement);
+        var blob = new BlobClient(new Uri(link.GetProperty("uri").GetString()!));
+        await using var content = file.OpenRead();
+        await blob.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" } }, ct);
+        return true;
+    }
+}
+
+/// <summary>The host would not issue an upload link (no valid key, another site's folder, a bad path).</summary>
+internal sealed class UploadRefusedException(string message) : Exception(message);

@@ -23,7 +23,7 @@ internal static class WatchCommand
         var once = new Option<bool>("--once") { Description = "Scan until nothing is pending, then exit (for scripts)." };
         var command = new Command("watch", "Watch a drop folder and upload each file once it is stable; never re-upload after a restart.")
         {
-            folder, site, experiment, stable, poll, once, CliSettings.Connection,
+            folder, site, experiment, stable, poll, once, CliSettings.Connection, CliSettings.Api,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -33,7 +33,7 @@ internal static class WatchCommand
                 Console.Error.WriteLine($"error: {dir.FullName} does not exist.");
                 return 2;
             }
-            var uploader = new Uploader(parse.GetValue(CliSettings.Connection)!);
+            var uploader = Uploader.For(parse);
             try
             {
                 await uploader.EnsureAsync(ct);

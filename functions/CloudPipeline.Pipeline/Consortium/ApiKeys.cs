@@ -92,7 +92,7 @@ public sealed class ApiKeys(TableServiceClient tables, TimeProvider time)
     /// </summary>
     public async Task<(Caller? Caller, AuthenticationFailure? Failure)> VerifyAsync(string presented, CancellationToken ct)
     {
-        if (!TryParse(presented, out string id, out string secret))
+        if (!TrySplit(presented, out string id, out string secret))
         {
             return (null, new AuthenticationFailure($"The API key is not of the form {Prefix}<id>_<secret>."));
         }
@@ -115,7 +115,7 @@ public sealed class ApiKeys(TableServiceClient tables, TimeProvider time)
     }
 
     /// <summary>Splits <c>cpk_{id}_{secret}</c>.</summary>
-    public static bool TryParse(string presented, out string id, out string secret)
+    private static bool TrySplit(string presented, out string id, out string secret)
     {
         id = secret = "";
         if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length < Prefix.Length + IdLength + 2 || presented[Prefix.Length + IdLength] != '_')
