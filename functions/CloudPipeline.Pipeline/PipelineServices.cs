@@ -75,6 +75,7 @@ public static class PipelineServices
             {
                 o.Authority = auth.Authority;
                 o.Audience = auth.Audience;
+                o.RequireHttpsMetadata = auth.RequireHttpsMetadata;
                 // Keep the token's own claim names (tid, oid, roles): the site mapping reads them.
                 o.MapInboundClaims = false;
             });

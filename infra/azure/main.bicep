@@ -41,6 +41,12 @@ param reanalysisSchedule string = '0 0 3 * * 0'
 @description('Run the scheduled reanalysis. Default off.')
 param reanalysisEnabled bool = false
 
+@description('Entra ID authority whose bearer tokens the API accepts (e.g. https://login.microsoftonline.com/{tenant}/v2.0). Empty: API keys only.')
+param entraAuthority string = ''
+
+@description('The audience the API\'s bearer tokens are issued for (its application id URI or client id). Required with entraAuthority.')
+param entraAudience string = ''
+
 @description('Tags on every resource.')
 param tags object = {
   application: 'cloudpipeline'
@@ -101,6 +107,8 @@ module app 'modules/functionapp.bicep' = {
     changeDetectorSchedule: changeDetectorSchedule
     reanalysisSchedule: reanalysisSchedule
     reanalysisEnabled: reanalysisEnabled
+    entraAuthority: entraAuthority
+    entraAudience: entraAudience
   }
 }
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using CloudPipeline.Contracts;
 using CloudPipeline.Pipeline.Api;
 using CloudPipeline.Pipeline.Consortium;
@@ -324,6 +326,93 @@ public sealed class ConsortiumTests(AzuriteFixture azurite)
 
         await AssertNoKeyAppearsAsync([.. keys.Values, first.OperatorKey, second.OperatorKey], first.Log + second.Log, taskHub);
     }
+
+    [Fact]
+    public async Task A_bearer_token_from_the_configured_authority_acts_for_the_site_its_role_names_and_one_of_another_tenant_or_audience_is_refused()
+    {
+        string id = Guid.NewGuid().ToString("N")[..6];
+        string alpha = "alpha-" + id, beta = "beta-" + id, tenant = Guid.NewGuid().ToString(), audience = "api://cloudpipeline-" + id;
+        // A development identity provider on loopback: OpenID metadata and the signing key, as Entra ID publishes them.
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var signingKey = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(rsa) { KeyId = "k1" };
+        var parameters = rsa.ExportParameters(false);
+        int port = Processes.FreePort();
+        string issuer = $"http://127.0.0.1:{port}/{tenant}/v2.0";
+        var provider = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        provider.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using var idp = provider.Build();
+        idp.MapGet($"/{tenant}/v2.0/.well-known/openid-configuration", () => Microsoft.AspNetCore.Http.Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = issuer,
+            ["jwks_uri"] = $"http://127.0.0.1:{port}/{tenant}/keys",
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+        }));
+        idp.MapGet($"/{tenant}/keys", () => Microsoft.AspNetCore.Http.Results.Json(new Dictionary<string, object>
+        {
+            ["keys"] = new[] { new Dictionary<string, string> { ["kty"] = "RSA", ["use"] = "sig", ["kid"] = "k1", ["n"] = Base64Url(parameters.Modulus!), ["e"] = Base64Url(parameters.Exponent!) } },
+        }));
+        await idp.StartAsync();
+
+        await using var host = await HostProcess.StartAsync(azurite.ConnectionString, changeDetector: false, settings: new Dictionary<string, string>
+        {
+            ["CloudPipeline__Auth__Authority"] = issuer,
+            ["CloudPipeline__Auth__Audience"] = audience,
+            ["CloudPipeline__Auth__RequireHttpsMetadata"] = "false",
+        });
+        using var op = Client(host.Api, host.OperatorKey);
+        using (var add = await op.PostAsync("api/sites", Json($$"""{"id":"{{alpha}}","entraTenantId":"{{tenant}}"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Created, add.StatusCode);
+        }
+        await AddSiteAsync(op, beta);
+
+        string Token(string aud, string tid, params string[] roles) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = aud,
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            Claims = new Dictionary<string, object> { ["tid"] = tid, ["oid"] = "user-" + id, ["roles"] = roles },
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(signingKey, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.RsaSha256),
+        });
+        HttpClient Bearer(string token)
+        {
+            var http = Client(host.Api, null);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return http;
+        }
+
+        using var site = Bearer(Token(audience, tenant, "Site." + alpha));
+        Assert.Equal(HttpStatusCode.OK, (await site.GetAsync($"api/results?site={alpha}&experiment=any")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await site.GetAsync($"api/results?site={beta}&experiment=any")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await site.GetAsync("api/campaigns/ec-cycle-summary/plan")).StatusCode);
+        using (var shared = await site.PostAsync("api/shares", Json($$"""{"technique":"mri","with":"{{beta}}"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Created, shared.StatusCode);
+        }
+        var audit = await ListAsync(op, $"api/audit?site={alpha}");
+        Assert.Contains(audit, e => Text(e, "action") == "ShareGranted" && Text(e, "credential") == $"entra:{tenant}/user-{id}");
+
+        using var operatorToken = Bearer(Token(audience, Guid.NewGuid().ToString(), "CloudPipeline.Operator"));
+        Assert.Equal(HttpStatusCode.OK, (await operatorToken.GetAsync("api/campaigns/ec-cycle-summary/plan")).StatusCode);
+        foreach (var (what, token, reason) in new[]
+        {
+            ("another audience", Token("api://someone-else", tenant, "Site." + alpha), "not accepted"),
+            ("another tenant", Token(audience, Guid.NewGuid().ToString(), "Site." + alpha), "does not accept tokens of tenant"),
+            ("a site without a tenant", Token(audience, tenant, "Site." + beta), "does not accept tokens of tenant"),
+            ("no site role", Token(audience, tenant), "0 site roles"),
+            ("a forged signature", Token(audience, tenant, "Site." + alpha)[..^4] + "AAAA", "not accepted"),
+        })
+        {
+            using var client = Bearer(token);
+            using var response = await client.GetAsync($"api/results?site={alpha}&experiment=any");
+            string body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{what}: {(int)response.StatusCode} {body}");
+            Assert.Contains(reason, body, StringComparison.Ordinal);
+        }
+        await idp.StopAsync();
+    }
+
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 
     /// <summary>
     /// No key (whole, or its secret part) in the hosts' logs or answers, nor in any row of the pipeline's tables or this

@@ -36,6 +36,12 @@ public sealed class AuthOptions
     /// <summary>The audience tokens must be issued for (the API's application id URI or client id). Required with <see cref="Authority"/>.</summary>
     public string? Audience { get; set; }
 
+    /// <summary>
+    /// Fetch the authority's metadata over HTTPS only. Default true; false is for a development identity provider on
+    /// loopback (an on-premises test of the token path), never for Entra ID.
+    /// </summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
+
     /// <summary>The app role that makes a token's holder the consortium operator. Default <c>CloudPipeline.Operator</c>.</summary>
     public string OperatorRole { get; set; } = "CloudPipeline.Operator";
 

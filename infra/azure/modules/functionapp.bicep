@@ -49,6 +49,12 @@ param reanalysisSchedule string
 @description('Run the scheduled reanalysis.')
 param reanalysisEnabled bool
 
+@description('Entra ID authority whose bearer tokens the API accepts; empty: API keys only.')
+param entraAuthority string
+
+@description('The audience of the API\'s bearer tokens.')
+param entraAudience string
+
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: insightsName
 }
@@ -89,6 +95,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // The scheduled reanalysis (a campaign for every stage with results due): off unless reanalysisEnabled.
         { name: 'ReanalysisSchedule', value: reanalysisSchedule }
         { name: 'AzureWebJobs.ScheduledReanalysis.Disabled', value: reanalysisEnabled ? 'false' : 'true' }
+        // The consortium's API: Entra ID bearer tokens (app roles Site.{id}, CloudPipeline.Operator) besides API keys.
+        { name: 'CloudPipeline__Auth__Authority', value: entraAuthority }
+        { name: 'CloudPipeline__Auth__Audience', value: entraAudience }
         // Telemetry with Entra authentication (local auth is off on the component, so the connection string's
         // instrumentation key alone cannot write; it is an address, not a secret).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }

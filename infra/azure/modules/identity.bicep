@@ -19,7 +19,8 @@ param tags object
 // Storage roles, least for what the app does (built-in role definition ids):
 var storageRoleIds = [
   // Storage Blob Data Owner: the blob trigger (receipts, leases), Durable Task (partition leases, large messages)
-  // and the pipeline's containers.
+  // and the pipeline's containers; it includes generateUserDelegationKey, which signs the API's upload and artifact
+  // SAS links (user-delegation SAS: no account key exists).
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   // Storage Queue Data Contributor: the blob-events queue trigger, Durable Task control and work-item queues.
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
