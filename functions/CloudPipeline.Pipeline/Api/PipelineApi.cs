@@ -146,21 +146,23 @@ public static class PipelineApi
     public static async Task<Results<Ok<InstanceView>, NotFound<ProblemView>>> GetInstanceAsync(AccessScope scope, DurableTaskClient durable, string instanceId, CancellationToken ct)
     {
         var metadata = await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
-        var owner = metadata is null ? null : InstanceOwner(metadata.SerializedInput);
-        // An instance of no experiment (a reanalysis campaign) is the operator's.
-        bool visible = metadata is not null && (scope.Caller.IsOperator || owner is { } o && scope.MaySee(o.Site, o.Experiment));
+        var owner = metadata is null ? null : InstanceOwner(metadata.Name, metadata.SerializedInput);
+        // An instance of no experiment (a reanalysis campaign) is the operator's; one of no single technique (a
+        // dataset's validation) needs the whole experiment, so a technique share does not open the others' instances.
+        bool visible = metadata is not null && (scope.Caller.IsOperator || owner is { } o && scope.CanRead(o.Site, o.Experiment, o.Technique));
         if (!visible)
         {
             return TypedResults.NotFound(new ProblemView($"No instance '{instanceId}'."));
         }
         if (owner is { } read)
         {
-            await scope.AuditReadsAsync("GetInstance", [read], ct);
+            await scope.AuditReadsAsync("GetInstance", [(read.Site, read.Experiment)], ct);
         }
         return TypedResults.Ok(View(metadata!));
     }
 
-    private static (string Site, string Experiment)? InstanceOwner(string? serializedInput)
+    /// <summary>The site, experiment and technique an orchestration works for, from its input (and its name for the technique).</summary>
+    private static (string Site, string Experiment, string? Technique)? InstanceOwner(string name, string? serializedInput)
     {
         if (string.IsNullOrEmpty(serializedInput))
         {
@@ -168,7 +170,19 @@ public static class PipelineApi
         }
         using var input = JsonDocument.Parse(serializedInput);
         var root = input.RootElement;
-        return root.ValueKind == JsonValueKind.Object && Property(root, "site") is { } site && Property(root, "experiment") is { } experiment ? (site, experiment) : null;
+        if (root.ValueKind != JsonValueKind.Object || Property(root, "site") is not { } site || Property(root, "experiment") is not { } experiment)
+        {
+            return null;
+        }
+        string? technique = Property(root, "technique") ?? name switch
+        {
+            _ when name.StartsWith("MriExperiment", StringComparison.Ordinal) => "mri",
+            _ when name.StartsWith("EisExperiment", StringComparison.Ordinal) => "eis",
+            _ when name.StartsWith("NmrDataset", StringComparison.Ordinal) => "nmr",
+            _ when name.StartsWith("CyclerDataset", StringComparison.Ordinal) => "cycler",
+            _ => null,
+        };
+        return (site, experiment, technique);
 
         static string? Property(JsonElement o, string name) =>
             o.EnumerateObject().FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;

@@ -29,7 +29,7 @@ param deadLetterContainer string
 // The pipeline's own layout (StorageLayout.cs).
 var containers = ['raw', 'artifacts', 'leases']
 var queues = ['blob-events', 'blob-events-poison']
-var tables = ['Datasets', 'Experiments', 'Results', 'Checkpoints', 'Sites', 'Shares', 'AlgorithmVersions', 'ResultVersions']
+var tables = ['Datasets', 'Experiments', 'Results', 'Checkpoints', 'Sites', 'Shares', 'ApiKeys', 'Audit', 'AlgorithmVersions', 'ResultVersions']
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
