@@ -37,6 +37,56 @@ public sealed class CircuitTests
         }
     }
 
+    /// <summary>
+    /// The optional elements against the eis spec §4 formulas evaluated independently (Python's cmath, principal
+    /// branches as impedance.py's numpy), at 1 mHz, 1 Hz and 1 kHz: K = R/(1 + jωτ), Zarc = R/(1 + (jωτ)^φ),
+    /// La = (jωL)^α, G = R/√(1 + jωτ), Gs = R/(√(1 + jωτ)·tanh(φ√(1 + jωτ))).
+    /// </summary>
+    [Theory]
+    [InlineData("K1", new[] { 0.1, 0.2 }, 0.09999984209, -0.0001256635077, 0.03877266367, -0.04872316614, 6.332569967e-08, -7.957742115e-05)]
+    [InlineData("Zarc1", new[] { 0.1, 0.2, 0.8 }, 0.09985047117, -0.0004531932161, 0.04306926116, -0.03586828273, 0.0001033608866, -0.0003147346076)]
+    [InlineData("La1", new[] { 0.1, 0.8 }, 0.000848254669, 0.00261065943, 0.2130719393, 0.655768, 53.52125134, 164.7214741)]
+    [InlineData("G1", new[] { 0.1, 0.2 }, 0.09999994078, -6.283179106e-05, 0.07107755022, -0.03427465212, 0.001995504598, -0.001993917258)]
+    [InlineData("Gs1", new[] { 0.1, 0.2, 0.8 }, 0.1505938727, -0.0001583502607, 0.0739694814, -0.06216801736, 0.001995504598, -0.001993917258)]
+    public void Optional_elements_match_their_formulas(string circuit, double[] p, double re0, double im0, double re1, double im1, double re2, double im2)
+    {
+        var c = Circuit.Parse(circuit);
+        Assert.Equal(p.Length, c.ParameterNames.Count);
+        var expected = new[] { new Complex(re0, im0), new Complex(re1, im1), new Complex(re2, im2) };
+        for (int i = 0; i < 3; i++)
+        {
+            var z = c.Impedance(2 * Math.PI * Frequencies[i], p);
+            Close(expected[i].Real, z.Real, 1e-8, 1e-15);
+            Close(expected[i].Imaginary, z.Imaginary, 1e-8, 1e-15);
+        }
+    }
+
+    /// <summary>Analytic limits that tie elements together: Zarc at φ = 1 is the Voigt K, La at α = 1 is L, Gs for large φ is G, Wo and Ws tend to R at low frequency.</summary>
+    [Fact]
+    public void Elements_reduce_to_each_other_in_their_analytic_limits()
+    {
+        foreach (double f in new[] { 1e-3, 0.3, 17, 4e4 })
+        {
+            double w = 2 * Math.PI * f;
+            var zarc = Circuit.Parse("Zarc1").Impedance(w, [3.0, 2e-3, 1.0]);
+            var k = Circuit.Parse("K1").Impedance(w, [3.0, 2e-3]);
+            Close(k.Real, zarc.Real, 1e-12, 1e-15);
+            Close(k.Imaginary, zarc.Imaginary, 1e-12, 1e-15);
+            var la = Circuit.Parse("La1").Impedance(w, [2e-6, 1.0]);
+            Close(0, la.Real, 0, 1e-12 * w * 2e-6);
+            Close(w * 2e-6, la.Imaginary, 1e-12);
+            var gs = Circuit.Parse("Gs1").Impedance(w, [5.0, 0.01, 60]);
+            var g = Circuit.Parse("G1").Impedance(w, [5.0, 0.01]);
+            Close(g.Real, gs.Real, 1e-9, 1e-15);
+            Close(g.Imaginary, gs.Imaginary, 1e-9, 1e-15);
+        }
+        // ωτ → 0: tanh(x)/x → 1, so Ws → R; coth(x)/x → 1/x², so Wo's real part → R/3 (its series expansion 1/x² + 1/3).
+        var ws = Circuit.Parse("Ws1").Impedance(2 * Math.PI * 1e-7, [7.0, 1.0]);
+        Close(7.0, ws.Real, 1e-9);
+        var wo = Circuit.Parse("Wo1").Impedance(2 * Math.PI * 1e-7, [7.0, 1.0]);
+        Close(7.0 / 3, wo.Real, 1e-6);
+    }
+
     [Fact]
     public void Series_and_parallel_compose_and_parameters_are_named_in_order()
     {
