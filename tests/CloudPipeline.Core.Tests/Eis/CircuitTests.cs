@@ -61,6 +61,28 @@ public sealed class CircuitTests
         }
     }
 
+    /// <summary>
+    /// Units and bounds as the eis spec §4 states them: parameters in the order R, τ, exponent; every lower bound 0 and
+    /// upper bound +∞ except the CPE and La exponents (at most 1).
+    /// </summary>
+    [Fact]
+    public void Each_element_names_its_parameter_units_and_bounds_the_exponents_of_cpe_and_la_by_one()
+    {
+        var expected = new Dictionary<string, string[]>
+        {
+            ["R"] = ["Ohm"], ["C"] = ["F"], ["L"] = ["H"], ["CPE"] = ["Ohm^-1 s^a", ""], ["W"] = ["Ohm s^-1/2"], ["Wo"] = ["Ohm", "s"], ["Ws"] = ["Ohm", "s"],
+            ["K"] = ["Ohm", "s"], ["Zarc"] = ["Ohm", "s", ""], ["La"] = ["H", ""], ["G"] = ["Ohm", "s"], ["Gs"] = ["Ohm", "s", ""],
+        };
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), CircuitElements.All.Select(e => e.Name).Order(StringComparer.Ordinal));
+        foreach (var element in CircuitElements.All)
+        {
+            Assert.Equal(expected[element.Name], element.Units);
+            Assert.Equal(element.Units.Length, element.Parameters);
+            double[] upper = element.Name is "CPE" or "La" ? [double.PositiveInfinity, 1] : [.. element.Units.Select(_ => double.PositiveInfinity)];
+            Assert.Equal(upper, element.UpperBounds);
+        }
+    }
+
     /// <summary>Analytic limits that tie elements together: Zarc at φ = 1 is the Voigt K, La at α = 1 is L, Gs for large φ is G, Wo and Ws tend to R at low frequency.</summary>
     [Fact]
     public void Elements_reduce_to_each_other_in_their_analytic_limits()
@@ -79,6 +101,16 @@ public sealed class CircuitTests
             var g = Circuit.Parse("G1").Impedance(w, [5.0, 0.01]);
             Close(g.Real, gs.Real, 1e-9, 1e-15);
             Close(g.Imaginary, gs.Imaginary, 1e-9, 1e-15);
+        }
+        // ωτ → ∞ (|x| in the thousands, where tanh and coth are 1 to double precision): both finite Warburgs become
+        // the semi-infinite R/√(jωτ).
+        foreach (string name in new[] { "Wo1", "Ws1" })
+        {
+            double w = 2 * Math.PI * 1e7;
+            var z = Circuit.Parse(name).Impedance(w, [7.0, 1.0]);
+            var limit = 7.0 / Complex.Sqrt(Complex.ImaginaryOne * w);
+            Close(limit.Real, z.Real, 1e-12);
+            Close(limit.Imaginary, z.Imaginary, 1e-12);
         }
         // ωτ → 0: tanh(x)/x → 1, so Ws → R; coth(x)/x → 1/x², so Wo's real part → R/3 (its series expansion 1/x² + 1/3).
         var ws = Circuit.Parse("Ws1").Impedance(2 * Math.PI * 1e-7, [7.0, 1.0]);

@@ -47,8 +47,9 @@ public sealed class EisSeriesTests
     [Fact]
     public void Spectra_without_a_time_follow_the_timed_ones_in_file_name_order()
     {
-        var points = new[] { new EisSeriesPoint("z.mpt", null, 3, null, true), new EisSeriesPoint("m.mpt", null, 2, null, true), new EisSeriesPoint("late.mpt", 50, 1, null, true) };
-        Assert.Equal(["late.mpt", "m.mpt", "z.mpt"], Csv(EisSeries.Artifacts(points))[1..].Select(r => r.Split(',')[0]));
+        var points = new[] { new EisSeriesPoint("z.mpt", null, 3, null, true), new EisSeriesPoint("m.mpt", null, 2, null, true), new EisSeriesPoint("zz-timed.mpt", 50, 1, null, true) };
+        Assert.Equal(["zz-timed.mpt", "m.mpt", "z.mpt"], Csv(EisSeries.Artifacts(points))[1..].Select(r => r.Split(',')[0]));
+        Assert.Equal("text/csv", EisSeries.Artifacts(points).Single(a => a.Name == "eis-series.csv").ContentType);
     }
 
     [Fact]
@@ -58,12 +59,16 @@ public sealed class EisSeriesTests
         var figures = EisSeries.Plots(points);
         Assert.Equal(["eis-series", "eis-series-tau"], figures.Select(f => f.Name));
         var rint = figures[0].Model;
+        Assert.Equal(("Interphase resistance over time", "DRT peak over time"), (rint.Title, figures[1].Model.Title));
         Assert.Equal("2 spectra · " + DrtResult.AlgorithmVersion, rint.Subtitle);
+        Assert.Equal("R_int", rint.Series.Single().Title);
         Assert.Equal(("t", "h", "R_int", "Ω"), (Axis(rint, "x").Title, Axis(rint, "x").Unit, Axis(rint, "y").Title, Axis(rint, "y").Unit));
         Assert.Equal([(0.5, 10.0), (1.5, 12.0)], Points(rint.Series.Single()));
         Assert.DoesNotContain(rint.Axes, a => a.Key == "y2"); // no MRI velocities given: no right-hand axis
         var tau = figures[1].Model;
         Assert.IsType<LogarithmicAxis>(Axis(tau, "y"));
+        Assert.Equal(("τ_peak", "s"), (Axis(tau, "y").Title, Axis(tau, "y").Unit));
+        Assert.Equal("peak τ", tau.Series.Single().Title);
         var peaks = ((LineSeries)tau.Series.Single()).Points;
         Assert.Equal(0.5, peaks[0].X);
         Assert.Equal(1e-3, peaks[0].Y, 1e-15);
@@ -95,6 +100,7 @@ public sealed class EisSeriesTests
         var model = EisSeries.Plots(points, mriVMax: [300.0, 400.0])[0].Model;
         var right = model.Series.Single(s => ((XYAxisSeries)s).YAxisKey == "y2");
         Assert.Equal([(0.0, 300.0), (1.0, 400.0)], Points(right));
+        Assert.Equal("MRI max |v_a| (paired profile)", right.Title);
         Assert.IsType<LineSeries>(right);
         var one = EisSeries.Plots(points, mriVMax: [300.0])[0].Model;
         Assert.IsType<ScatterSeries>(one.Series.Single(s => ((XYAxisSeries)s).YAxisKey == "y2"));

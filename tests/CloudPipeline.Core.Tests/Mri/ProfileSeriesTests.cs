@@ -40,22 +40,25 @@ public sealed class ProfileSeriesTests
     public void A_profile_on_another_grid_or_axis_is_an_error_naming_it_and_the_first()
     {
         var size = Assert.Throws<InstrumentFileException>(() => ProfileSeries.Create([P("p(001).txt", 1), P("p(002).txt", 2, size: 5)]));
-        Assert.Equal(("p(002).txt", "SIZE_DIFFERS", "SIZE"), (size.FileName, size.Code, size.Field));
+        Assert.Equal(("p(002).txt", "SIZE_DIFFERS", "SIZE", "every profile of a series on the same grid"), (size.FileName, size.Code, size.Field, size.Expected));
         Assert.Contains("SIZE = 5 differs from SIZE = 4 of p(001).txt", size.Message, StringComparison.Ordinal);
         var left = Assert.Throws<InstrumentFileException>(() => ProfileSeries.Create([P("p(001).txt", 1), P("p(002).txt", 2, left: 190.001)]));
-        Assert.Equal(("p(002).txt", "AXIS_DIFFERS"), (left.FileName, left.Code));
+        Assert.Equal(("p(002).txt", "AXIS_DIFFERS", "LEFT/RIGHT", "every profile of a series on the same axis"), (left.FileName, left.Code, left.Field, left.Expected));
+        Assert.Contains(FormattableString.Invariant($"spectral region {190.001}…{-340.0} ppm differs from {190.0}…{-340.0} ppm of p(001).txt"), left.Problem, StringComparison.Ordinal);
         var right = Assert.Throws<InstrumentFileException>(() => ProfileSeries.Create([P("p(001).txt", 1), P("p(002).txt", 2, right: -340.001)]));
         Assert.Equal("AXIS_DIFFERS", right.Code);
         // Within 1e-9 relative (a rounding in the export): the same axis.
         Assert.Equal(2, ProfileSeries.Create([P("p(001).txt", 1), P("p(002).txt", 2, left: 190.0 * (1 + 1e-10), right: -340.0 * (1 + 1e-10))]).Profiles.Count);
         // Near zero the tolerance is absolute (1e-9).
         Assert.Equal(2, ProfileSeries.Create([P("a", 1, left: 0, right: 0), P("b", 2, left: 5e-10, right: -5e-10)]).Profiles.Count);
+        Assert.Equal(2, ProfileSeries.Create([P("a", 1, left: 0, right: 0), P("b", 2, left: 1e-9, right: 0)]).Profiles.Count); // the bound itself is the same axis
         Assert.Equal("AXIS_DIFFERS", Assert.Throws<InstrumentFileException>(() => ProfileSeries.Create([P("a", 1, left: 0), P("b", 2, left: 2e-9)])).Code);
     }
 
     [Fact]
     public void No_profiles_is_an_error()
     {
-        Assert.Equal("NO_PROFILES", Assert.Throws<AnalysisException>(() => ProfileSeries.Create([])).Code);
+        var error = Assert.Throws<AnalysisException>(() => ProfileSeries.Create([]));
+        Assert.Equal(("NO_PROFILES", "The series has no profiles."), (error.Code, error.Message));
     }
 }
