@@ -51,6 +51,12 @@ public sealed class ConsortiumTests(AzuriteFixture azurite)
         await AddSiteAsync(op, beta);
         string keyA = await CreateKeyAsync(op, alpha, "alpha analysis PC");
         string keyB = await CreateKeyAsync(op, beta, "beta instrument PC");
+        foreach (string days in new[] { "0", "366", "2147483647", "-5" })
+        {
+            using var tooLong = await op.PostAsync($"api/sites/{alpha}/keys", Json($$"""{"name":"x","expiresInDays":{{days}}}"""));
+            Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+            Assert.Contains("expiresInDays must be between 1 and 365", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
         string revoked = await CreateKeyAsync(op, alpha, "lost laptop");
         string revokedId = revoked.Split('_')[1];
         Assert.Equal(HttpStatusCode.OK, (await op.DeleteAsync($"api/sites/{alpha}/keys/{revokedId}")).StatusCode);

@@ -65,7 +65,8 @@ public static class ConsortiumApi
         {
             return TypedResults.BadRequest(new ProblemView("Give the key a name of 1-100 characters (what it is for, e.g. the instrument PC)."));
         }
-        var lifetime = request.ExpiresInDays is { } days ? TimeSpan.FromDays(days) : options.Value.DefaultKeyLifetime;
+        double maxDays = options.Value.MaxKeyLifetime.TotalDays;
+        var lifetime = request.ExpiresInDays is { } days ? (days >= 1 && days <= maxDays ? TimeSpan.FromDays(days) : TimeSpan.Zero) : options.Value.DefaultKeyLifetime;
         if (lifetime <= TimeSpan.Zero || lifetime > options.Value.MaxKeyLifetime)
         {
             return TypedResults.BadRequest(new ProblemView($"expiresInDays must be between 1 and {options.Value.MaxKeyLifetime.TotalDays:0}."));
