@@ -36,7 +36,7 @@ internal static class UploadCommand
                 {
                     await Parallel.ForEachAsync(group, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (file, token) =>
                     {
-                        bool isNew = await uploader.UploadAsync(file.File, prefix + file.Relative, token);
+                        bool isNew = await uploader.UploadAsync(file.File, new RawBlob(parse.GetValue(site)!, parse.GetValue(experiment)!, file.Relative), token);
                         Interlocked.Increment(ref isNew ? ref uploaded : ref skipped);
                         Progress.Draw(Interlocked.Increment(ref done), files.Count, file.Relative);
                     });

@@ -83,8 +83,9 @@ internal sealed class Uploader : IUploader
     }
 
     /// <summary>Uploads one file; returns false if the blob already had this content.</summary>
-    public async Task<bool> UploadAsync(FileInfo file, string blobName, CancellationToken ct)
+    public async Task<bool> UploadAsync(FileInfo file, RawBlob target, CancellationToken ct)
     {
+        string blobName = target.Name;
         var bytes = await File.ReadAllBytesAsync(file.FullName, ct);
         byte[] md5 = MD5.HashData(bytes);
         var blob = _raw.GetBlobClient(blobName);
@@ -117,8 +118,18 @@ internal interface IUploader
     /// <summary>Prepares (creates the container and queue where the uploader may).</summary>
     Task EnsureAsync(CancellationToken ct);
 
-    /// <summary>Uploads one file as <c>raw/{blobName}</c> (<c>site/experiment/relative path</c>); false if it was skipped as unchanged.</summary>
-    Task<bool> UploadAsync(FileInfo file, string blobName, CancellationToken ct);
+    /// <summary>Uploads one file as <c>raw/{site}/{experiment}/{relative path}</c>; false if it was skipped as unchanged.</summary>
+    Task<bool> UploadAsync(FileInfo file, RawBlob target, CancellationToken ct);
+}
+
+/// <summary>Where an upload goes in the raw container.</summary>
+/// <param name="Site">The site.</param>
+/// <param name="Experiment">The experiment.</param>
+/// <param name="Relative">The file's path within the experiment.</param>
+internal sealed record RawBlob(string Site, string Experiment, string Relative)
+{
+    /// <summary>The blob's name: <c>{site}/{experiment}/{relative path}</c>.</summary>
+    public string Name => $"{Site}/{Experiment}/{Relative}";
 }
 
 /// <summary>
@@ -133,14 +144,13 @@ internal sealed class GrantedUploader(HttpClient api) : IUploader
 
     public Task EnsureAsync(CancellationToken ct) => Task.CompletedTask;
 
-    public async Task<bool> UploadAsync(FileInfo file, string blobName, CancellationToken ct)
+    public async Task<bool> UploadAsync(FileInfo file, RawBlob target, CancellationToken ct)
     {
-        var parts = blobName.Split('/', 3);
-        string route = $"api/uploads/{Uri.EscapeDataString(parts[1])}/{string.Join('/', parts[2].Split('/').Select(Uri.EscapeDataString))}?site={Uri.EscapeDataString(parts[0])}";
+        string route = $"api/uploads/{Uri.EscapeDataString(target.Experiment)}/{string.Join('/', target.Relative.Split('/').Select(Uri.EscapeDataString))}?site={Uri.EscapeDataString(target.Site)}";
         using var response = await api.PostAsync(route, null, ct);
         if (!response.IsSuccessStatusCode)
         {
-            throw new UploadRefusedException($"the host refused an upload link for {blobName}: {await ApiClient.ProblemAsync(response, ct)}");
+            throw new UploadRefusedException($"the host refused an upload link for {target.Name}: {await ApiClient.ProblemAsync(response, ct)}");
         }
         var link = System.Text.Json.JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(ct), CliJsonContext.Default.JsonElement);
         var blob = new BlobClient(new Uri(link.GetProperty("uri").GetString()!));

@@ -51,7 +51,7 @@ internal static class WatchCommand
                 {
                     foreach (var (file, relative) in watcher.StableNewFiles())
                     {
-                        bool uploaded = await uploader.UploadAsync(file, prefix + relative, ct);
+                        bool uploaded = await uploader.UploadAsync(file, new RawBlob(parse.GetValue(site)!, parse.GetValue(experiment)!, relative), ct);
                         watcher.MarkUploaded(file, relative);
                         Console.WriteLine($"{DateTimeOffset.Now:HH:mm:ss} {(uploaded ? "uploaded" : "unchanged")} {relative}");
                     }
