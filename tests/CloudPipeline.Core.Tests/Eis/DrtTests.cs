@@ -1,4 +1,5 @@
 using System.Numerics;
+using CloudPipeline.Core.Analysis;
 using CloudPipeline.Core.Analysis.Eis;
 using CloudPipeline.Core.Formats.Eis;
 using Xunit;
@@ -95,5 +96,167 @@ public sealed class DrtTests
         Close(14.16, d.InterphaseAsrPerElectrode!.Value, 0.01);
         var full = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { ElectrodeAreaCm2 = 0.282743 });
         Assert.Null(full.InterphaseResistancePerElectrode);
+    }
+
+    [Fact]
+    public void Grid_runs_one_decade_beyond_the_measured_range_in_92_points()
+    {
+        // eis.md §6: for 1 Hz–100 kHz the grid runs −6.7982 → 0.2018 in steps of 0.076923.
+        var d = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)));
+        Assert.Equal(92, d.Log10Tau.Length);
+        Assert.Equal(-6.7982, d.Log10Tau[0], 1e-4);
+        Assert.Equal(0.2018, d.Log10Tau[^1], 1e-4);
+        Assert.Equal(0.076923, d.Log10Tau[1] - d.Log10Tau[0], 1e-6);
+        Assert.Equal(0.076923, d.Log10Tau[^1] - d.Log10Tau[^2], 1e-6);
+        // Half a decade each side and 50 points: log10(1/2π·10⁵) − 0.5 = −6.2982 to log10(1/2π) + 0.5 = −0.2982, step 6/49.
+        var narrow = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { GridPoints = 50, ExtensionDecades = 0.5 });
+        Assert.Equal(50, narrow.Log10Tau.Length);
+        Assert.Equal(-6.2982, narrow.Log10Tau[0], 1e-4);
+        Assert.Equal(-0.2982, narrow.Log10Tau[^1], 1e-4);
+        Assert.Equal(6.0 / 49, narrow.Log10Tau[1] - narrow.Log10Tau[0], 1e-9);
+    }
+
+    [Fact]
+    public void Density_is_resistance_per_decade_of_the_grid_step()
+    {
+        var d = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)));
+        int peak = Array.IndexOf(d.Resistance, d.Resistance.Max());
+        Assert.True(d.Resistance[peak] > 10, $"peak bin carries {d.Resistance[peak]} Ω");
+        Assert.All(Enumerable.Range(0, 92), j => Assert.Equal(d.Resistance[j] / 0.076923, d.Density[j], 1e-4 * d.Resistance[peak] / 0.076923));
+        Assert.Equal(d.Resistance[peak] / 0.076923, d.Peak!.Density, 1e-4 * d.Peak.Density);
+    }
+
+    [Fact]
+    public void Residuals_are_the_model_of_the_reported_parameters_minus_the_data_over_the_modulus()
+    {
+        // Ẑ(ω) = R∞ + jωL + Σ R_k/(1 + jωτ_k) from the result itself (eis.md §6), against the data.
+        var spectrum = Make(w => 10 + Rc(w, 100, 1e-3) + new Complex(0, w * 1e-6));
+        var d = Drt.Compute(spectrum);
+        for (int i = 0; i < spectrum.Count; i++)
+        {
+            double w = 2 * Math.PI * spectrum.Frequency[i];
+            var model = new Complex(d.RInfinity, w * d.Inductance);
+            for (int k = 0; k < d.Log10Tau.Length; k++)
+            {
+                model += Rc(w, d.Resistance[k], Math.Pow(10, d.Log10Tau[k]));
+            }
+            var data = new Complex(spectrum.ZReal[i], spectrum.ZImag[i]);
+            var expected = (model - data) / data.Magnitude;
+            Assert.Equal(expected.Real, d.Residuals[i].Real, 1e-9);
+            Assert.Equal(expected.Imaginary, d.Residuals[i].Imaginary, 1e-9);
+        }
+        Assert.True(d.Residuals.Max(r => r.Magnitude) < 0.01, $"max residual {d.Residuals.Max(r => r.Magnitude)}");
+    }
+
+    [Fact]
+    public void Without_the_inductance_column_an_inductive_tail_cannot_be_fitted()
+    {
+        // At 100 kHz the data have Im Z = −0.159 + ωL = +0.469 Ω on |Z| = 10.04 Ω; R_k ≥ 0 only give Im ≤ 0, so the
+        // residual there is at least 0.469/10.04 = 0.0467.
+        var spectrum = Make(w => 10 + Rc(w, 100, 1e-3) + new Complex(0, w * 1e-6));
+        var none = Drt.Compute(spectrum, new DrtParameters { Inductance = false });
+        Assert.Equal(0, none.Inductance);
+        Assert.True(Math.Abs(none.Residuals[0].Imaginary) >= 0.0467, $"residual at 100 kHz {none.Residuals[0]}");
+        // A spectrum without inductance is fitted as well without the column as with it.
+        var plain = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { Inductance = false });
+        Close(100.16, plain.InterphaseResistance, 0.01);
+        Close(9.93, plain.RInfinity, 0.01);
+    }
+
+    [Fact]
+    public void Area_specific_values_multiply_by_the_area_and_only_symmetric_cells_are_halved()
+    {
+        // R_int = 100.16 Ω (§8.6) × 0.282743 cm² = 28.319 Ω·cm².
+        var full = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { ElectrodeAreaCm2 = 0.282743 });
+        Close(28.319, full.InterphaseAsr!.Value, 0.01);
+        Assert.Null(full.InterphaseAsrPerElectrode);
+        var symmetric = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { Symmetric = true });
+        Close(50.08, symmetric.InterphaseResistancePerElectrode!.Value, 0.01);
+        Assert.Null(symmetric.InterphaseAsr);
+        Assert.Null(symmetric.InterphaseAsrPerElectrode);
+    }
+
+    [Fact]
+    public void Peak_area_is_the_resistance_between_the_flanking_minima()
+    {
+        // Two RC elements three decades apart: each peak carries its own R (100 Ω fast, 300 Ω slow; §8.6 gives
+        // 100.3 and 300.70 for the two halves of the grid).
+        var spectrum = Make(w => 20 + Rc(w, 100, 1e-5) + Rc(w, 300, 1e-2));
+        var fast = Drt.Compute(spectrum, new DrtParameters { PeakWindow = (-6, -4) });
+        var slow = Drt.Compute(spectrum, new DrtParameters { PeakWindow = (-3, -1) });
+        Close(100.3, fast.Peak!.Area, 0.01);
+        Close(300.70, slow.Peak!.Area, 0.01);
+        // A window with no local maximum of a positive R_k has no peak.
+        Assert.Null(Drt.Compute(spectrum, new DrtParameters { PeakWindow = (-3.8, -3.2) }).Peak);
+    }
+
+    [Fact]
+    public void Cyclic_convention_shifts_both_windows_by_minus_log10_two_pi()
+    {
+        // The RC at τ = 1 ms sits at log10 τ = −3. The window −3.5…−2.5 holds it in the angular convention; shifted
+        // by −0.798 (−4.298…−3.298) it misses it.
+        var spectrum = Make(w => 10 + Rc(w, 100, 1e-3));
+        var angular = Drt.Compute(spectrum, new DrtParameters { WindowFrom = -3.5, WindowTo = -2.5, PeakWindow = (-3.5, -2.5) });
+        var cyclic = Drt.Compute(spectrum, new DrtParameters { WindowFrom = -3.5, WindowTo = -2.5, PeakWindow = (-3.5, -2.5), Convention = TauWindowConvention.Cyclic });
+        Close(100, angular.InterphaseResistance, 0.02);
+        Assert.Equal(-3.0289, angular.Peak!.GridLog10Tau, 1e-3);
+        Assert.True(cyclic.InterphaseResistance < 2, $"cyclic R_int {cyclic.InterphaseResistance}");
+        Assert.Null(cyclic.Peak);
+        // Shifting the windows the other way by hand gives the angular result back.
+        var back = Drt.Compute(spectrum, new DrtParameters { WindowFrom = -3.5 + Math.Log10(2 * Math.PI), WindowTo = -2.5 + Math.Log10(2 * Math.PI), Convention = TauWindowConvention.Cyclic });
+        Assert.Equal(angular.InterphaseResistance, back.InterphaseResistance, 1e-9);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Difference_penalties_still_recover_the_rc(int order)
+    {
+        // Spec acceptance for an RC: the peak at τ = RC within one grid step, R_pol = R within 2 %.
+        var d = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { Order = order });
+        Close(100, d.PolarisationResistance, 0.02);
+        Assert.InRange(d.Peak!.RefinedLog10Tau, -3 - 0.076923, -3 + 0.076923);
+        Close(10, d.RInfinity, 0.02);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3)]
+    public void A_regularisation_order_outside_0_to_2_is_rejected(int order)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { Order = order }));
+        Assert.Equal("order", ex.ParamName);
+    }
+
+    [Fact]
+    public void Fixed_lambda_is_used_and_recorded_and_a_larger_one_smooths_more()
+    {
+        var spectrum = Make(w => 10 + Rc(w, 100, 1e-3));
+        var sharp = Drt.Compute(spectrum);
+        var smooth = Drt.Compute(spectrum, new DrtParameters { Lambda = 0.5 });
+        Assert.Equal(1e-3, sharp.Lambda);
+        Assert.Equal(0.5, smooth.Lambda);
+        // eis.md §6: in this scaling λ = 0.5 over-smooths, with relative residuals of 4–9 % on an RC spectrum.
+        Assert.InRange(smooth.Residuals.Max(r => Math.Max(Math.Abs(r.Real), Math.Abs(r.Imaginary))), 0.04, 0.09);
+        Assert.True(sharp.Residuals.Max(r => r.Magnitude) < 0.01, $"λ = 1e-3 max residual {sharp.Residuals.Max(r => r.Magnitude)}");
+    }
+
+    [Fact]
+    public void Lambda_grid_is_ten_to_the_minus_six_to_ten_in_eighth_decades()
+    {
+        var grid = Drt.LambdaGrid().ToArray();
+        Assert.Equal(57, grid.Length);
+        Assert.Equal(1e-6, grid[0], 1e-20);
+        Assert.Equal(1e-5, grid[8], 1e-19);
+        Assert.Equal(10, grid[^1], 1e-12);
+        Assert.Equal(Math.Pow(10, 0.125), grid[1] / grid[0], 1e-12);
+    }
+
+    [Fact]
+    public void Fewer_than_three_points_is_an_error_naming_the_file()
+    {
+        var ex = Assert.Throws<AnalysisException>(() => Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3), [1000, 100])));
+        Assert.Equal("TOO_FEW_POINTS", ex.Code);
+        Assert.Contains("synthetic", ex.Message, StringComparison.Ordinal);
     }
 }
