@@ -128,4 +128,203 @@ public sealed class DriftVelocitySyntheticTests
         Assert.Equal("SIZE_DIFFERS", ex.Code);
         Assert.Contains("syn(008).txt", ex.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A 300-sample record every 20.196 s whose voltage steps by 0.1 V at every 513 s profile boundary: 1.0 V during profile 0, 1.1 V during 1, ….</summary>
+    private static TimeSeries SteppedVoltage(Func<double, bool>? keep = null)
+    {
+        var t = Enumerable.Range(0, 300).Select(i => i * 20.196).Where(x => keep?.Invoke(x) ?? true).ToArray();
+        return new TimeSeries("syn-POL.txt", t, t.Select(x => 1.0 + 0.1 * Math.Floor(x / 513)).ToArray(), t.Select(_ => 2.8e-5).ToArray(), 0);
+    }
+
+    [Fact]
+    public void Timestamp_windows_average_the_samples_of_each_profile_interval()
+    {
+        // §8: profile k averages the samples in [k·513, k·513 + 444] s, all at 1 + 0.1k V here. A uniform cell then
+        // drifts at u·Vcell/L (SYN1), so v_k = −167.178·(1 + 0.1k)/1.5.
+        var p = new DriftVelocityParameters { VoltageWindowMode = VoltageWindowMode.Timestamp };
+        var r = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), SteppedVoltage(), p);
+        Assert.Equal(10, r.ProfileCount);
+        for (int k = 0; k < 10; k++)
+        {
+            Close(1 + 0.1 * k, r.CellVoltage[k], 1e-12);
+            Assert.All(r.Velocity[k], v => Close(UniformVelocity * (1 + 0.1 * k) / 1.5, v, 1e-9));
+        }
+        Assert.DoesNotContain("VOLTAGE_WINDOW_EMPTY", r.Flags);
+        // The published index rule on the same record: profile 0 takes rows 0…21 (all 1.0 V); profile 1 rows 22…44,
+        // of which rows 22…25 (t < 513 s) are at 1.0 V and 19 at 1.1 V: 24.9/23.
+        var indexed = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), SteppedVoltage(), new DriftVelocityParameters());
+        Close(1.0, indexed.CellVoltage[0], 1e-12);
+        Close(24.9 / 23, indexed.CellVoltage[1], 1e-12);
+    }
+
+    [Fact]
+    public void Timestamp_window_without_samples_is_flagged_once_and_reuses_the_previous_voltage()
+    {
+        // No sample in the windows of profiles 3 ([1539, 1983] s) and 4 ([2052, 2496] s).
+        var record = SteppedVoltage(t => !(t >= 1539 && t <= 1983) && !(t >= 2052 && t <= 2496));
+        var r = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), record, new DriftVelocityParameters { VoltageWindowMode = VoltageWindowMode.Timestamp });
+        Assert.Equal([1.0, 1.1, 1.2, 1.2, 1.2, 1.5], r.CellVoltage.Take(6).Select(v => Math.Round(v, 12)));
+        Assert.Single(r.Flags, f => f == "VOLTAGE_WINDOW_EMPTY");
+        Assert.Contains(r.Warnings, w => w.Contains("window of profile 3;", StringComparison.Ordinal));
+        Assert.Contains(r.Warnings, w => w.Contains("window of profile 4;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Timestamp_mode_counts_the_profiles_the_record_covers_from_the_manifest_start()
+    {
+        // Covered = floor((t_last − t0 + 69)/513): the record ends at 299 × 20.196 = 6038.6 s, so t0 = 0 covers 11 ≥ 10
+        // profiles and t0 = 2000 s covers floor(4107.6/513) = 8.
+        var late = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), SteppedVoltage(), new DriftVelocityParameters { VoltageWindowMode = VoltageWindowMode.Timestamp, VoltageStartS = 2000 });
+        Assert.Equal(8, late.ProfileCount);
+        Assert.Contains(late.Warnings, w => w.StartsWith("PROFILES_UNUSED: 2 of 10 ", StringComparison.Ordinal));
+        // Profile 0 then covers [2000, 2444] s, inside the 1.3 V interval [1539, 2052) and the 1.4 V one from 2052 s.
+        var inWindow = Enumerable.Range(0, 300).Select(i => i * 20.196).Where(t => t >= 2000 && t <= 2444).ToArray();
+        Close(inWindow.Average(t => 1.0 + 0.1 * Math.Floor(t / 513)), late.CellVoltage[0], 1e-12);
+    }
+
+    [Theory]
+    [InlineData(0.01, null, null)] // ±1 % of a linear ramp holds three points: no plateau
+    [InlineData(0.02, 126, 130)] // ±2 % holds five, enough for a cubic
+    public void A_profile_without_a_plateau_is_an_error_naming_the_first_profile(double tolerance, int? r0, int? r1)
+    {
+        // p[j] = j: H = 127.5, i1 = 127, i2 = 127 (tie to the lower index), c0 = 128, M = mean(108…148) = 128.
+        var series = Series(_ => Enumerable.Range(0, 256).Select(j => (double)j).ToArray(), 10);
+        var p = new DriftVelocityParameters { RoiTolerance = tolerance };
+        if (r0 is null)
+        {
+            var ex = Assert.Throws<AnalysisException>(() => DriftVelocityAnalysis.Run(series, ConstantVoltage(300), p));
+            Assert.Equal("NO_PLATEAU", ex.Code);
+            Assert.Contains("syn(005).txt", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("roiTolerance", ex.Message, StringComparison.Ordinal);
+            return;
+        }
+        var r = DriftVelocityAnalysis.Run(series, ConstantVoltage(300), p);
+        Assert.Equal((127, 127, 128), r.Centre);
+        Assert.Equal(128, r.BulkLevel);
+        Assert.Equal((r0!.Value, r1!.Value), (r.RoiStart, r.RoiEnd));
+        Assert.Contains("ROI_SHORT", r.Flags);
+        // Uniform in time, so SYN1's velocity scaled by its ROI length over this one: 2.109375 mm / 0.0625 mm.
+        Assert.All(r.Velocity, row => Assert.All(row, v => Close(UniformVelocity * 2.109375 / 0.0625, v, 1e-9)));
+    }
+
+    [Theory]
+    [InlineData(67, false)] // 2·67 + 1 = 135 ≤ 136 ROI points
+    [InlineData(68, true)] // 137 > 136
+    public void A_roi_shorter_than_the_plateau_window_is_flagged(int halfWidth, bool flagged)
+    {
+        var r = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters { PlateauHalfWidth = halfWidth });
+        Assert.Equal((60, 195), (r.RoiStart, r.RoiEnd));
+        Assert.Equal(flagged, r.Flags.Contains("ROI_SHORT"));
+        if (flagged)
+        {
+            Assert.Contains("ROI_SHORT: the ROI has 136 points, fewer than 2·plateauHalfWidth+1 = 137.", r.Warnings);
+        }
+    }
+
+    [Theory]
+    [InlineData(27, false)] // 27 of 136 is not more than 20 % (27.2)
+    [InlineData(28, true)]
+    public void More_than_a_fifth_of_the_roi_outside_the_tolerance_is_flagged(int holes, bool flagged)
+    {
+        double[] Profile(int k)
+        {
+            var p = Syn1Profile();
+            if (k == 0)
+            {
+                for (int j = 61; j < 61 + holes; j++)
+                {
+                    p[j] = 900;
+                }
+            }
+            return p;
+        }
+        var r = DriftVelocityAnalysis.Run(Series(Profile, 10), ConstantVoltage(300), new DriftVelocityParameters());
+        Assert.Equal((60, 195, 136 - holes), (r.RoiStart, r.RoiEnd, r.PointsInTolerance));
+        Assert.Equal(flagged, r.Flags.Contains("ROI_HOLES"));
+        if (flagged)
+        {
+            Assert.Contains($"ROI_HOLES: {holes} of 136 ROI points lie outside the tolerance band.", r.Warnings);
+        }
+    }
+
+    [Fact]
+    public void A_manifest_profile_count_is_used_and_more_than_the_files_is_an_error()
+    {
+        var five = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters { MaxProfiles = 5 });
+        Assert.Equal(5, five.ProfileCount);
+        Assert.Equal(10, five.FileCount);
+        Assert.Equal(["syn(005).txt", "syn(006).txt", "syn(007).txt", "syn(008).txt", "syn(009).txt"], five.ProfileNames);
+        Assert.Contains("PROFILES_UNUSED: 5 of 10 profiles lie beyond the voltage record and are not analysed (information).", five.Warnings);
+        var all = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters());
+        Assert.DoesNotContain(all.Warnings, w => w.StartsWith("PROFILES_UNUSED", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<AnalysisException>(() =>
+            DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters { MaxProfiles = 12 }));
+        Assert.Equal("TOO_FEW_PROFILES", ex.Code);
+        Assert.Contains("asks for 12 profiles but only 10", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fewer_profiles_than_the_time_polynomial_needs_is_an_error_naming_the_order()
+    {
+        // Order 3 needs 4 profiles; the manifest's 3 are too few, 4 are enough.
+        var ex = Assert.Throws<AnalysisException>(() =>
+            DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters { MaxProfiles = 3 }));
+        Assert.Equal("TOO_FEW_PROFILES", ex.Code);
+        Assert.Contains("at least 4 are needed for a time polynomial of order 3", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(4, DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters { MaxProfiles = 4 }).ProfileCount);
+        // Order 1 needs 2.
+        Assert.Equal(2, DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters { MaxProfiles = 2, PolyOrderT = 1 }).ProfileCount);
+    }
+
+    [Fact]
+    public void K_cc_is_the_first_profile_whose_window_reaches_the_cv_step()
+    {
+        // The current drops out of its CC band at row 100 while V stays 1.5 V: the CV step starts at row 100, and
+        // 22·k ≥ 100 first for k = 5.
+        var record = ConstantVoltage(300);
+        var current = record.Current.Select((c, i) => i < 100 ? c : 2.0e-5).ToArray();
+        var r = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), record with { Current = current }, new DriftVelocityParameters());
+        Assert.Equal(5, r.Metrics.KCc);
+        Assert.Equal(5, r.Metrics.AfterCc.ProfileIndex);
+        Assert.DoesNotContain(r.Warnings, w => w.StartsWith("NO_CV_STEP", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_a_cv_step_k_cc_is_the_first_profile_at_the_final_voltage_or_the_last_one()
+    {
+        // No CV step: the first profile within 1 mV of the last profile's voltage (1.9 V from profile 9 only here).
+        var stepped = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), SteppedVoltage(), new DriftVelocityParameters { VoltageWindowMode = VoltageWindowMode.Timestamp });
+        Assert.Equal(9, stepped.Metrics.KCc);
+        // A constant 1.5 V record reaches its final voltage at profile 1 already.
+        var flat = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters());
+        Assert.Equal(1, flat.Metrics.KCc);
+        Assert.DoesNotContain(flat.Warnings, w => w.StartsWith("NO_CV_STEP", StringComparison.Ordinal));
+        // A manifest CV level the record never reaches: the last profile stands in, with a warning.
+        var never = DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), new DriftVelocityParameters { CvSetpointV = 5 });
+        Assert.Equal(9, never.Metrics.KCc);
+        Assert.Contains("NO_CV_STEP: no CC→CV switch found; the last profile stands in for k_CC.", never.Warnings);
+    }
+
+    [Fact]
+    public void Syn2_summary_metrics_follow_from_its_edge_velocities()
+    {
+        // v[9][r0] = −166.921002 is the largest |v| (the plating edge of the last profile); the spatial difference is
+        // 100·(166.921002 − 166.021658)/166.921002 = 0.5387842 %.
+        double[] Tilted(int k)
+        {
+            var p = Syn1Profile();
+            for (int j = 60; j <= 195; j++)
+            {
+                p[j] = 1000 * (1 + 0.0005 * k * (j - 127.5) / 67.5);
+            }
+            return p;
+        }
+        var m = DriftVelocityAnalysis.Run(Series(Tilted, 10), ConstantVoltage(300), new DriftVelocityParameters()).Metrics;
+        Close(166.921002, m.VMaxAbs, 1e-6);
+        Assert.Equal((9, 0.0), (m.VMaxProfileIndex, m.VMaxX1));
+        Close(0.5387842, m.SpatialDiffPct, 1e-3);
+        Assert.Equal((0, -166.437920, -166.437920), (m.First.ProfileIndex, Math.Round(m.First.AtPlating, 6), Math.Round(m.First.AtCounter, 6)));
+        Assert.Equal((9, -166.921002, -166.021658), (m.Last.ProfileIndex, Math.Round(m.Last.AtPlating, 6), Math.Round(m.Last.AtCounter, 6)));
+    }
 }
