@@ -52,7 +52,7 @@ public sealed class AsdfDecoder
         }
         if (tokens[0].Kind != TokenKind.Affn)
         {
-            throw new InstrumentFileException(_source, $"the line starts with '{tokens[0].Text}' instead of its abscissa", lineNumber, "X", "a plain number (AFFN) before the ordinates", "BAD_ASDF");
+            throw new InstrumentFileException(_source, $"the line starts with '{tokens[0].Raw}' instead of its abscissa", lineNumber, "X", "a plain number (AFFN) before the ordinates", "BAD_ASDF");
         }
         double x = ParseNumber(tokens[0].Text, lineNumber);
         int firstIndex = _values.Count;
@@ -78,7 +78,7 @@ public sealed class AsdfDecoder
             {
                 if (token.Kind is not (TokenKind.Affn or TokenKind.Sqz))
                 {
-                    throw new InstrumentFileException(_source, $"the Y-check value '{token.Text}' is not an absolute value", lineNumber, "Y-check", "the previous line's last ordinate repeated (SQZ or AFFN)", "YCHECK_FAILED");
+                    throw new InstrumentFileException(_source, $"the Y-check value '{token.Raw}' is not an absolute value", lineNumber, "Y-check", "the previous line's last ordinate repeated (SQZ or AFFN)", "YCHECK_FAILED");
                 }
                 double check = ParseNumber(token.Text, lineNumber);
                 if (check != _last)
@@ -111,7 +111,7 @@ public sealed class AsdfDecoder
                 case TokenKind.Dif:
                     if (double.IsNaN(_last))
                     {
-                        throw new InstrumentFileException(_source, $"the difference '{token.Text}' has no value before it", lineNumber, "Y", "an absolute value before the first DIF token", "BAD_ASDF");
+                        throw new InstrumentFileException(_source, $"the difference '{token.Raw}' has no value before it", lineNumber, "Y", "an absolute value before the first DIF token", "BAD_ASDF");
                     }
                     _lastDelta = ParseNumber(token.Text, lineNumber);
                     Add(_last + _lastDelta);
@@ -122,7 +122,7 @@ public sealed class AsdfDecoder
                     int count = (int)ParseNumber(token.Text, lineNumber);
                     if (_values.Count == 0 || count < 1)
                     {
-                        throw new InstrumentFileException(_source, $"the repeat '{token.Text}' has nothing to repeat", lineNumber, "Y", "a value before a DUP token", "BAD_ASDF");
+                        throw new InstrumentFileException(_source, $"the repeat '{token.Raw}' has nothing to repeat", lineNumber, "Y", "a value before a DUP token", "BAD_ASDF");
                     }
                     for (int r = 1; r < count; r++)
                     {
@@ -159,7 +159,8 @@ public sealed class AsdfDecoder
         Missing,
     }
 
-    private readonly record struct Token(TokenKind Kind, string Text);
+    /// <summary>A token: its kind, its value as a plain number text, and the characters as written (for messages).</summary>
+    private readonly record struct Token(TokenKind Kind, string Text, string Raw);
 
     private List<Token> Tokenise(string line, int lineNumber)
     {
@@ -175,7 +176,7 @@ public sealed class AsdfDecoder
             }
             if (c == '?')
             {
-                tokens.Add(new Token(TokenKind.Missing, "?"));
+                tokens.Add(new Token(TokenKind.Missing, "?", "?"));
                 i++;
                 continue;
             }
@@ -205,6 +206,7 @@ public sealed class AsdfDecoder
             {
                 throw new InstrumentFileException(_source, $"'{c}' at column {i + 1} is not an ASDF character", lineNumber, "Y", "digits, + - . E, @A–I a–i (SQZ), %J–R j–r (DIF), S–Z s (DUP) or ?", "BAD_ASDF");
             }
+            int first = i;
             i++;
             int start = i;
             bool affnSigned = kind == TokenKind.Affn && c is '+' or '-';
@@ -229,7 +231,7 @@ public sealed class AsdfDecoder
                     break;
                 }
             }
-            tokens.Add(new Token(kind, prefix + line[start..i]));
+            tokens.Add(new Token(kind, prefix + line[start..i], line[first..i]));
         }
         return tokens;
     }
