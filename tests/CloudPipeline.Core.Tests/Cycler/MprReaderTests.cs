@@ -1,0 +1,188 @@
+using System.Buffers.Binary;
+using System.Text;
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.BioLogic;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Cycler;
+
+/// <summary>
+/// The .mpr container on small files built byte by byte from the layout the reader documents (52-byte magic; modules
+/// of "MODULE", a 51- or 59-byte header and data; the "VMP data" module's point count, column ids and records):
+/// every data-module version, flag unpacking, column sizing from the module length, and each error.
+/// </summary>
+public sealed class MprReaderTests
+{
+    private static byte[] Module(string shortName, byte[] data, int version, bool extended = false, int? claimedLength = null)
+    {
+        var header = new byte[extended ? 59 : 51];
+        Encoding.Latin1.GetBytes(shortName.PadRight(10)).CopyTo(header, 0);
+        Encoding.Latin1.GetBytes("long name".PadRight(25)).CopyTo(header, 10);
+        if (extended)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(35), 0xFFFFFFFF);
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(extended ? 39 : 35), (uint)(claimedLength ?? data.Length));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(extended ? 43 : 39), (uint)version);
+        return [.. "MODULE"u8, .. header, .. data];
+    }
+
+    private static byte[] File(params byte[][] modules)
+    {
+        var magic = new byte[0x34];
+        Encoding.ASCII.GetBytes("BIO-LOGIC MODULAR FILE\u001a").CopyTo(magic, 0);
+        return [.. magic, .. modules.SelectMany(m => m)];
+    }
+
+    /// <summary>A version 2/3 data module: point count, id count, little-endian u16 ids, records from byte 405 (v2) or 406 (v3).</summary>
+    private static byte[] Data(int version, uint points, int[] ids, byte[] records)
+    {
+        int start = version switch { 2 => 405, 3 => 406, 0 => 1007, _ => 6 };
+        var data = new byte[start + records.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(data, points);
+        data[4] = (byte)ids.Length;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (version == 0)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(5 + 2 * i), (ushort)ids[i]);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(5 + 2 * i), (ushort)ids[i]);
+            }
+        }
+        records.CopyTo(data, start);
+        return data;
+    }
+
+    /// <summary>Records of flags (mode, ox/red in one byte), time/s (f8), Ewe/V (f4) and I Range (u2): 15 bytes each.</summary>
+    private static byte[] Records()
+    {
+        var r = new byte[30];
+        r[0] = 0b110; // mode 2, ox/red 1
+        BinaryPrimitives.WriteDoubleLittleEndian(r.AsSpan(1), 0.5);
+        BinaryPrimitives.WriteSingleLittleEndian(r.AsSpan(9), 3.25f);
+        BinaryPrimitives.WriteUInt16LittleEndian(r.AsSpan(13), 41);
+        r[15] = 0b001; // mode 1, ox/red 0
+        BinaryPrimitives.WriteDoubleLittleEndian(r.AsSpan(16), 1.5);
+        BinaryPrimitives.WriteSingleLittleEndian(r.AsSpan(24), 3.5f);
+        BinaryPrimitives.WriteUInt16LittleEndian(r.AsSpan(28), 42);
+        return r;
+    }
+
+    private static void AssertRecords(MprFile mpr)
+    {
+        Assert.Equal(2, mpr.Points);
+        Assert.Equal(["mode", "ox/red", "time/s", "Ewe/V", "I Range"], mpr.Columns.Keys);
+        Assert.Equal([2.0, 1.0], mpr.Columns["mode"]);
+        Assert.Equal([1.0, 0.0], mpr.Columns["ox/red"]);
+        Assert.Equal([0.5, 1.5], mpr.Columns["time/s"]);
+        Assert.Equal([3.25, 3.5], mpr.Columns["Ewe/V"]);
+        Assert.Equal([41.0, 42.0], mpr.Columns["I Range"]);
+    }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(3, true)]
+    [InlineData(0, true)]
+    public void Every_data_module_version_reads_flags_and_values(int version, bool extended)
+    {
+        var settings = Module("VMP Set", new byte[20], 0, extended); // skipped
+        var mpr = MprReader.Read("cell.mpr", File(settings, Module("VMP data", Data(version, 2, [1, 2, 4, 6, 39], Records()), version, extended)));
+        AssertRecords(mpr);
+        Assert.Equal((version, "cell.mpr"), (mpr.DataModuleVersion, mpr.SourceName));
+    }
+
+    [Fact]
+    public void Version_0_files_of_early_ec_lab_have_one_byte_ids_and_records_from_byte_100()
+    {
+        var data = new byte[100 + 30];
+        BinaryPrimitives.WriteUInt32LittleEndian(data, 2);
+        data[4] = 5;
+        byte[] ids = [1, 2, 4, 6, 39];
+        ids.CopyTo(data, 5);
+        Records().CopyTo(data, 100);
+        AssertRecords(MprReader.Read("cell.mpr", File(Module("VMP data", data, 0))));
+    }
+
+    [Fact]
+    public void A_single_unknown_column_is_sized_from_the_module_length()
+    {
+        // time/s (8 bytes) and id 999 with 4 spare bytes per record: id 999 is a 4-byte float named by its id.
+        var records = new byte[24];
+        BinaryPrimitives.WriteDoubleLittleEndian(records, 1);
+        BinaryPrimitives.WriteSingleLittleEndian(records.AsSpan(8), 0.75f);
+        BinaryPrimitives.WriteDoubleLittleEndian(records.AsSpan(12), 2);
+        BinaryPrimitives.WriteSingleLittleEndian(records.AsSpan(20), -0.5f);
+        var mpr = MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 2, [4, 999], records), 2)));
+        Assert.Equal([1.0, 2.0], mpr.Columns["time/s"]);
+        Assert.Equal([0.75, -0.5], mpr.Columns["column id 999"]);
+    }
+
+    [Theory]
+    [InlineData(1, 1.0)] // 1 spare byte per record: u1
+    [InlineData(2, 258.0)] // u2 of bytes 02 01
+    public void Narrow_unknown_columns_are_read_as_unsigned_integers(int width, double expected)
+    {
+        var records = new byte[2 * (8 + width)];
+        records[8] = width == 1 ? (byte)1 : (byte)2;
+        if (width == 2)
+        {
+            records[9] = 1;
+        }
+        var mpr = MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 2, [4, 999], records), 2)));
+        Assert.Equal(expected, mpr.Columns["column id 999"][0]);
+    }
+
+    [Fact]
+    public void An_automation_list_column_whose_width_does_not_add_up_is_resized_from_the_module_length()
+    {
+        // Id 86 ("Unk1") is listed as f4; with 8 bytes per record left after time/s it must be an f8.
+        var records = new byte[16];
+        BinaryPrimitives.WriteDoubleLittleEndian(records, 3);
+        BinaryPrimitives.WriteDoubleLittleEndian(records.AsSpan(8), 1e-9);
+        var mpr = MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 1, [4, 86], records), 2)));
+        Assert.Equal([1e-9], mpr.Columns["Unk1"]);
+        // When its listed width adds up it is read as listed.
+        var fits = new byte[12];
+        BinaryPrimitives.WriteSingleLittleEndian(fits.AsSpan(8), 2.5f);
+        Assert.Equal([2.5], MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 1, [4, 86], fits), 2))).Columns["Unk1"]);
+    }
+
+    public static TheoryData<string, byte[], string, string> Broken()
+    {
+        var good = Data(2, 2, [1, 2, 4, 6, 39], Records());
+        var notMagic = File(Module("VMP data", good, 2));
+        notMagic[0] = (byte)'b';
+        var hugeCount = (byte[])good.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(hugeCount, 0x80000000);
+        return new TheoryData<string, byte[], string, string>
+        {
+            { "not an mpr", notMagic, "NOT_MPR", "does not start with 'BIO-LOGIC MODULAR FILE'" },
+            { "garbage after the magic", [.. File(), .. "NOTAMODULE"u8], "MPR_CORRUPT", "no MODULE header at byte 52" },
+            { "a cut module header", [.. File(), .. "MODULEVMP data"u8], "MPR_TRUNCATED", "the module at byte 52 is truncated" },
+            { "a module longer than the file", File(Module("VMP data", good, 2, claimedLength: good.Length + 1)), "MPR_TRUNCATED", $"module 'VMP data' claims {good.Length + 1} bytes but the file ends first" },
+            { "no data module", File(Module("VMP Set", new byte[10], 0)), "MPR_NO_DATA", "no 'VMP data' module" },
+            { "a data module of 5 bytes", File(Module("VMP data", new byte[5], 2)), "MPR_TRUNCATED", "the 'VMP data' module has 5 bytes" },
+            { "a point count above 2^31", File(Module("VMP data", hugeCount, 2)), "MPR_CORRUPT", "claims 2147483648 points" },
+            { "a data module shorter than its header", File(Module("VMP data", good[..300], 2)), "MPR_TRUNCATED", "has 300 bytes, less than its header of 405 bytes" },
+            { "data module version 1", File(Module("VMP data", good, 1)), "MPR_VERSION", "data module version 1 is not supported" },
+            { "records cut short", File(Module("VMP data", good[..^1], 2)), "MPR_TRUNCATED", "2 records of 15 bytes do not fit in the data module (434 bytes)" },
+            { "two unknown columns", File(Module("VMP data", Data(2, 1, [998, 999], new byte[8]), 2)), "MPR_UNKNOWN_COLUMN", "column ids 998, 999 in module 'VMP data' (version 2) are not known" },
+            { "an unknown column of 3 bytes", File(Module("VMP data", Data(2, 1, [4, 999], new byte[11]), 2)), "MPR_UNKNOWN_COLUMN", "column id 999 in module 'VMP data' (version 2) is not known to this reader and cannot be sized" },
+            { "an automation-list column of 3 bytes", File(Module("VMP data", Data(2, 1, [4, 86], new byte[11]), 2)), "MPR_UNKNOWN_COLUMN", "column id 86 ('Unk1') in module 'VMP data' (version 2) is known only from EC-Lab's automation list" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public void A_broken_container_is_an_error_naming_the_file_and_what_is_wrong(string what, byte[] content, string code, string message)
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => MprReader.Read("cell.mpr", content));
+        Assert.True(code == ex.Code, $"{what}: {ex.Code} {ex.Message}");
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("cell.mpr", ex.Message, StringComparison.Ordinal);
+    }
+}
