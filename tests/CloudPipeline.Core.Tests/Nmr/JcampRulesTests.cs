@@ -1,0 +1,136 @@
+using System.Numerics;
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Nmr;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Nmr;
+
+/// <summary>
+/// JCAMP-DX block rules (nmr.md §1.4) on small hand-written files: factors, abscissa units and direction, pairs,
+/// NTUPLES pages and the FID axis, LINK blocks, and the errors for what a block lacks.
+/// </summary>
+public sealed class JcampRulesTests
+{
+    private static string Spectrum(string units, double firstX, double lastX, string data, string extra = "", int points = 4) =>
+        $"##TITLE=t\n##JCAMP-DX=5.01\n##DATA TYPE=NMR SPECTRUM\n##.OBSERVE FREQUENCY=100\n{units}##FIRSTX={firstX}\n##LASTX={lastX}\n{extra}##NPOINTS={points}\n##XYDATA=(X++(Y..Y))\n{data}\n##END=\n";
+
+    [Fact]
+    public void An_ascending_ppm_axis_is_turned_to_the_canonical_high_to_low_order()
+    {
+        var block = Assert.Single(JcampDxReader.Read(Spectrum("##XUNITS=PPM\n", 0, 3, "0 1 2 3 4"), "s.dx"));
+        Assert.Equal("NMR SPECTRUM", block.DataType);
+        Assert.Equal([0.0, 1, 2, 3], block.X!);
+        var s = JcampDxReader.ToSpectrum(block, "s.dx");
+        Assert.Equal([4.0, 3, 2, 1], s.Real);
+        // Left edge 3 ppm, 1 ppm per point, four points at 100 MHz: a 400 Hz window.
+        Assert.Equal((3.0, 400.0, 100.0), (s.OffsetPpm, s.SpectralWidthHz, s.FrequencyMHz));
+    }
+
+    [Fact]
+    public void A_hertz_axis_is_divided_by_the_observe_frequency_and_factors_scale_both_axes()
+    {
+        // XFACTOR 2: line abscissae are 150, 100, … (×2 = 300, 200, … Hz); YFACTOR 0.5 halves the ordinates.
+        var block = Assert.Single(JcampDxReader.Read(Spectrum("##XUNITS=HZ\n", 300, 0, "150 2 4 6 8", "##XFACTOR=2\n##YFACTOR=0.5\n"), "s.dx"));
+        Assert.Equal([1.0, 2, 3, 4], block.Y!);
+        Assert.Equal(0, block.XCheckMismatches);
+        var s = JcampDxReader.ToSpectrum(block, "s.dx");
+        Assert.Equal([1.0, 2, 3, 4], s.Real);
+        Assert.Equal(3, s.OffsetPpm, 12);
+        // Without XUNITS the abscissa is Hz.
+        Assert.Equal(3, JcampDxReader.ToSpectrum(JcampDxReader.Read(Spectrum("", 300, 0, "300 1 2 3 4"), "s.dx")[0], "s.dx").OffsetPpm, 12);
+    }
+
+    [Fact]
+    public void A_line_whose_abscissa_is_off_its_point_is_counted_as_an_x_check_mismatch()
+    {
+        var block = JcampDxReader.Read(Spectrum("##XUNITS=PPM\n", 0, 3, "0 1 2\n5 3 4"), "s.dx")[0];
+        Assert.Equal(1, block.XCheckMismatches);
+        Assert.Equal(["line 11: X = 5 but point 2 is at 2"], block.Warnings);
+    }
+
+    [Fact]
+    public void Xypoints_pairs_are_read_with_their_factors()
+    {
+        const string text = "##TITLE=p\n##JCAMP-DX=5.01\n##DATA TYPE=NMR SPECTRUM\n##XFACTOR=10\n##YFACTOR=2\n##XYPOINTS=(XY..XY)\n1, 5; 2, 6\n3,7\n##END=\n";
+        var block = JcampDxReader.Read(text, "p.dx")[0];
+        Assert.Equal([10.0, 20, 30], block.X!);
+        Assert.Equal([10.0, 12, 14], block.Y!);
+        var ex = Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read(text.Replace("3,7", "3,y", StringComparison.Ordinal), "p.dx"));
+        Assert.Equal(("BAD_ASDF", 8), (ex.Code, ex.Line));
+        Assert.Contains("'y' is not a number", ex.Message, StringComparison.Ordinal);
+    }
+
+    private const string Ntuples =
+        "##TITLE=fid\n##JCAMP-DX=5.01\n##DATA TYPE=NMR FID\n##.OBSERVE FREQUENCY=50\n##NTUPLES=NMR FID\n##VAR_NAME=TIME, FID/REAL, FID/IMAG\n##SYMBOL=X, R, I\n" +
+        "##VAR_DIM=3, 3, 3\n##FACTOR=1, 2, 1\n##FIRST=0, 2, 0\n##LAST=0.002, 6, -1\n##PAGE=N=1\n##DATA TABLE=(X++(R..R)), XYDATA\n0 1 2 3\n##PAGE=N=2\n##DATA TABLE=(X++(I..I)), XYDATA\n0 0 -1 -1\n##END NTUPLES=NMR FID\n##END=\n";
+
+    [Fact]
+    public void Ntuples_pages_give_the_fid_and_its_dwell_time()
+    {
+        var block = Assert.Single(JcampDxReader.Read(Ntuples, "fid.dx"));
+        Assert.Equal([2.0, 4, 6], block.Columns["R"]); // FACTOR 2
+        Assert.Equal([0.0, -1, -1], block.Columns["I"]);
+        var fid = JcampDxReader.ToFid(block, "fid.dx");
+        Assert.Equal([new(2, 0), new(4, -1), new(6, -1)], fid.Points);
+        // Dwell (0.002 − 0)/2 = 1 ms: a 1000 Hz spectral width.
+        Assert.Equal((1000.0, 50.0), (fid.SpectralWidthHz, fid.FrequencyMHz));
+    }
+
+    [Theory]
+    [InlineData("##VAR_DIM=3, 3, 3", "##VAR_DIM=3, 4, 3", "SIZE_MISMATCH", "page R decodes to 3 values but VAR_DIM = 4")]
+    [InlineData("(X++(I..I))", "(X++(Q..Q))", "BAD_NTUPLES", "names a variable that SYMBOL does not list")]
+    public void A_page_that_disagrees_with_its_header_is_an_error(string from, string to, string code, string message)
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read(Ntuples.Replace(from, to, StringComparison.Ordinal), "fid.dx"));
+        Assert.Equal(code, ex.Code);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_fid_block_needs_both_pages_and_a_rising_time_axis()
+    {
+        var onlyReal = JcampDxReader.Read(Ntuples.Replace("##PAGE=N=2\n##DATA TABLE=(X++(I..I)), XYDATA\n0 0 -1 -1\n", "", StringComparison.Ordinal), "fid.dx")[0];
+        Assert.Equal("NO_FID", Assert.Throws<InstrumentFileException>(() => JcampDxReader.ToFid(onlyReal, "fid.dx")).Code);
+        var flat = JcampDxReader.Read(Ntuples.Replace("##LAST=0.002,", "##LAST=0,", StringComparison.Ordinal), "fid.dx")[0];
+        var ex = Assert.Throws<InstrumentFileException>(() => JcampDxReader.ToFid(flat, "fid.dx"));
+        Assert.Equal(("MISSING_PARAMETER", "FIRST"), (ex.Code, ex.Field));
+        var noFrequency = JcampDxReader.Read(Ntuples.Replace("##.OBSERVE FREQUENCY=50\n", "", StringComparison.Ordinal), "fid.dx")[0];
+        Assert.Equal(".OBSERVE FREQUENCY", Assert.Throws<InstrumentFileException>(() => JcampDxReader.ToFid(noFrequency, "fid.dx")).Field);
+    }
+
+    [Fact]
+    public void A_link_file_gives_the_parent_header_and_each_child_block()
+    {
+        string text = "##TITLE=compound\n##JCAMP-DX=5.01\n##DATA TYPE=LINK\n##BLOCKS=2\n" + Spectrum("##XUNITS=PPM\n", 0, 3, "0 1 2 3 4").Replace("##TITLE=t", "##TITLE=a", StringComparison.Ordinal)
+            + Spectrum("##XUNITS=PPM\n", 0, 3, "0 5 6 7 8").Replace("##TITLE=t", "##TITLE=b", StringComparison.Ordinal) + "##END=\n";
+        var blocks = JcampDxReader.Read(text, "link.dx");
+        Assert.Equal(["compound", "a", "b"], blocks.Select(b => b.Title));
+        Assert.Equal("LINK", blocks[0].DataType);
+        Assert.Null(blocks[0].Y);
+        Assert.Equal([5.0, 6, 7, 8], blocks[2].Y!);
+    }
+
+    [Theory]
+    [InlineData("##XUNITS=SECONDS\n", "0 1 2 3 4", 4, "UNSUPPORTED", "XUNITS = SECONDS is not supported")]
+    [InlineData("##XUNITS=PPM\n", "0 1 2 3", 4, "SIZE_MISMATCH", "the XYDATA table decodes to 3 values but NPOINTS = 4")]
+    public void Units_other_than_hz_or_ppm_and_a_wrong_point_count_are_errors(string units, string data, int points, string code, string message)
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => JcampDxReader.ToSpectrum(JcampDxReader.Read(Spectrum(units, 0, 3, data, points: points), "s.dx")[0], "s.dx"));
+        Assert.Equal(code, ex.Code);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_without_blocks_or_a_block_without_a_table_or_frequency_is_an_error()
+    {
+        Assert.Equal("NOT_JCAMP", Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read("no records here\n", "x.dx")).Code);
+        var empty = JcampDxReader.Read("##TITLE=e\n##JCAMP-DX=5.01\n##END=\n", "e.dx")[0];
+        var ex = Assert.Throws<InstrumentFileException>(() => JcampDxReader.ToSpectrum(empty, "e.dx"));
+        Assert.Equal(("NO_SPECTRUM", "XYDATA"), (ex.Code, ex.Field));
+        Assert.Contains("block 'e' has no XYDATA table", ex.Message, StringComparison.Ordinal);
+        var noFrequency = JcampDxReader.Read(Spectrum("##XUNITS=PPM\n", 0, 3, "0 1 2 3 4").Replace("##.OBSERVE FREQUENCY=100\n", "", StringComparison.Ordinal), "s.dx")[0];
+        Assert.Equal(("MISSING_PARAMETER", ".OBSERVE FREQUENCY"), Field(Assert.Throws<InstrumentFileException>(() => JcampDxReader.ToSpectrum(noFrequency, "s.dx"))));
+    }
+
+    private static (string, string?) Field(InstrumentFileException ex) => (ex.Code, ex.Field);
+}
