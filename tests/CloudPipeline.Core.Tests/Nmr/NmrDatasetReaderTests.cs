@@ -1,0 +1,76 @@
+using System.Text;
+using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Nmr;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Nmr;
+
+/// <summary>How a set of uploaded files becomes one NMR dataset: which vendor layout wins, which files it needs, and what a single file can be.</summary>
+public sealed class NmrDatasetReaderTests
+{
+    private static byte[] Text(string s) => Encoding.Latin1.GetBytes(s);
+
+    private const string Acqus = "##$TD= 4\n##$SW_h= 1000\n##$SFO1= 100\n##$BF1= 100\n##$NUC1= <1H>\n";
+
+    [Fact]
+    public void A_bruker_experiment_reads_its_fid_and_the_first_processed_spectrum_beside_it()
+    {
+        var files = new Dictionary<string, byte[]>
+        {
+            ["10/acqus"] = Text(Acqus),
+            ["10/fid"] = new byte[16],
+            ["10/pdata/2/procs"] = Text("##$SI= 1\n##$OFFSET= 9\n##$SW_p= 100\n##$SF= 100\n"),
+            ["10/pdata/2/1r"] = [7, 0, 0, 0],
+            ["10/pdata/1/procs"] = Text("##$SI= 2\n##$OFFSET= 5\n##$SW_p= 100\n##$SF= 100\n"),
+            ["10/pdata/1/1r"] = [1, 0, 0, 0, 2, 0, 0, 0],
+            ["10/pdata/1/1i"] = [3, 0, 0, 0, 4, 0, 0, 0],
+        };
+        var d = NmrDatasetReader.Read("cell1/nmr", files);
+        Assert.Equal(("bruker", 2), (d.FormatId, d.Fid!.Count));
+        Assert.Equal([1.0, 2.0], d.Processed!.Real); // pdata/1 before pdata/2
+        Assert.Equal([3.0, 4.0], d.Processed.Imaginary!);
+        Assert.Equal("cell1/nmr/10/fid", d.Fid.SourceName);
+        Assert.Equal(files.Keys.Order(StringComparer.Ordinal), d.Files);
+        // procs without 1r: the FID only.
+        files.Remove("10/pdata/1/1r");
+        Assert.Null(NmrDatasetReader.Read("cell1/nmr", files).Processed);
+    }
+
+    [Theory]
+    [InlineData("10/acqus", "the experiment has acqus but no fid", "fid")]
+    [InlineData("x.fid/procpar", "the experiment has procpar but no fid", "fid")]
+    [InlineData("spin/acqu.par", "the experiment has acqu.par but no data.1d", "data.1d")]
+    public void A_folder_without_its_data_file_names_what_is_missing(string present, string message, string field)
+    {
+        var content = present.EndsWith("acqus", StringComparison.Ordinal) ? Text(Acqus) : Text("sw 1 1 1 0 0 2 1 0 1 64\n1 1000\n0\n");
+        var ex = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("cell1/nmr", new Dictionary<string, byte[]> { [present] = content }));
+        Assert.Equal(("MISSING_FILE", field), (ex.Code, ex.Field));
+        Assert.Contains($"cell1/nmr/{present}, field '{field}': {message}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_single_topspin_export_is_a_spectrum_on_its_ppm_axis()
+    {
+        string profile = "# File created = x\n# Data set = a 5 1 b\n# LEFT = 10 ppm. RIGHT = 0 ppm.\n#\n# SIZE = 3 ( = number of points)\n#\n1\n2\n3\n";
+        var d = NmrDatasetReader.Read("li7.txt", new Dictionary<string, byte[]> { ["li7.txt"] = Text(profile) });
+        Assert.Equal("topspin-1d-text", d.FormatId);
+        Assert.Null(d.Fid);
+        Assert.Equal([1.0, 2, 3], d.Processed!.Real);
+        // Three points from 10 to 0 ppm are 5 ppm apart; the window is 3 × 5 = 15 ppm wide (SF 1).
+        Assert.Equal((10.0, 15.0, 1.0), (d.Processed.OffsetPpm, d.Processed.SpectralWidthHz, d.Processed.FrequencyMHz));
+        Assert.Equal("li7.txt", d.Processed.SourceName);
+    }
+
+    [Fact]
+    public void A_jcamp_file_without_nmr_data_and_unknown_files_are_errors_that_list_what_is_accepted()
+    {
+        var peaks = Text("##TITLE=p\n##JCAMP-DX=5.01\n##DATA TYPE=PEAK TABLE\n##PEAK TABLE=(XY..XY)\n1, 2\n##END=\n");
+        var ex = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("cell1/p.dx", new Dictionary<string, byte[]> { ["p.dx"] = peaks }));
+        Assert.Equal(("NO_SPECTRUM", "DATA TYPE"), (ex.Code, ex.Field));
+        Assert.StartsWith("cell1/p.dx/p.dx", ex.Message, StringComparison.Ordinal);
+        var unknown = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("cell1/nmr", new Dictionary<string, byte[]> { ["b.txt"] = Text("b"), ["a.txt"] = Text("a") }));
+        Assert.Equal("UNKNOWN_FORMAT", unknown.Code);
+        Assert.Contains("no NMR dataset recognised among 2 file(s) (a.txt, b.txt)", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("a Bruker experiment (acqus + fid)", unknown.Message, StringComparison.Ordinal);
+    }
+}
