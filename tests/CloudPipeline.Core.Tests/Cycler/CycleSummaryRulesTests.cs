@@ -1,0 +1,123 @@
+using CloudPipeline.Core.Analysis;
+using CloudPipeline.Core.Analysis.Cycler;
+using CloudPipeline.Core.Formats.Cycler;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Cycler;
+
+/// <summary>
+/// The rules of ec-integrate and ec-cycle-summary (electrochemistry.md §3, §6) on a few hand-made rows whose trapezoid
+/// integrals are worked out by hand: the rest threshold, backwards time, the vendor cross-check, the retention
+/// reference, step bounds and the first direction.
+/// </summary>
+public sealed class CycleSummaryRulesTests
+{
+    private static CyclerSample Row(int row, double t, double i, double v = 3, int cycle = -1, int step = -1, double vendorCharge = double.NaN, double vendorDischarge = double.NaN) =>
+        new(row, t, v, i, cycle, step, null, double.NaN, vendorCharge, vendorDischarge, double.NaN, double.NaN, double.NaN);
+
+    private static CyclerAnalysis Analyse(IEnumerable<CyclerSample> rows, CycleSummaryParameters? p = null)
+    {
+        var builder = new CycleSummaryBuilder(p);
+        foreach (var r in rows)
+        {
+            builder.Add(r);
+        }
+        return builder.Finish();
+    }
+
+    [Fact]
+    public void An_empty_record_is_an_error()
+    {
+        Assert.Equal("NO_ROWS", Assert.Throws<AnalysisException>(() => new CycleSummaryBuilder().Finish()).Code);
+    }
+
+    [Fact]
+    public void Time_running_backwards_adds_nothing_and_is_flagged_once()
+    {
+        // 1 A at t = 0, 10, 5, 15, 12: the forward intervals 10 s and 10 s count, the two backward ones 0 → 20 As.
+        var a = Analyse([Row(2, 0, 1), Row(3, 10, 1), Row(4, 5, 1), Row(5, 15, 1), Row(6, 12, 1)]);
+        Assert.Equal(20.0 / 3600, a.ChargeAh, 1e-15);
+        Assert.Equal(["TIME_NOT_INCREASING", "CYCLES_FROM_DIRECTION"], a.Flags);
+        Assert.Equal(5, a.Samples);
+        Assert.Equal(12, a.DurationS);
+    }
+
+    [Theory]
+    [InlineData(1.004, 0.005, false)] // |1/1.004 − 1| = 0.40 % ≤ 0.5 %
+    [InlineData(1.006, 0.005, true)] // 0.60 % > 0.5 %
+    [InlineData(1.006, 0.01, false)] // within a 1 % tolerance
+    public void A_step_whose_charge_differs_from_the_vendor_counter_beyond_the_tolerance_is_flagged(double vendorAh, double tolerance, bool flagged)
+    {
+        // 1 A for 3600 s is 1 Ah; the vendor's charge counter rises from 0.5 to 0.5 + vendorAh.
+        var a = Analyse([Row(2, 0, 1, cycle: 1, step: 1, vendorCharge: 0.5), Row(3, 3600, 1, cycle: 1, step: 1, vendorCharge: 0.5 + vendorAh)],
+            new CycleSummaryParameters { VendorTolerance = tolerance });
+        var step = Assert.Single(a.Steps);
+        Assert.Equal(vendorAh, step.VendorAh!.Value, 1e-12);
+        Assert.Equal(1 / vendorAh - 1, step.VendorDeviation!.Value, 1e-12);
+        Assert.Equal(flagged, step.Flags.Contains("VENDOR_MISMATCH"));
+        Assert.Equal(flagged, Assert.Single(a.Cycles).Flags.Contains("VENDOR_MISMATCH"));
+    }
+
+    [Fact]
+    public void A_discharge_step_is_checked_against_the_discharge_counter()
+    {
+        var a = Analyse([Row(2, 0, -2, cycle: 1, step: 1, vendorCharge: 7, vendorDischarge: 1), Row(3, 1800, -2, cycle: 1, step: 1, vendorCharge: 7, vendorDischarge: 2)]);
+        var step = Assert.Single(a.Steps);
+        Assert.Equal((CycleDirection.Discharge, -1.0, 1.0), (step.Direction, step.ChargeAh, step.VendorAh!.Value));
+        Assert.Equal(0, step.VendorDeviation!.Value, 12);
+        // No counter in the file: no cross-check.
+        Assert.Null(Analyse([Row(2, 0, 1), Row(3, 10, 1)]).Steps[0].VendorAh);
+    }
+
+    [Theory]
+    [InlineData(1e-9, CycleDirection.Rest)] // 0.5 nA is at or below the default 1 nA: rest
+    [InlineData(1e-10, CycleDirection.Charge)]
+    public void Currents_at_or_below_the_rest_threshold_are_rest(double threshold, CycleDirection expected)
+    {
+        var a = Analyse([Row(2, 0, 5e-10), Row(3, 10, 5e-10), Row(4, 20, 1e-9)], new CycleSummaryParameters { RestCurrentA = threshold });
+        Assert.Equal(expected, a.Steps[0].Direction);
+    }
+
+    [Fact]
+    public void Steps_know_their_rows_times_and_samples_relative_to_the_first_row()
+    {
+        // Rest 2 rows from t = 100 s, charge 3 rows, discharge 2 rows (no vendor indices: direction runs).
+        var a = Analyse([Row(10, 100, 0), Row(11, 110, 0), Row(12, 120, 1), Row(13, 130, 1), Row(14, 140, 1), Row(15, 150, -1), Row(16, 160, -1)]);
+        Assert.Equal([CycleDirection.Rest, CycleDirection.Charge, CycleDirection.Discharge], a.Steps.Select(s => s.Direction));
+        Assert.Equal([(10, 11, 2, 0.0, 10.0), (12, 14, 3, 20.0, 40.0), (15, 16, 2, 50.0, 60.0)], a.Steps.Select(s => (s.FirstRow, s.LastRow, s.Samples, s.StartS, s.EndS)));
+        // Within steps: charge 1 A × 20 s, discharge −1 A × 10 s; the joins (110→120: ½·1·10, 140→150: 0) are inter-step.
+        Assert.Equal(0, a.Steps[0].ChargeAh);
+        Assert.Equal(20.0 / 3600, a.Steps[1].ChargeAh, 1e-15);
+        Assert.Equal(-10.0 / 3600, a.Steps[2].ChargeAh, 1e-15);
+        Assert.Equal(5.0 / 3600, a.InterStepChargeAh, 1e-15);
+        // The first non-rest step decides the first direction; the record stops inside its first cycle.
+        Assert.Equal(CycleDirection.Charge, a.FirstDirection);
+        Assert.Contains("INCOMPLETE_CYCLE", Assert.Single(a.Cycles).Flags);
+    }
+
+    [Fact]
+    public void Retention_refers_to_the_manifest_cycle_when_it_names_one()
+    {
+        // Three vendor cycles, each 1 Ah in and 0.8, 0.5, 0.4 Ah out, each closed by a rest.
+        double[] outAh = [0.8, 0.5, 0.4];
+        var rows = new List<CyclerSample>();
+        int row = 2;
+        double t = 0;
+        for (int c = 1; c <= 3; c++)
+        {
+            rows.Add(Row(row++, t, 1, cycle: c, step: 1));
+            rows.Add(Row(row++, t += 3600, 1, cycle: c, step: 1));
+            rows.Add(Row(row++, t += 1, -outAh[c - 1], cycle: c, step: 2));
+            rows.Add(Row(row++, t += 3600, -outAh[c - 1], cycle: c, step: 2));
+            rows.Add(Row(row++, t += 1, 0, cycle: c, step: 3));
+            rows.Add(Row(row++, t += 10, 0, cycle: c, step: 3));
+            t += 1;
+        }
+        var first = Analyse(rows);
+        Assert.Equal([1.0, 0.625, 0.5], first.Cycles.Select(c => Math.Round(c.Retention!.Value, 12)));
+        var second = Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 2 });
+        Assert.Equal([1.6, 1.0, 0.8], second.Cycles.Select(c => Math.Round(c.Retention!.Value, 12)));
+        Assert.All(second.Cycles, c => Assert.Empty(c.Flags));
+        Assert.Null(Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 9 }).Cycles[0].Retention); // no such cycle
+    }
+}
