@@ -1,0 +1,99 @@
+using CloudPipeline.Core.Analysis.Eis;
+using CloudPipeline.Core.Analysis.Eis.Circuits;
+using CloudPipeline.Core.Formats.Eis;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Eis;
+
+/// <summary>
+/// The options of the CNLS fit (eis.md §5) on noise-free R0-p(R1,C1) spectra whose true parameters are known:
+/// constants, bounds, weightings, the evaluation limit, and χ², RMSE and the residual weights by hand.
+/// </summary>
+public sealed class CircuitFitRulesTests
+{
+    private static readonly Circuit Rc = Circuit.Parse("R0-p(R1,C1)");
+
+    private static Spectrum Synthetic(double[] parameters)
+    {
+        var f = Enumerable.Range(0, 31).Select(i => Math.Pow(10, 5 - i / 6.0)).ToArray();
+        var z = f.Select(x => Rc.Impedance(2 * Math.PI * x, parameters)).ToArray();
+        return new Spectrum("synthetic", "synthetic", f, z.Select(v => v.Real).ToArray(), z.Select(v => v.Imaginary).ToArray(), new Dictionary<string, double[]>());
+    }
+
+    [Fact]
+    public void A_constant_leaves_the_free_vector_and_is_reported_fixed_at_its_value()
+    {
+        var fit = CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [50, 1e-6], new CircuitFitOptions { Constants = new Dictionary<string, double> { ["R0"] = 10 } });
+        var r0 = fit.Parameters[0];
+        Assert.Equal(("R0", 10.0, true, false), (r0.Name, r0.Value, r0.Fixed, r0.AtBound));
+        Assert.True(double.IsNaN(r0.StandardError));
+        Assert.Equal((10.0, 10.0), (r0.Lower95, r0.Upper95));
+        Assert.Equal(100, fit.Parameters[1].Value, 1e-6);
+        Assert.Equal(1e-5, fit.Parameters[2].Value, 1e-13);
+        Assert.Equal(2, fit.Covariance!.GetLength(0)); // free parameters only
+    }
+
+    [Fact]
+    public void A_wrong_constant_guess_length_or_bounds_is_an_argument_error_naming_the_parameters()
+    {
+        var constant = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [50, 1e-6], new CircuitFitOptions { Constants = new Dictionary<string, double> { ["R9"] = 1 } }));
+        Assert.Contains("Constant 'R9' is not a parameter of R0-p(R1,C1) (R0, R1, C1)", constant.Message, StringComparison.Ordinal);
+        var guess = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [50, 1e-6]));
+        Assert.Contains("the initial guess needs 3 values, not 2", guess.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 50, 1e-6], new CircuitFitOptions { LowerBounds = [0, 0] }));
+        var inverted = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 50, 1e-6], new CircuitFitOptions { LowerBounds = [0, 200, 0], UpperBounds = [100, 150, 1] }));
+        Assert.Contains("Bounds must have 3 values each, with lower <= upper", inverted.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_optimum_outside_the_bounds_ends_on_the_bound_and_is_flagged()
+    {
+        // R1 is 100 Ω but may not exceed 80 Ω: it ends on 80 and the fit says so. The guess 90 is clamped into the box.
+        var fit = CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 90, 1e-6], new CircuitFitOptions { UpperBounds = [1000, 80, 1] });
+        Assert.Equal(80, fit.Parameters[1].Value);
+        Assert.True(fit.Parameters[1].AtBound);
+        Assert.False(fit.Parameters[0].AtBound);
+        Assert.Contains("AT_BOUND", fit.Flags);
+    }
+
+    [Theory]
+    [InlineData(FitWeighting.Unit)]
+    [InlineData(FitWeighting.Modulus)]
+    [InlineData(FitWeighting.Proportional)]
+    public void Every_weighting_recovers_a_noise_free_spectrum(FitWeighting weighting)
+    {
+        var fit = CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 50, 1e-6], new CircuitFitOptions { Weighting = weighting });
+        Assert.Equal(10, fit.Values[0], 1e-6);
+        Assert.Equal(100, fit.Values[1], 1e-6);
+        Assert.Equal(1e-5, fit.Values[2], 1e-13);
+        Assert.Empty(fit.Flags);
+    }
+
+    [Fact]
+    public void Chi_square_and_rmse_of_a_fixed_wrong_model_are_the_weighted_and_plain_residual_sums()
+    {
+        // All three parameters fixed 10 % high on R1: the residual is the difference of two known models, summed by hand.
+        var s = Synthetic([10, 100, 1e-5]);
+        var constants = new Dictionary<string, double> { ["R0"] = 10, ["R1"] = 110 };
+        var fit = CircuitFitter.Fit(s, Rc, [1e-5], new CircuitFitOptions { Constants = constants, Weighting = FitWeighting.Modulus, UpperBounds = [1e-5], LowerBounds = [1e-5] });
+        double chi2 = 0, sse = 0;
+        for (int i = 0; i < s.Count; i++)
+        {
+            var z = Rc.Impedance(2 * Math.PI * s.Frequency[i], [10, 110, 1e-5]);
+            double dr = z.Real - s.ZReal[i], di = z.Imaginary - s.ZImag[i];
+            sse += dr * dr + di * di;
+            chi2 += (dr * dr + di * di) / (s.Modulus(i) * s.Modulus(i));
+        }
+        Assert.Equal(chi2, fit.ChiSquare, chi2 * 1e-9);
+        Assert.Equal(Math.Sqrt(sse / s.Count), fit.Rmse, 1e-9);
+    }
+
+    [Fact]
+    public void The_evaluation_limit_stops_the_fit_and_says_so()
+    {
+        var fit = CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 50, 1e-6], new CircuitFitOptions { MaxEvaluations = 3 });
+        Assert.Contains("MAX_EVALUATIONS", fit.Flags);
+        // The first residual, one Jacobian and one trial step reach the limit; the covariance Jacobian at the end adds one.
+        Assert.Equal(4, fit.Evaluations);
+    }
+}
