@@ -1,0 +1,80 @@
+using System.Numerics;
+using CloudPipeline.Core.Analysis.Nmr;
+using Xunit;
+
+namespace CloudPipeline.Core.Tests.Nmr;
+
+/// <summary>
+/// Closed-form checks of the NMR building blocks (nmr.md §2–3): lineshape values and areas at hand-picked points, the
+/// phase operator of §0, the negative-area QC fraction, and exact polynomial baselines.
+/// </summary>
+public sealed class NmrBuildingBlockTests
+{
+    [Theory]
+    [InlineData(LineshapeKind.Lorentzian, 0.0, 2.0)] // at the centre: a
+    [InlineData(LineshapeKind.Lorentzian, 0.5, 1.0)] // at half the FWHM from the centre: a/2
+    [InlineData(LineshapeKind.Lorentzian, 1.0, 0.4)] // u = 1: a/(1 + 4) = a/5
+    [InlineData(LineshapeKind.Gaussian, 0.5, 1.0)] // Gaussian at half the FWHM: a/2
+    [InlineData(LineshapeKind.Gaussian, 1.0, 0.125)] // e^(−4 ln 2) = 1/16, a = 2
+    public void Lineshapes_have_their_height_and_half_height_at_the_fwhm(LineshapeKind kind, double u, double expected)
+    {
+        // a = 2, centre 10, FWHM w = 4: x = 10 + u·w.
+        Assert.Equal(expected, LineshapeFitter.Evaluate(kind, 2, 10, 4, 0, 10 + 4 * u), 12);
+        Assert.Equal(expected, LineshapeFitter.Evaluate(kind, 2, 10, 4, 0, 10 - 4 * u), 12); // symmetric
+    }
+
+    [Fact]
+    public void A_pseudo_voigt_mixes_lorentzian_and_gaussian_by_eta()
+    {
+        // At u = 1: η·a/5 + (1 − η)·a/16 with a = 2, η = 0.25: 0.1 + 0.09375.
+        Assert.Equal(0.19375, LineshapeFitter.Evaluate(LineshapeKind.PseudoVoigt, 2, 10, 4, 0.25, 14), 12);
+        // Areas: Lorentzian a·π·w/2; Gaussian a·w·√(π/(4 ln 2)); the pseudo-Voigt their η-mix.
+        double gaussian = 2 * 4 * Math.Sqrt(Math.PI / (4 * Math.Log(2)));
+        Assert.Equal(2 * Math.PI * 4 / 2, LineshapeFitter.Area(LineshapeKind.Lorentzian, 2, 4, 0), 12);
+        Assert.Equal(gaussian, LineshapeFitter.Area(LineshapeKind.Gaussian, 2, 4, 0), 12);
+        Assert.Equal(0.25 * 4 * Math.PI + 0.75 * gaussian, LineshapeFitter.Area(LineshapeKind.PseudoVoigt, 2, 4, 0.25), 12);
+    }
+
+    [Fact]
+    public void The_phase_operator_turns_point_k_by_p0_plus_p1_k_over_n_degrees()
+    {
+        // §0: S'[k] = S[k]·exp(i·π/180·(p0 + p1·k/N)). Over 3000 points (more than one 1024-point renormalisation block).
+        int n = 3000;
+        var s = Enumerable.Repeat(Complex.One, n).ToArray();
+        Phasing.Apply(s, 30, 90);
+        foreach (int k in new[] { 0, 1, 1023, 1024, 2047, 2999 })
+        {
+            double degrees = 30 + 90.0 * k / n;
+            Assert.Equal(Math.Cos(degrees * Math.PI / 180), s[k].Real, 12);
+            Assert.Equal(Math.Sin(degrees * Math.PI / 180), s[k].Imaginary, 12);
+        }
+        var untouched = new[] { new Complex(1, 2) };
+        Phasing.Apply(untouched, 0, 0);
+        Assert.Equal(new Complex(1, 2), untouched[0]);
+    }
+
+    [Fact]
+    public void Negative_area_fraction_is_the_negative_part_of_the_absolute_area()
+    {
+        Assert.Equal(0.25, Phasing.NegativeAreaFraction([3, -1, 0]), 12); // 1 of 4
+        Assert.Equal(0, Phasing.NegativeAreaFraction([0, 0]));
+        Assert.Equal(1, Phasing.NegativeAreaFraction([-2, -3]), 12);
+    }
+
+    [Fact]
+    public void A_polynomial_baseline_is_recovered_exactly_from_its_signal_free_points()
+    {
+        // y = 1 + 2u − 3u² on u ∈ [−1, 1] (11 points) with a 'peak' of +5 on the middle three, marked as signal.
+        var y = Enumerable.Range(0, 11).Select(i => { double u = -1 + 0.2 * i; return 1 + 2 * u - 3 * u * u + (i is >= 4 and <= 6 ? 5 : 0); }).ToArray();
+        var free = Enumerable.Range(0, 11).Select(i => i is < 4 or > 6).ToArray();
+        var b = Baselines.RegionPolynomial(y, free, 2);
+        for (int i = 0; i < 11; i++)
+        {
+            double u = -1 + 0.2 * i;
+            Assert.Equal(1 + 2 * u - 3 * u * u, b[i], 10);
+        }
+        Assert.Throws<ArgumentException>(() => Baselines.RegionPolynomial(y, free, 6));
+        var few = Assert.Throws<ArgumentException>(() => Baselines.RegionPolynomial(y, free.Select((f, i) => f && i < 2).ToArray(), 2));
+        Assert.Contains("needs more than 2 signal-free points; 2 given", few.Message, StringComparison.Ordinal);
+    }
+}
