@@ -84,10 +84,11 @@ public sealed class FormatRegistryTests
         var data = Identify("spin/data.1d", "spinsolve-nmr", "1D_exp_1_20240725-103717", "data.1d");
         Assert.Equal(("spinsolve-data.1d", "16384 complex points; part of NMR dataset spin"), (data.FormatId, data.Summary));
         var acqu = Identify("spin/acqu.par", "spinsolve-nmr", "1D_exp_1_20240725-103717", "acqu.par");
-        Assert.Matches(@"^[1-9][0-9]* parameters; part of NMR dataset spin$", acqu.Summary);
+        Assert.Equal("74 parameters; part of NMR dataset spin", acqu.Summary); // acqu.par has 74 "key = value" lines
         var procpar = Identify("test2.fid/procpar", "varian-nmr", "test2.fid", "procpar");
         Assert.Equal("varian-procpar", procpar.FormatId);
-        Assert.Matches(@"^[1-9][0-9]* parameters; part of NMR dataset test2\.fid$", procpar.Summary);
+        // procpar holds 557 parameter header lines ("name subtype basictype max min step Ggroup Dgroup protection active intptr").
+        Assert.Equal("557 parameters; part of NMR dataset test2.fid", procpar.Summary);
     }
 
     [RealDataFact]
