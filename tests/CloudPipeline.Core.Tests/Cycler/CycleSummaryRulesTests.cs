@@ -15,16 +15,6 @@ public sealed class CycleSummaryRulesTests
     private static CyclerSample Row(int row, double t, double i, double v = 3, int cycle = -1, int step = -1, double vendorCharge = double.NaN, double vendorDischarge = double.NaN) =>
         new(row, t, v, i, cycle, step, null, double.NaN, vendorCharge, vendorDischarge, double.NaN, double.NaN, double.NaN);
 
-    private static CyclerAnalysis Analyse(IEnumerable<CyclerSample> rows, CycleSummaryParameters? p = null)
-    {
-        var builder = new CycleSummaryBuilder(p);
-        foreach (var r in rows)
-        {
-            builder.Add(r);
-        }
-        return builder.Finish();
-    }
-
     [Fact]
     public void An_empty_record_is_an_error()
     {
@@ -35,7 +25,7 @@ public sealed class CycleSummaryRulesTests
     public void Time_running_backwards_adds_nothing_and_is_flagged_once()
     {
         // 1 A at t = 0, 10, 5, 15, 12: the forward intervals 10 s and 10 s count, the two backward ones 0 → 20 As.
-        var a = Analyse([Row(2, 0, 1), Row(3, 10, 1), Row(4, 5, 1), Row(5, 15, 1), Row(6, 12, 1)]);
+        var a = CycleSummaryTests.Analyse([Row(2, 0, 1), Row(3, 10, 1), Row(4, 5, 1), Row(5, 15, 1), Row(6, 12, 1)]);
         Assert.Equal(20.0 / 3600, a.ChargeAh, 1e-15);
         Assert.Equal(["TIME_NOT_INCREASING", "CYCLES_FROM_DIRECTION"], a.Flags);
         Assert.Equal(5, a.Samples);
@@ -49,7 +39,7 @@ public sealed class CycleSummaryRulesTests
     public void A_step_whose_charge_differs_from_the_vendor_counter_beyond_the_tolerance_is_flagged(double vendorAh, double tolerance, bool flagged)
     {
         // 1 A for 3600 s is 1 Ah; the vendor's charge counter rises from 0.5 to 0.5 + vendorAh.
-        var a = Analyse([Row(2, 0, 1, cycle: 1, step: 1, vendorCharge: 0.5), Row(3, 3600, 1, cycle: 1, step: 1, vendorCharge: 0.5 + vendorAh)],
+        var a = CycleSummaryTests.Analyse([Row(2, 0, 1, cycle: 1, step: 1, vendorCharge: 0.5), Row(3, 3600, 1, cycle: 1, step: 1, vendorCharge: 0.5 + vendorAh)],
             new CycleSummaryParameters { VendorTolerance = tolerance });
         var step = Assert.Single(a.Steps);
         Assert.Equal(vendorAh, step.VendorAh!.Value, 1e-12);
@@ -61,12 +51,12 @@ public sealed class CycleSummaryRulesTests
     [Fact]
     public void A_discharge_step_is_checked_against_the_discharge_counter()
     {
-        var a = Analyse([Row(2, 0, -2, cycle: 1, step: 1, vendorCharge: 7, vendorDischarge: 1), Row(3, 1800, -2, cycle: 1, step: 1, vendorCharge: 7, vendorDischarge: 2)]);
+        var a = CycleSummaryTests.Analyse([Row(2, 0, -2, cycle: 1, step: 1, vendorCharge: 7, vendorDischarge: 1), Row(3, 1800, -2, cycle: 1, step: 1, vendorCharge: 7, vendorDischarge: 2)]);
         var step = Assert.Single(a.Steps);
         Assert.Equal((CycleDirection.Discharge, -1.0, 1.0), (step.Direction, step.ChargeAh, step.VendorAh!.Value));
         Assert.Equal(0, step.VendorDeviation!.Value, 12);
         // No counter in the file: no cross-check.
-        Assert.Null(Analyse([Row(2, 0, 1), Row(3, 10, 1)]).Steps[0].VendorAh);
+        Assert.Null(CycleSummaryTests.Analyse([Row(2, 0, 1), Row(3, 10, 1)]).Steps[0].VendorAh);
     }
 
     [Theory]
@@ -74,7 +64,7 @@ public sealed class CycleSummaryRulesTests
     [InlineData(1e-10, CycleDirection.Charge)]
     public void Currents_at_or_below_the_rest_threshold_are_rest(double threshold, CycleDirection expected)
     {
-        var a = Analyse([Row(2, 0, 5e-10), Row(3, 10, 5e-10), Row(4, 20, 1e-9)], new CycleSummaryParameters { RestCurrentA = threshold });
+        var a = CycleSummaryTests.Analyse([Row(2, 0, 5e-10), Row(3, 10, 5e-10), Row(4, 20, 1e-9)], new CycleSummaryParameters { RestCurrentA = threshold });
         Assert.Equal(expected, a.Steps[0].Direction);
     }
 
@@ -82,7 +72,7 @@ public sealed class CycleSummaryRulesTests
     public void Steps_know_their_rows_times_and_samples_relative_to_the_first_row()
     {
         // Rest 2 rows from t = 100 s, charge 3 rows, discharge 2 rows (no vendor indices: direction runs).
-        var a = Analyse([Row(10, 100, 0), Row(11, 110, 0), Row(12, 120, 1), Row(13, 130, 1), Row(14, 140, 1), Row(15, 150, -1), Row(16, 160, -1)]);
+        var a = CycleSummaryTests.Analyse([Row(10, 100, 0), Row(11, 110, 0), Row(12, 120, 1), Row(13, 130, 1), Row(14, 140, 1), Row(15, 150, -1), Row(16, 160, -1)]);
         Assert.Equal([CycleDirection.Rest, CycleDirection.Charge, CycleDirection.Discharge], a.Steps.Select(s => s.Direction));
         Assert.Equal([(10, 11, 2, 0.0, 10.0), (12, 14, 3, 20.0, 40.0), (15, 16, 2, 50.0, 60.0)], a.Steps.Select(s => (s.FirstRow, s.LastRow, s.Samples, s.StartS, s.EndS)));
         // Within steps: charge 1 A × 20 s, discharge −1 A × 10 s; the joins (110→120: ½·1·10, 140→150: 0) are inter-step.
@@ -113,11 +103,11 @@ public sealed class CycleSummaryRulesTests
             rows.Add(Row(row++, t += 10, 0, cycle: c, step: 3));
             t += 1;
         }
-        var first = Analyse(rows);
+        var first = CycleSummaryTests.Analyse(rows);
         Assert.Equal([1.0, 0.625, 0.5], first.Cycles.Select(c => Math.Round(c.Retention!.Value, 12)));
-        var second = Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 2 });
+        var second = CycleSummaryTests.Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 2 });
         Assert.Equal([1.6, 1.0, 0.8], second.Cycles.Select(c => Math.Round(c.Retention!.Value, 12)));
         Assert.All(second.Cycles, c => Assert.Empty(c.Flags));
-        Assert.Null(Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 9 }).Cycles[0].Retention); // no such cycle
+        Assert.Null(CycleSummaryTests.Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 9 }).Cycles[0].Retention); // no such cycle
     }
 }

@@ -8,7 +8,7 @@ namespace CloudPipeline.Core.Tests.Cycler;
 /// <summary><c>ec-integrate</c> and <c>ec-cycle-summary</c> against the spec's oracles (electrochemistry §8.4–8.5) and a hand-calculated synthetic record.</summary>
 public sealed class CycleSummaryTests
 {
-    private static CyclerAnalysis Analyse(IEnumerable<Formats.Cycler.CyclerSample> rows, CycleSummaryParameters? p = null)
+    internal static CyclerAnalysis Analyse(IEnumerable<Formats.Cycler.CyclerSample> rows, CycleSummaryParameters? p = null)
     {
         var builder = new CycleSummaryBuilder(p);
         foreach (var row in rows)

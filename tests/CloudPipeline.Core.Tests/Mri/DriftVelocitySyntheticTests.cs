@@ -30,6 +30,17 @@ public sealed class DriftVelocitySyntheticTests
         return p;
     }
 
+    /// <summary>SYN2's profile k: SYN1 with the plateau 60…195 tilted to 1000·(1 + 0.0005·k·(j − 127.5)/67.5).</summary>
+    private static double[] Syn2Profile(int k)
+    {
+        var p = Syn1Profile();
+        for (int j = 60; j <= 195; j++)
+        {
+            p[j] = 1000 * (1 + 0.0005 * k * (j - 127.5) / 67.5);
+        }
+        return p;
+    }
+
     internal static ProfileSeries Series(Func<int, double[]> profile, int count) =>
         ProfileSeries.Create(Enumerable.Range(0, count).Select(k =>
             new TopSpinProfile($"syn({k + 5:D3}).txt", "syn", k + 5, 1, 0, 1, profile(k))));
@@ -62,16 +73,7 @@ public sealed class DriftVelocitySyntheticTests
     [Fact]
     public void Syn2_mass_conserving_tilt()
     {
-        double[] Tilted(int k)
-        {
-            var p = Syn1Profile();
-            for (int j = 60; j <= 195; j++)
-            {
-                p[j] = 1000 * (1 + 0.0005 * k * (j - 127.5) / 67.5);
-            }
-            return p;
-        }
-        var r = DriftVelocityAnalysis.Run(Series(Tilted, 10), ConstantVoltage(300), new DriftVelocityParameters());
+        var r = DriftVelocityAnalysis.Run(Series(Syn2Profile, 10), ConstantVoltage(300), new DriftVelocityParameters());
         const double tol = 1e-6;
         Close(1.6615, r.Concentration[9][0], tol);
         Close(1.6705, r.Concentration[9][^1], tol);
@@ -311,16 +313,7 @@ public sealed class DriftVelocitySyntheticTests
     {
         // v[9][r0] = −166.921002 is the largest |v| (the plating edge of the last profile); the spatial difference is
         // 100·(166.921002 − 166.021658)/166.921002 = 0.5387842 %.
-        double[] Tilted(int k)
-        {
-            var p = Syn1Profile();
-            for (int j = 60; j <= 195; j++)
-            {
-                p[j] = 1000 * (1 + 0.0005 * k * (j - 127.5) / 67.5);
-            }
-            return p;
-        }
-        var m = DriftVelocityAnalysis.Run(Series(Tilted, 10), ConstantVoltage(300), new DriftVelocityParameters()).Metrics;
+        var m = DriftVelocityAnalysis.Run(Series(Syn2Profile, 10), ConstantVoltage(300), new DriftVelocityParameters()).Metrics;
         Close(166.921002, m.VMaxAbs, 1e-6);
         Assert.Equal((9, 0.0), (m.VMaxProfileIndex, m.VMaxX1));
         Close(0.5387842, m.SpatialDiffPct, 1e-3);
