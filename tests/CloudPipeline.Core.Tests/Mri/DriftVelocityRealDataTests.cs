@@ -170,4 +170,15 @@ public sealed class DriftVelocityRealDataTests
         Assert.All(r.Diffusion, row => Assert.All(row, d => Assert.True(d > 0)));
         Assert.All(r.Velocity, row => Assert.All(row, v => Assert.True(v > 0)));
     }
+
+    [RealDataTheory]
+    [InlineData("Li_Li", 82, 147, 108, 173)]
+    [InlineData("NMC622_Li", 98, 173, 98, 173)]
+    public void The_roi_is_also_given_in_the_files_own_point_order(string cell, int r0, int r1, int raw0, int raw1)
+    {
+        // §9.2: Li‖Li is flipped, so its oriented ROI 82…147 is 255 − 147 … 255 − 82 = 108…173 in the file.
+        var r = Cell(cell);
+        Assert.Equal((r0, r1), (r.RoiStart, r.RoiEnd));
+        Assert.Equal((raw0, raw1), r.RoiRaw);
+    }
 }

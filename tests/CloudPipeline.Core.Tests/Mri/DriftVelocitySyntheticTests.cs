@@ -320,4 +320,221 @@ public sealed class DriftVelocitySyntheticTests
         Assert.Equal((0, -166.437920, -166.437920), (m.First.ProfileIndex, Math.Round(m.First.AtPlating, 6), Math.Round(m.First.AtCounter, 6)));
         Assert.Equal((9, -166.921002, -166.021658), (m.Last.ProfileIndex, Math.Round(m.Last.AtPlating, 6), Math.Round(m.Last.AtCounter, 6)));
     }
+
+    private static DriftVelocityResult Run(Func<int, double[]> profile, TimeSeries voltage, DriftVelocityParameters? p = null) =>
+        DriftVelocityAnalysis.Run(Series(profile, 10), voltage, p ?? new DriftVelocityParameters());
+
+    [Fact]
+    public void Null_arguments_are_rejected()
+    {
+        Assert.Throws<ArgumentNullException>(() => DriftVelocityAnalysis.Run(null!, ConstantVoltage(300), new DriftVelocityParameters()));
+        Assert.Throws<ArgumentNullException>(() => DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), null!, new DriftVelocityParameters()));
+        Assert.Throws<ArgumentNullException>(() => DriftVelocityAnalysis.Run(Series(_ => Syn1Profile(), 10), ConstantVoltage(300), null!));
+    }
+
+    [Fact]
+    public void Syn1_positions_times_and_the_tie_rules_of_the_summary()
+    {
+        var r = Run(_ => Syn1Profile(), ConstantVoltage(300));
+        // x1 runs 0 … 1 over the 136 ROI points; profile k sits at k·513 s.
+        Assert.Equal((0.0, 1.0 / 135, 1.0), (r.X1[0], r.X1[1], r.X1[^1]));
+        Assert.Equal([0.0, 513, 1026, 1539], r.TimesS.Take(4));
+        // Equal edge concentrations raise no orientation warning.
+        Assert.DoesNotContain("ORIENTATION_SUSPECT", r.Flags);
+        Assert.Contains(r.Warnings, w => w.StartsWith("D_NEGATIVE_IN_RANGE: the D model is ≤ 0 at concentrations this cell reaches", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_tilt_towards_the_plating_side_raises_the_orientation_warning()
+    {
+        // SYN2 mirrored: salt accumulates at x1 = 0, which §7 says cannot happen at the plating electrode.
+        var r = Run(k => Syn2Profile(k).Reverse().ToArray(), ConstantVoltage(300));
+        Assert.Contains("ORIENTATION_SUSPECT", r.Flags);
+        Assert.Contains(r.Warnings, w => w.StartsWith("ORIENTATION_SUSPECT: at the last profile c(x1=0) = ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Velocities_below_one_micrometre_per_hour_still_have_their_maximum()
+    {
+        // 1 mV instead of 1.5 V: v = −167.17830756·0.001/1.5 = −0.111452 µm/h everywhere.
+        var r = Run(_ => Syn1Profile(), ConstantVoltage(300, 0.001));
+        Close(167.17830756 * 0.001 / 1.5, r.Metrics.VMaxAbs, 1e-9);
+    }
+
+    [Fact]
+    public void A_manifest_count_equal_to_the_files_or_to_the_covered_profiles_is_allowed()
+    {
+        Assert.Equal(10, Run(_ => Syn1Profile(), ConstantVoltage(300), new DriftVelocityParameters { MaxProfiles = 10 }).ProfileCount);
+        Assert.Equal(4, Run(_ => Syn1Profile(), ConstantVoltage(89), new DriftVelocityParameters { MaxProfiles = 4 }).ProfileCount); // 88/22 = 4 covered
+        // One more than covered names the record's length in hours: 88 × 20.196 s = 0.494 h.
+        var ex = Assert.Throws<AnalysisException>(() => Run(_ => Syn1Profile(), ConstantVoltage(89), new DriftVelocityParameters { MaxProfiles = 5 }));
+        Assert.Contains("syn-POL.txt ends after 89 samples (0.494 h), which covers 4 profiles", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_first_half_height_search_stops_at_size_over_2_minus_1()
+    {
+        // A ramp 0, 100, … at 123…132 puts exactly H = 500 at j = 128, outside [0, 127]: i1 is 127 (400, the closest inside);
+        // i2's range [127, 255] starts at 127 and finds 500 at 128 first. c0 = (127 + 128)/2 + 1 = 128.
+        double[] Profile(int k)
+        {
+            var p = new double[256];
+            for (int j = 123; j <= 132; j++)
+            {
+                p[j] = 100 * (j - 123);
+            }
+            for (int j = 133; j <= 230; j++)
+            {
+                p[j] = 1000;
+            }
+            for (int j = 231; j <= 240; j++)
+            {
+                p[j] = 900 - 100 * (j - 231);
+            }
+            return p;
+        }
+        var r = Run(Profile, ConstantVoltage(300));
+        Assert.Equal((127, 128, 128), r.Centre);
+        // M = mean(p[108…148]) = (0 + 100 + … + 900 + 16 × 1000)/41 = 20500/41 = 500; strictly within ±5 % of it are only
+        // the two points at exactly 500, j = 128 and 235.
+        Assert.Equal(500, r.BulkLevel, 12);
+        Assert.Equal((128, 235, 2), (r.RoiStart, r.RoiEnd, r.PointsInTolerance));
+    }
+
+    [Fact]
+    public void A_plateau_window_wider_than_the_profile_is_cut_at_its_ends()
+    {
+        // plateauHalfWidth 200 around c0 = 128: M = mean of all 256 points = (4500 + 136000 + 4500)/256 = 566.40625, and
+        // no point lies within ±5 % of it.
+        var ex = Assert.Throws<AnalysisException>(() => Run(_ => Syn1Profile(), ConstantVoltage(300), new DriftVelocityParameters { PlateauHalfWidth = 200 }));
+        Assert.Equal("NO_PLATEAU", ex.Code);
+        Assert.Contains("bulk level 566.406", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plateau_from_the_first_point_starts_the_roi_at_zero()
+    {
+        // 1000 from j = 0 to 195, then SYN1's falling ramp: i1 = 0 (every point of [0, 127] is 500 from H), i2 = 200,
+        // c0 = 101, M = 1000, ROI 0…195.
+        double[] Profile(int k)
+        {
+            var p = Syn1Profile();
+            for (int j = 0; j < 60; j++)
+            {
+                p[j] = 1000;
+            }
+            return p;
+        }
+        var r = Run(Profile, ConstantVoltage(300));
+        Assert.Equal((0, 200, 101), r.Centre);
+        Assert.Equal((0, 195), (r.RoiStart, r.RoiEnd));
+    }
+
+    /// <summary>SYN1 with its plateau one point shorter (60…194, 135 points): 0.2·135 = 27 and 2·67 + 1 = 135 exactly.</summary>
+    private static double[] Syn1Short(int k)
+    {
+        var p = Syn1Profile();
+        p[195] = 900;
+        return p;
+    }
+
+    [Fact]
+    public void The_roi_flags_are_strict_at_their_exact_bounds()
+    {
+        // ROI 135 = 2·67 + 1: not shorter. 27 holes of 135 = exactly 20 %: not more.
+        double[] WithHoles(int k)
+        {
+            var p = Syn1Short(k);
+            if (k == 0)
+            {
+                for (int j = 61; j < 88; j++)
+                {
+                    p[j] = 900;
+                }
+            }
+            return p;
+        }
+        var r = Run(WithHoles, ConstantVoltage(300), new DriftVelocityParameters { PlateauHalfWidth = 67 });
+        Assert.Equal((60, 194, 108), (r.RoiStart, r.RoiEnd, r.PointsInTolerance));
+        Assert.DoesNotContain("ROI_SHORT", r.Flags);
+        Assert.DoesNotContain("ROI_HOLES", r.Flags);
+    }
+
+    [Theory]
+    [InlineData(950, 135)] // exactly M(1 − 0.05): outside the strict band
+    [InlineData(1050, 135)] // exactly M(1 + 0.05)
+    [InlineData(951, 136)]
+    public void The_tolerance_band_is_open_at_both_ends(double value, int inside)
+    {
+        double[] Profile(int k)
+        {
+            var p = Syn1Profile();
+            if (k == 0)
+            {
+                p[100] = value;
+            }
+            return p;
+        }
+        Assert.Equal(inside, Run(Profile, ConstantVoltage(300)).PointsInTolerance);
+    }
+
+    [Fact]
+    public void A_d_model_outside_its_validity_range_is_flagged()
+    {
+        // The EO:Li model at a reference ratio of 30 is evaluated at 30 everywhere, beyond its validity 5.80–25.06.
+        var r = Run(_ => Syn1Profile(), ConstantVoltage(300), new DriftVelocityParameters { DModel = DiffusionModel.EoLiRatioCorrected with { ReferenceRatio = 30 } });
+        Assert.Contains("D_OUTSIDE_VALIDITY", r.Flags);
+        Assert.Contains("D_OUTSIDE_VALIDITY: the D model is evaluated outside its stated validity range.", r.Warnings);
+        Assert.DoesNotContain("D_OUTSIDE_VALIDITY", Run(_ => Syn1Profile(), ConstantVoltage(300), new DriftVelocityParameters { DModel = DiffusionModel.EoLiRatioCorrected }).Flags);
+    }
+
+    [Fact]
+    public void Published_index_windows_take_rows_0_to_pv_minus_1_then_pv_plus_1_rows_sharing_the_first()
+    {
+        // V_i = i mV: profile 0 averages rows 0…21 (10.5 mV), profile k rows 22k…22k + 22 (22k + 11 mV).
+        var ramp = ConstantVoltage(300) with { Voltage = Enumerable.Range(0, 300).Select(i => 0.001 * i).ToArray() };
+        var r = Run(_ => Syn1Profile(), ramp);
+        Close(0.0105, r.CellVoltage[0], 1e-12);
+        Close(0.033, r.CellVoltage[1], 1e-12);
+        Close(0.209, r.CellVoltage[9], 1e-12); // rows 198…220
+    }
+
+    [Fact]
+    public void Timestamp_windows_include_both_ends()
+    {
+        // Samples exactly at each window's start (k·513 s, V = 1 + k) and end (k·513 + 444 s, V = 3 + k): each profile
+        // averages both, 2 + k. The record ends at 9·513 + 444 = 5061 s, which covers floor((5061 + 69)/513) = 10 profiles.
+        var t = Enumerable.Range(0, 10).SelectMany(k => new[] { 513.0 * k, 513.0 * k + 444 }).ToArray();
+        var v = Enumerable.Range(0, 10).SelectMany(k => new[] { 1.0 + k, 3.0 + k }).ToArray();
+        var record = new TimeSeries("syn-POL.txt", t, v, t.Select(_ => 2.8e-5).ToArray(), 0);
+        var r = Run(_ => Syn1Profile(), record, new DriftVelocityParameters { VoltageWindowMode = VoltageWindowMode.Timestamp });
+        Assert.Equal(Enumerable.Range(0, 10).Select(k => 2.0 + k), r.CellVoltage);
+    }
+
+    [Fact]
+    public void An_empty_first_timestamp_window_takes_the_first_sample()
+    {
+        // t0 = −1000 s: profile 0 covers [−1000, −556] s and profile 1 [−487, −43] s, before the record starts.
+        var r = Run(_ => Syn1Profile(), SteppedVoltage(), new DriftVelocityParameters { VoltageWindowMode = VoltageWindowMode.Timestamp, VoltageStartS = -1000 });
+        Assert.Equal([1.0, 1.0], r.CellVoltage.Take(2));
+        Assert.Equal(2, r.Warnings.Count(w => w.StartsWith("VOLTAGE_WINDOW_EMPTY", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(110, 1.5, null, 5, false)] // the CV step starts at row 110 = 5·22: k_CC = 5
+    [InlineData(250, 1.5, null, 1, false)] // it starts after the last window (row 198): the first profile at its voltage, 1
+    [InlineData(250, 1.6, null, 9, true)] // its voltage 1.6 V is never a profile's: the last profile, with a warning
+    [InlineData(100, 1.5, 5.0, 9, true)] // a manifest CV level of 5 V: no CV step is found at 1.5 V
+    public void K_cc_follows_the_cv_step_of_the_record(int cvRow, double cvVolts, double? manifestCv, int kcc, bool warned)
+    {
+        var record = ConstantVoltage(300);
+        record = record with
+        {
+            Current = record.Current.Select((c, i) => i < cvRow ? c : 2.0e-5).ToArray(),
+            Voltage = record.Voltage.Select((v, i) => i < cvRow ? v : cvVolts).ToArray(),
+        };
+        var r = Run(_ => Syn1Profile(), record, new DriftVelocityParameters { CvSetpointV = manifestCv });
+        Assert.Equal(kcc, r.Metrics.KCc);
+        Assert.Equal(warned, r.Warnings.Any(w => w.StartsWith("NO_CV_STEP", StringComparison.Ordinal)));
+    }
 }
