@@ -206,4 +206,59 @@ public sealed class StepSegmenterTests
         // OTHER reports the median voltage (the middle of the nine-sample ramp, 1 + range/2), CC the median current.
         Assert.Equal(expected == StepType.Other ? 1 + range / 2 : 1, seg.Steps[1].Setpoint, 12);
     }
+
+    [Fact]
+    public void Two_samples_are_enough_and_a_null_record_is_an_argument_error()
+    {
+        var seg = StepSegmenter.Segment(Record([1e-3, 1e-3], time: [0, 4]));
+        Assert.Equal((4.0, 0), (seg.MedianIntervalS, seg.GapCount));
+        Assert.Equal((StepType.ConstantCurrent, 0, 1), Span(Assert.Single(seg.Steps)));
+        Assert.Throws<ArgumentNullException>(() => StepSegmenter.Segment(null!));
+    }
+
+    [Fact]
+    public void A_later_step_counts_its_own_samples_and_duration()
+    {
+        var second = StepSegmenter.Segment(Record(Repeat((1e-3, 5), (-2e-3, 5)))).Steps[1];
+        Assert.Equal((5, 4.0, 5.0, 9.0), (second.Count, second.DurationS, second.StartTimeS, second.EndTimeS));
+    }
+
+    [Fact]
+    public void The_cv_level_for_the_end_reason_is_the_median_of_the_whole_cv_step()
+    {
+        // CV samples 4.200, 4.200, 4.205, 4.205 (all within 5 mV of the first): median 4.2025. The CC step ends at 4.197 V,
+        // 5.5 mV below it: not a voltage limit (the first three alone would give 4.200, 3 mV).
+        var seg = StepSegmenter.Segment(Record(Repeat((1, 12), (0.6, 4)), Repeat((4.197, 12)).Concat([4.2, 4.2, 4.205, 4.205]).ToArray()));
+        Assert.Equal([(StepType.ConstantCurrent, 0, 11), (StepType.ConstantVoltage, 12, 15)], seg.Steps.Select(Span));
+        Assert.Equal(StepEndReason.StepChange, seg.Steps[0].EndReason);
+    }
+
+    [Fact]
+    public void A_first_sample_outside_its_band_does_not_start_a_cv_step_at_a_constant_voltage()
+    {
+        // 2 A then twelve 1 A samples at one voltage: the first sample belongs to no held step and joins the CC step after
+        // it; it must not open a CV level that the constant voltage would then hold for the rest of the record.
+        var seg = StepSegmenter.Segment(Record(Repeat((2, 1), (1, 12))));
+        Assert.Equal((StepType.ConstantCurrent, 0, 12), Span(Assert.Single(seg.Steps)));
+    }
+
+    [Fact]
+    public void The_cv_band_is_inclusive_of_the_voltage_tolerance()
+    {
+        // Manifest level 4.0 V, tolV 0.25 (binary-exact): after the CC band, samples at 4.25 and 3.75 are on the band edge.
+        var p = new SegmentationParameters { CvSetpointV = 4.0, VoltageTolerance = 0.25 };
+        var seg = StepSegmenter.Segment(Record(Repeat((1, 12), (0.5, 4)), Repeat((3.9, 12)).Concat([4.25, 4.0, 3.75, 4.25]).ToArray()), p);
+        Assert.Equal([(StepType.ConstantCurrent, 0, 11), (StepType.ConstantVoltage, 12, 15)], seg.Steps.Select(Span));
+        Assert.Equal(StepEndReason.VoltageLimit, seg.Steps[0].EndReason); // 3.9 V is within 0.25 V of 4.0 V
+    }
+
+    [Fact]
+    public void The_voltage_range_of_a_short_segment_includes_its_last_sample()
+    {
+        // Nine CC samples at 1 V except the last at 1.75 V: range 0.75 > 2·0.25, so OTHER.
+        var p = new SegmentationParameters { VoltageTolerance = 0.25, CvSetpointV = 100 };
+        var voltage = Repeat((1, 13)).Concat([1.75]).Concat(Repeat((1, 5))).ToArray();
+        var seg = StepSegmenter.Segment(Record(Repeat((0, 5), (1, 9), (0, 5)), voltage), p);
+        Assert.Equal((StepType.Other, 5, 13), Span(seg.Steps[1]));
+    }
 }
