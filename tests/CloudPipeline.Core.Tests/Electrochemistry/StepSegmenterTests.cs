@@ -250,6 +250,9 @@ public sealed class StepSegmenterTests
         var seg = StepSegmenter.Segment(Record(Repeat((1, 12), (0.5, 4)), Repeat((3.9, 12)).Concat([4.25, 4.0, 3.75, 4.25]).ToArray()), p);
         Assert.Equal([(StepType.ConstantCurrent, 0, 11), (StepType.ConstantVoltage, 12, 15)], seg.Steps.Select(Span));
         Assert.Equal(StepEndReason.VoltageLimit, seg.Steps[0].EndReason); // 3.9 V is within 0.25 V of 4.0 V
+        // A CC step ending exactly 0.25 V short of the level has reached it.
+        var edge = StepSegmenter.Segment(Record(Repeat((1, 12), (0.5, 4)), Repeat((3.75, 12)).Concat([4.0, 4.0, 4.0, 4.0]).ToArray()), p);
+        Assert.Equal(StepEndReason.VoltageLimit, edge.Steps[0].EndReason);
     }
 
     [Fact]

@@ -140,6 +140,7 @@ public static class StepSegmenter
             {
                 folded[^1] = (folded[^1].Type, folded[^1].Start, segment.End);
             }
+            // Stryker disable once Arithmetic : equivalent mutant: only the first segment can still be short here (later short ones were folded above), and it starts at index 0, so End − Start equals End + Start.
             else if (folded.Count > 0 && folded[^1].End - folded[^1].Start + 1 < p.MinimumSamples)
             {
                 folded[^1] = (segment.Type, folded[^1].Start, segment.End); // a short first segment joins its successor
@@ -165,7 +166,10 @@ public static class StepSegmenter
                 var next = folded[s + 1];
                 double vcv = p.CvSetpointV ?? Median(v.AsSpan(next.Start, next.End - next.Start + 1).ToArray());
                 double direction = Math.Sign(setpoint);
-                if (Math.Abs(v[end] - vcv) <= p.VoltageTolerance || direction * (v[end] - vcv) > 0)
+                bool reached = Math.Abs(v[end] - vcv) <= p.VoltageTolerance;
+                // Stryker disable once Equality,Arithmetic : equivalent mutants: direction is ±1 (a CC setpoint is never 0), so direction·Δ and direction/Δ have one sign, and Δ = 0 is already reached.
+                bool passed = direction * (v[end] - vcv) > 0;
+                if (reached || passed)
                 {
                     reason = StepEndReason.VoltageLimit;
                 }
