@@ -90,7 +90,9 @@ public static class DriftVelocityAnalysis
             m += p0[j];
         }
         m /= hi - lo + 1;
-        int r0 = -1, r1 = -1, inTolerance = 0;
+        int r0 = -1, inTolerance = 0;
+        // Stryker disable once Unary : equivalent mutant: r1 is read only once r0 ≥ 0, and the point that sets r0 sets r1 too.
+        int r1 = -1;
         for (int j = 0; j < size; j++)
         {
             if (p0[j] > m * (1 - p.RoiTolerance) && p0[j] < m * (1 + p.RoiTolerance))
