@@ -146,7 +146,7 @@ public sealed class FaultTests
 
         await UploadWithEventAsync(_azurite.ConnectionString, name, SmallProfile("CUT"));
 
-        var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(1))).Single();
+        var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(3))).Single();
         Assert.Equal("Failed", dataset.GetProperty("status").GetString());
         string reason = dataset.GetProperty("reason").GetString()!;
         Assert.Contains("MRI(005).txt", reason, StringComparison.Ordinal); // the reader's message names the file

@@ -35,7 +35,7 @@ public sealed class NmrPipelineTests
         var instances = new TableClient(_azurite.ConnectionString, taskHub + "Instances");
         await WaitForAsync(async () => await instances.GetEntityIfExistsAsync<TableEntity>(instanceId, "") is { HasValue: true } e ? e.Value!.GetString("CustomStatus") ?? "" : "",
             status => status.Contains("waiting for fid", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the NMR orchestration to wait for the fid");
-        var before = await WaitForDatasetsAsync(host, "lab", experiment, files.Count - 1, TimeSpan.FromSeconds(60));
+        var before = await WaitForDatasetsAsync(host, "lab", experiment, files.Count - 1, TimeSpan.FromMinutes(3));
         Assert.DoesNotContain(before, d => d.GetProperty("status").GetString() == "Rejected");
         Assert.Empty(await GetAsync(host, $"api/results?site=lab&experiment={experiment}"));
 

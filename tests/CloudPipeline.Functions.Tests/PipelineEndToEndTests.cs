@@ -41,6 +41,11 @@ public sealed class PipelineEndToEndTests
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> datasets of the experiment have settled. A new host's change detector first
+    /// re-announces every blob earlier tests left in the shared <c>raw</c> container (hundreds by the end of the run),
+    /// so the deadline allows for that backlog on a busy machine; a passing wait returns as soon as the rows settle.
+    /// </summary>
     internal static async Task<JsonElement[]> WaitForDatasetsAsync(HostProcess host, string site, string experiment, int count, TimeSpan timeout)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
@@ -237,7 +242,7 @@ public sealed class PipelineEndToEndTests
             await raw.GetBlobClient($"lab/{experiment}/{name}").UploadAsync(new BinaryData(content));
         }
 
-        var datasets = await WaitForDatasetsAsync(host, "lab", experiment, files.Count, TimeSpan.FromMinutes(1));
+        var datasets = await WaitForDatasetsAsync(host, "lab", experiment, files.Count, TimeSpan.FromMinutes(3));
         string Reason(string path) => datasets.Single(d => d.GetProperty("path").GetString() == path).GetProperty("reason").GetString()!;
         Assert.All(datasets, d => Assert.Equal("Rejected", d.GetProperty("status").GetString()));
         Assert.Contains("binary", Reason("garbage.bin"), StringComparison.Ordinal);

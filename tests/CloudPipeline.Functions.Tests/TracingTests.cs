@@ -22,7 +22,7 @@ public sealed partial class TracingTests
         string experiment = "trace-" + Guid.NewGuid().ToString("N")[..8];
         string name = $"lab/{experiment}/MRI(005).txt";
         await UploadWithEventAsync(_azurite.ConnectionString, name, SmallProfile("TRACE"));
-        var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(1))).Single();
+        var dataset = (await WaitForDatasetsAsync(host, "lab", experiment, 1, TimeSpan.FromMinutes(3))).Single();
         Assert.Equal("Completed", dataset.GetProperty("status").GetString());
         string instanceId = dataset.GetProperty("instanceId").GetString()!;
 
