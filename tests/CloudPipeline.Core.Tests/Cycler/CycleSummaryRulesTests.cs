@@ -110,4 +110,18 @@ public sealed class CycleSummaryRulesTests
         Assert.All(second.Cycles, c => Assert.Empty(c.Flags));
         Assert.Null(CycleSummaryTests.Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 9 }).Cycles[0].Retention); // no such cycle
     }
+
+    [Fact]
+    public void Record_wide_integrals_split_charge_and_discharge_energy_and_time_counts_from_the_first_row()
+    {
+        // From t = 100 s: 2 A at 4 V for 10 s, then −1 A at 3 V for 20 s, with a 1 s join between them. The record-wide
+        // integrals split each trapezoid by the sign of its ends, so the join adds its positive half to charge and its
+        // negative half to discharge.
+        var a = CycleSummaryTests.Analyse([Row(2, 100, 2, 4), Row(3, 110, 2, 4), Row(4, 111, -1, 3), Row(5, 131, -1, 3)]);
+        Assert.Equal(31, a.DurationS);
+        Assert.Equal((20 + 1.0) / 3600, a.ChargeAh, 1e-15); // the join's +2 A half contributes ½·2·1 = 1 As
+        Assert.Equal((20 + 0.5) / 3600, a.DischargeAh, 1e-15); // and its −1 A half ½·1·1 = 0.5 As
+        Assert.Equal((80 + 4.0) / 3600, a.ChargeWh, 1e-15); // ½·(2·4)·1 = 4 Ws
+        Assert.Equal((60 + 1.5) / 3600, a.DischargeWh, 1e-15); // ½·(1·3)·1 = 1.5 Ws
+    }
 }

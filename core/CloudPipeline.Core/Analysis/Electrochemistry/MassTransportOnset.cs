@@ -124,9 +124,11 @@ public static class MassTransportOnsetDetector
         for (int i = lo; i <= hi; i++)
         {
             mx += x[i];
+            // Stryker disable once Assignment : equivalent mutant: Σ(x − x̄)(y − ȳ) = Σ(x − x̄)·y, so ȳ does not change the slope.
             my += y[i];
         }
         mx /= count;
+        // Stryker disable once Assignment : equivalent mutant, as above.
         my /= count;
         double sxy = 0, sxx = 0;
         for (int i = lo; i <= hi; i++)
