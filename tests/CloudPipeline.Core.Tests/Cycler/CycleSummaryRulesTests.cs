@@ -124,4 +124,23 @@ public sealed class CycleSummaryRulesTests
         Assert.Equal((80 + 4.0) / 3600, a.ChargeWh, 1e-15); // ½·(2·4)·1 = 4 Ws
         Assert.Equal((60 + 1.5) / 3600, a.DischargeWh, 1e-15); // ½·(1·3)·1 = 1.5 Ws
     }
+
+    [Fact]
+    public void Equal_times_are_not_backwards_and_a_vendor_cycle_0_counts_as_a_cycle_index()
+    {
+        var a = CycleSummaryTests.Analyse([Row(2, 0, 1, cycle: 0, step: 1), Row(3, 0, 1, cycle: 0, step: 1), Row(4, 10, 1, cycle: 0, step: 1)]);
+        Assert.Empty(a.Flags); // neither TIME_NOT_INCREASING nor CYCLES_FROM_DIRECTION
+        Assert.Equal(0, Assert.Single(a.Cycles).Cycle);
+        Assert.Contains("the record has no rows", Assert.Throws<AnalysisException>(() => new CycleSummaryBuilder().Finish()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_manifest_first_direction_wins_over_the_records_first_step()
+    {
+        var a = CycleSummaryTests.Analyse([Row(2, 0, 1), Row(3, 10, 1), Row(4, 20, -1), Row(5, 30, -1)], new CycleSummaryParameters { FirstDirection = CycleDirection.Discharge });
+        Assert.Equal(CycleDirection.Discharge, a.FirstDirection);
+        // The charge step comes first but is Q_out of a discharge-first cycle; the discharge that follows starts cycle 2.
+        Assert.Equal([1, 2], a.Cycles.Select(c => c.Cycle));
+        Assert.Equal(10.0 / 3600, a.Cycles[0].QOutAh, 1e-15);
+    }
 }
