@@ -96,4 +96,17 @@ public sealed class CircuitFitRulesTests
         // The first residual, one Jacobian and one trial step reach the limit; the covariance Jacobian at the end adds one.
         Assert.Equal(4, fit.Evaluations);
     }
+
+    [Fact]
+    public void Two_resistors_in_series_cannot_be_told_apart_and_say_so()
+    {
+        // R0 + R1 is one number: JᵀJ is singular, so there is no covariance, no standard error and no interval.
+        var s = Synthetic([10, 100, 1e-5]);
+        var fit = CircuitFitter.Fit(s with { ZImag = s.ZImag.Select(_ => 0.0).ToArray(), ZReal = s.ZReal.Select(_ => 30.0).ToArray() }, Circuit.Parse("R0-R1"), [5, 5]);
+        Assert.Contains("COV_SINGULAR", fit.Flags);
+        Assert.Null(fit.Covariance);
+        Assert.Null(fit.Correlation);
+        Assert.All(fit.Parameters, p => Assert.True(double.IsNaN(p.StandardError) && double.IsNaN(p.Lower95) && double.IsNaN(p.Upper95)));
+        Assert.Equal(30, fit.Values.Sum(), 1e-9); // the sum is still fitted
+    }
 }
