@@ -13,12 +13,7 @@ public sealed class CircuitFitRulesTests
 {
     private static readonly Circuit Rc = Circuit.Parse("R0-p(R1,C1)");
 
-    private static Spectrum Synthetic(double[] parameters)
-    {
-        var f = Enumerable.Range(0, 31).Select(i => Math.Pow(10, 5 - i / 6.0)).ToArray();
-        var z = f.Select(x => Rc.Impedance(2 * Math.PI * x, parameters)).ToArray();
-        return new Spectrum("synthetic", "synthetic", f, z.Select(v => v.Real).ToArray(), z.Select(v => v.Imaginary).ToArray(), new Dictionary<string, double[]>());
-    }
+    private static Spectrum Synthetic(double[] parameters) => CircuitTests.Synthetic("R0-p(R1,C1)", parameters);
 
     [Fact]
     public void A_constant_leaves_the_free_vector_and_is_reported_fixed_at_its_value()

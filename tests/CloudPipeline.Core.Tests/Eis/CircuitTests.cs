@@ -147,7 +147,7 @@ public sealed class CircuitTests
         Assert.Contains("needs 3 values, not 2", ex.Message, StringComparison.Ordinal);
     }
 
-    private static Spectrum Synthetic(string circuit, double[] parameters)
+    internal static Spectrum Synthetic(string circuit, double[] parameters)
     {
         var c = Circuit.Parse(circuit);
         var f = Enumerable.Range(0, 31).Select(i => Math.Pow(10, 5 - i / 6.0)).ToArray();
