@@ -75,6 +75,74 @@ public sealed class LinKkTests
         Assert.Equal(maxIm, r.MaxResidualImag, 1e-5);
     }
 
+    [RealDataFact]
+    public void A_mu_equal_to_c_stops_the_loop_because_elements_are_added_only_while_mu_exceeds_c()
+    {
+        var s = Real("zplot-z/Circuit3_EIS_1.z");
+        // At c = 0.69 the loop runs to M = 10 (the reference above), so every μ before M = 10 is above 0.69.
+        double muAt10 = LinKk.Run(s, new LinKkParameters { C = null, MaxM = 10 }).Mu;
+        var atC = LinKk.Run(s, new LinKkParameters { C = muAt10 });
+        Assert.Equal(10, atC.M);
+        Assert.Equal(muAt10, atC.Mu);
+        // Just below that μ the loop has to go on.
+        var below = LinKk.Run(s, new LinKkParameters { C = Math.BitDecrement(muAt10) });
+        Assert.True(below.M > 10, $"M = {below.M}");
+    }
+
+    [RealDataFact]
+    public void The_gate_passes_only_residuals_strictly_below_it()
+    {
+        var s = Real("zplot-z/Circuit3_EIS_1.z");
+        var reference = LinKk.Run(s, new LinKkParameters { C = 0.69 });
+        double largest = Math.Max(reference.MaxResidualReal, reference.MaxResidualImag);
+        Assert.Equal(0.03728, largest, 1e-3); // eis.md §8.3: the imaginary residual is the larger one
+        Assert.False(LinKk.Run(s, new LinKkParameters { C = 0.69, Gate = largest }).Passed);
+        Assert.True(LinKk.Run(s, new LinKkParameters { C = 0.69, Gate = Math.BitIncrement(largest) }).Passed);
+        Assert.True(LinKk.Run(s, new LinKkParameters { C = 0.69, Gate = 0.04 }).Passed);
+    }
+
+    /// <summary>
+    /// 60 RC time constants over the two decades of 100 points make the design matrix numerically rank-deficient,
+    /// so the fit takes the minimum-norm branch. A KK-compliant spectrum (R0 + R1 ∥ C1) is still reproduced, and the
+    /// RC resistances are the pseudo-inverse solution: computed here by numpy's rule from the SVD of the whole
+    /// weighted design matrix (singular values below 1e-15 · s_max dropped), which is what impedance.py does.
+    /// </summary>
+    [Fact]
+    public void A_rank_deficient_design_takes_the_minimum_norm_solution_and_still_fits_a_compliant_spectrum()
+    {
+        var f = Enumerable.Range(0, 100).Select(i => Math.Pow(10, 3 - 2 * i / 99.0)).ToArray();
+        var z = f.Select(x => 10 + 100 / new System.Numerics.Complex(1, 2 * Math.PI * x * 100 * 1e-4)).ToArray();
+        var s = new Spectrum("rc.csv", "eis-table", f, z.Select(v => v.Real).ToArray(), z.Select(v => v.Imaginary).ToArray(), new Dictionary<string, double[]>());
+        const int m = 60;
+        var r = LinKk.Run(s, new LinKkParameters { C = null, MaxM = m });
+        Assert.Equal(m, r.M);
+        Assert.True(r.MaxResidualReal < 1e-6 && r.MaxResidualImag < 1e-6, $"residuals {r.MaxResidualReal:E2}, {r.MaxResidualImag:E2}");
+
+        var tau = LinKk.TimeConstants(f, m);
+        var a = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(f.Length, m + 1, (i, c) =>
+        {
+            double modulus = z[i].Magnitude;
+            double x = 2 * Math.PI * f[i] * (c == 0 ? 0 : tau[c - 1]);
+            return 1 / (1 + x * x) / modulus;
+        });
+        var b = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(f.Length, i => z[i].Real / z[i].Magnitude);
+        var svd = a.Svd(computeVectors: true);
+        Assert.True(svd.S[^1] < 1e-10 * svd.S[0], "the design must be rank-deficient for this test to mean anything");
+        var solution = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(m + 1);
+        var utb = svd.U.TransposeThisAndMultiply(b);
+        for (int k = 0; k < svd.S.Count; k++)
+        {
+            if (svd.S[k] > 1e-15 * svd.S[0])
+            {
+                solution += svd.VT.Row(k) * (utb[k] / svd.S[k]);
+            }
+        }
+        // The singular values decay without a gap, so the two routes (SVD of the whole matrix here, of its R factor
+        // in the code) drop a slightly different tail: μ agrees to 1e-3, while a wrong branch moves it by far more.
+        double expectedMu = LinKk.Mu(solution.SubVector(1, m).ToArray());
+        Assert.Equal(expectedMu, r.Mu, 1e-3);
+    }
+
     [Fact]
     public void Mu_and_time_constants()
     {
