@@ -104,4 +104,45 @@ public sealed class CircuitFitRulesTests
         Assert.All(fit.Parameters, p => Assert.True(double.IsNaN(p.StandardError) && double.IsNaN(p.Lower95) && double.IsNaN(p.Upper95)));
         Assert.Equal(30, fit.Values.Sum(), 1e-9); // the sum is still fitted
     }
+
+    /// <summary>
+    /// A resistor fitted to three points is weighted least squares by hand: with σre = |Zre| the optimum is
+    /// R0 = Σ(1/x)/Σ(1/x²); the model has no imaginary part, so each imaginary point adds (Zim/σim)² with
+    /// σim = max(|Zim|, 1e-3·|Z|): the floor holds where |Zim| is below it (point 1: 0.005 against 0.009).
+    /// The covariance is s²/Σ(1/x²) with s² = χ²/(2N − P) = χ²/5, and the interval uses Student's t at 5 degrees (2.5706).
+    /// </summary>
+    [Fact]
+    public void Proportional_weights_of_a_resistor_fit_by_hand_including_the_imaginary_floor()
+    {
+        double[] re = [9, 10, 11], im = [0.005, 0.02, 0];
+        var s = new Spectrum("r.csv", "eis-table", [1000, 100, 10], re, im, new Dictionary<string, double[]>());
+        var fit = CircuitFitter.Fit(s, Circuit.Parse("R0"), [5], new CircuitFitOptions { Weighting = FitWeighting.Proportional });
+        double sum1 = re.Sum(x => 1 / x), sum2 = re.Sum(x => 1 / (x * x));
+        double r0 = sum1 / sum2;
+        Assert.Equal(r0, fit.Values[0], 1e-9);
+        double chi2Re = re.Sum(x => Math.Pow((r0 - x) / x, 2));
+        double floor0 = 1e-3 * Math.Sqrt(81 + 0.005 * 0.005);
+        double chi2 = chi2Re + Math.Pow(0.005 / floor0, 2) + 1 + 0;
+        Assert.Equal(chi2, fit.ChiSquare, 1e-9);
+        double se = Math.Sqrt(chi2 / 5 / sum2);
+        Assert.Equal(se, fit.Parameters[0].StandardError, 1e-9);
+        Assert.Equal(r0 - 2.5705818366 * se, fit.Parameters[0].Lower95, 1e-6);
+        Assert.Equal(r0 + 2.5705818366 * se, fit.Parameters[0].Upper95, 1e-6);
+        Assert.Equal(1.0, fit.Correlation![0, 0], 1e-12);
+        // RMSE is of the unweighted complex residuals over N points.
+        double sse = re.Sum(x => (r0 - x) * (r0 - x)) + im.Sum(y => y * y);
+        Assert.Equal(Math.Sqrt(sse / 3), fit.Rmse, 1e-9);
+    }
+
+    [Fact]
+    public void Unit_weights_of_a_resistor_fit_give_the_mean_and_its_standard_error()
+    {
+        double[] re = [9, 10, 11, 14], im = [0, 0, 0, 0];
+        var s = new Spectrum("r.csv", "eis-table", [1000, 100, 10, 1], re, im, new Dictionary<string, double[]>());
+        var fit = CircuitFitter.Fit(s, Circuit.Parse("R0"), [100]);
+        Assert.Equal(11, fit.Values[0], 1e-6); // the stopping rule leaves it within ~1e-4 standard errors (0.5 here)
+        Assert.Equal(14, fit.ChiSquare, 1e-9); // 4 + 1 + 0 + 9
+        Assert.Equal(Math.Sqrt(14 / 7.0 / 4), fit.Parameters[0].StandardError, 1e-9);
+        Assert.Empty(fit.Flags);
+    }
 }
