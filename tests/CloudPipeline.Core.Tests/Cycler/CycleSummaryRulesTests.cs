@@ -143,4 +143,68 @@ public sealed class CycleSummaryRulesTests
         Assert.Equal([1, 2], a.Cycles.Select(c => c.Cycle));
         Assert.Equal(10.0 / 3600, a.Cycles[0].QOutAh, 1e-15);
     }
+
+    [Fact]
+    public void Resistance_readings_average_per_step_and_weight_by_count_per_cycle_ignoring_missing_zero_and_negative()
+    {
+        static CyclerSample R(int row, double t, double i, int step, double ohm) =>
+            new(row, t, 3, i, 1, step, null, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, ohm);
+        // Step 1 reads 2, NaN, 0 (a vendor's "not measured"), 4 and +∞: mean 3 of 2 readings. Step 2 reads 10 and −5: 10 of 1.
+        var a = CycleSummaryTests.Analyse([R(2, 0, 1, 1, 2), R(3, 1, 1, 1, double.NaN), R(4, 2, 1, 1, 0), R(5, 3, 1, 1, 4), R(6, 4, 1, 1, double.PositiveInfinity),
+            R(7, 5, -1, 2, 10), R(8, 6, -1, 2, -5)]);
+        Assert.Equal((3.0, 2), (a.Steps[0].ResistanceOhm!.Value, a.Steps[0].ResistanceReadings));
+        Assert.Equal((10.0, 1), (a.Steps[1].ResistanceOhm!.Value, a.Steps[1].ResistanceReadings));
+        Assert.Equal((2 * 3 + 10) / 3.0, Assert.Single(a.Cycles).InternalResistanceOhm!.Value, 1e-12);
+        // A first row without a reading starts the count at 0; a step without any has none.
+        var none = CycleSummaryTests.Analyse([R(2, 0, 1, 1, double.NaN), R(3, 1, 1, 1, 6), R(4, 2, -1, 2, 0)]);
+        Assert.Equal((6.0, 1), (none.Steps[0].ResistanceOhm!.Value, none.Steps[0].ResistanceReadings));
+        Assert.Equal((null, 0), (none.Steps[1].ResistanceOhm, none.Steps[1].ResistanceReadings));
+        Assert.Equal(6.0, Assert.Single(none.Cycles).InternalResistanceOhm!.Value, 1e-12);
+        Assert.Null(CycleSummaryTests.Analyse([Row(2, 0, 1), Row(3, 1, 1)]).Cycles[0].InternalResistanceOhm);
+    }
+
+    [Theory]
+    [InlineData(1.0, CycleDirection.Charge)]
+    [InlineData(-1.0, CycleDirection.Discharge)]
+    public void A_step_whose_charge_nets_to_zero_keeps_the_direction_of_its_first_moving_row(double firstCurrent, CycleDirection expected)
+    {
+        // A rest row, then ±1 A and ∓1 A one second apart: ½(0 ± 1)·1 + ½(±1 ∓ 1)·1 = ±0.5, then back to zero with
+        // a closing row at 0 A: ½(∓1 + 0)·1 = ∓0.5. The step moved but its charge is exactly 0.
+        var a = CycleSummaryTests.Analyse([Row(2, 0, 0, step: 1, cycle: 1), Row(3, 1, firstCurrent, step: 1, cycle: 1), Row(4, 2, -firstCurrent, step: 1, cycle: 1), Row(5, 3, 0, step: 1, cycle: 1)]);
+        var step = Assert.Single(a.Steps);
+        Assert.Equal(0.0, step.ChargeAh);
+        Assert.Equal(expected, step.Direction);
+        // Rows that never move are a rest step.
+        Assert.Equal(CycleDirection.Rest, Assert.Single(CycleSummaryTests.Analyse([Row(2, 0, 0, step: 1, cycle: 1), Row(3, 1, 0, step: 1, cycle: 1)]).Steps).Direction);
+    }
+
+    [Fact]
+    public void Fade_relative_to_the_reference_cycle_divides_the_slope_by_its_discharge()
+    {
+        // Q_out of 0.8, 0.5, 0.4 Ah over cycles 1–3: the least-squares slope is (0.4 − 0.8)/2 = −0.2 Ah per cycle, and
+        // with mean 0.5667 the fitted line leaves residuals 0.0333, −0.0667, 0.0333: R² = 1 − 0.00667/0.08667 = 0.923077.
+        double[] outAh = [0.8, 0.5, 0.4];
+        var rows = new List<CyclerSample>();
+        int row = 2;
+        double t = 0;
+        for (int c = 1; c <= 3; c++)
+        {
+            rows.Add(Row(row++, t, 1, cycle: c, step: 1));
+            rows.Add(Row(row++, t += 3600, 1, cycle: c, step: 1));
+            rows.Add(Row(row++, t += 1, -outAh[c - 1], cycle: c, step: 2));
+            rows.Add(Row(row++, t += 3600, -outAh[c - 1], cycle: c, step: 2));
+            rows.Add(Row(row++, t += 1, 0, cycle: c, step: 3));
+            rows.Add(Row(row++, t += 10, 0, cycle: c, step: 3));
+            t += 1;
+        }
+        var first = CycleSummaryTests.Analyse(rows).Fade!;
+        Assert.Equal(3, first.Cycles);
+        Assert.Equal(-0.2, first.SlopeAhPerCycle, 1e-12);
+        Assert.Equal(-0.2 / 0.8, first.RelativePerCycle, 1e-12);
+        Assert.Equal(1 - 0.02 / 3 / (0.26 / 3), first.RSquared, 1e-9);
+        var second = CycleSummaryTests.Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 2 }).Fade!;
+        Assert.Equal(-0.2 / 0.5, second.RelativePerCycle, 1e-12);
+        // One complete cycle is not a trend.
+        Assert.Null(CycleSummaryTests.Analyse(rows.Take(6)).Fade);
+    }
 }
