@@ -51,4 +51,44 @@ public sealed class LiMetalRulesTests
         var flat = new NmrSpectrum("li7.dx", new double[400], null, 400, 400, 1);
         Assert.Equal("NO_METAL_SIGNAL", Assert.Throws<AnalysisException>(() => LiMetalAnalysis.Analyse(flat)).Code);
     }
+
+    [Theory]
+    [InlineData(0.06, true)]
+    [InlineData(0.04, false)]
+    public void An_electrolyte_line_above_5_percent_of_the_metal_maximum_flags_incomplete_presaturation(double electrolyteHeight, bool flagged)
+    {
+        // nmr.md §4 step 2: 350 → −50 ppm, the metal lines of oracle 16 at 245/250/263 ppm and a 2 ppm wide electrolyte line at 0 ppm.
+        var s = SyntheticSeries.Spectrum([new(245, 6, 1.0), new(250, 8, 0.35), new(263, 12, 0.25), new(0, 2, electrolyteHeight)], 350, -50, 8000);
+        var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal(flagged, r.Flags.Contains("presat_incomplete"));
+        Assert.Equal([245, 250, 263], r.Components.Select(c => c.RoundedPpm)); // the region does not enter the fit
+    }
+
+    [Fact]
+    public void A_reference_offset_beyond_3_ppm_is_flagged_and_still_referenced_back()
+    {
+        // Oracle 16 shifted by +6 ppm instead of +3: Δ = −6 (|Δ| > 3, step 7).
+        var s = SyntheticSeries.Spectrum([new(251, 6, 1.0), new(256, 8, 0.35), new(269, 12, 0.25)], 350, 150, 4096);
+        var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal(-6.0, r.ReferenceShiftPpm, 0.2);
+        Assert.Contains("reference_offset_large", r.Flags);
+        Assert.Equal([245, 250, 263], r.Components.Select(c => c.RoundedPpm));
+        Assert.Equal("ok", r.Status);
+    }
+
+    [Fact]
+    public void A_fit_below_the_minimum_r_squared_is_rejected_but_keeps_its_components()
+    {
+        // Step 6: accept if R² ≥ the minimum. Oracle 16 with noise has R² < 1; at its own R² it is accepted (≥).
+        var s = SyntheticSeries.Spectrum([new(245, 6, 1.0), new(250, 8, 0.35), new(263, 12, 0.25)], 350, 150, 4096, 0.005, seed: 3);
+        var accepted = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal("ok", accepted.Status);
+        Assert.True(accepted.RSquared is >= 0.998 and < 1, $"R² {accepted.RSquared}");
+        var atItsOwn = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian, MinimumRSquared = accepted.RSquared });
+        Assert.Equal("ok", atItsOwn.Status);
+        var rejected = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian, MinimumRSquared = Math.BitIncrement(accepted.RSquared) });
+        Assert.Equal("fit_rejected", rejected.Status);
+        Assert.Contains("fit_rejected", rejected.Flags);
+        Assert.Equal([245, 250, 263], rejected.Components.Select(c => c.RoundedPpm));
+    }
 }

@@ -149,6 +149,27 @@ public sealed class SyntheticNmrTests
     }
 
     [Fact]
+    public void Stejskal_Tanner_needs_three_steps_with_one_intensity_each_and_three_steps_have_no_quadratic_test()
+    {
+        double[] g = [0.1, 0.2, 0.3];
+        var two = Assert.Throws<AnalysisException>(() => StejskalTanner.Fit(g[..2], [1, 0.5], 1e-3, 60e-3, Gyromagnetic.F19));
+        Assert.Equal("PFG_TOO_FEW_STEPS", two.Code);
+        Assert.Contains("got 2 gradients and 2 intensities", two.Message, StringComparison.Ordinal);
+        var uneven = Assert.Throws<AnalysisException>(() => StejskalTanner.Fit(g, [1, 0.5, 0.2, 0.1], 1e-3, 60e-3, Gyromagnetic.F19));
+        Assert.Contains("got 3 gradients and 4 intensities", uneven.Message, StringComparison.Ordinal);
+        // Three noise-free steps: D and S₀ exactly, no residual, and a quadratic term cannot be tested (t = 0, no flag).
+        double d = 2e-10;
+        var s = g.Select(x => 2.5 * Math.Exp(-StejskalTanner.B(x, 1e-3, 60e-3, Gyromagnetic.Li7) * d)).ToArray();
+        var fit = StejskalTanner.Fit(g, s, 1e-3, 60e-3, Gyromagnetic.Li7);
+        Assert.Equal(d, fit.DiffusionM2PerS, d * 1e-9);
+        Assert.Equal(2.5, fit.S0, 1e-9);
+        Assert.All(fit.Residuals, r => Assert.Equal(0, r, 1e-9));
+        Assert.Equal(0, fit.QuadraticT);
+        Assert.Empty(fit.Flags);
+        Assert.Equal(g.Select(x => StejskalTanner.B(x, 1e-3, 60e-3, Gyromagnetic.Li7)), fit.B);
+    }
+
+    [Fact]
     public void A_biexponential_decay_is_flagged_non_monoexponential()
     {
         var g = Enumerable.Range(1, 16).Select(j => 29.46 * Math.Sqrt(j / 16.0)).ToArray();
