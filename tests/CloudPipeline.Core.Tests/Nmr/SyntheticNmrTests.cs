@@ -121,6 +121,23 @@ public sealed class SyntheticNmrTests
         Assert.True(Rms(Baselines.AsymmetricLeastSquares(y, 1e6, 0.001)) < 0.015);
     }
 
+    [Theory]
+    [InlineData(BaselineMode.IModPoly)]
+    [InlineData(BaselineMode.AsymmetricLeastSquares)]
+    public void Processing_subtracts_the_chosen_baseline_with_its_own_degree_or_lambda_after_phasing(BaselineMode mode)
+    {
+        // Step 8 comes last: the phased spectrum minus the baseline that the chosen method fits to it.
+        var fid = NmrSimulation.Fid([new(245, 6, 1.0), new(263, 12, 0.25)], Sf, Carrier, Sw, 2048, 0.01, 5);
+        var options = new NmrProcessingOptions { Phase = PhaseMode.Manual, Size = 4096, LineBroadeningHz = 5 };
+        var plain = NmrProcessor.Process(fid, options);
+        Assert.Null(plain.Baseline);
+        var corrected = NmrProcessor.Process(fid, options with { Baseline = mode, BaselineDegree = 2, BaselineLambda = 1e5 });
+        var expected = mode == BaselineMode.IModPoly ? Baselines.IModPoly(plain.Spectrum.Real, 2) : Baselines.AsymmetricLeastSquares(plain.Spectrum.Real, 1e5);
+        Assert.Equal(expected, corrected.Baseline!);
+        Assert.Equal(plain.Spectrum.Real.Zip(expected, (y, b) => y - b), corrected.Spectrum.Real);
+        Assert.Equal(plain.Spectrum.Imaginary, corrected.Spectrum.Imaginary);
+    }
+
     [Fact]
     public void Stejskal_Tanner_b_values_and_attenuation_match_the_spec()
     {
