@@ -371,4 +371,26 @@ public sealed class CyclerReaderTests
     /// <summary>A current the file states in mA, read in A (to the last bit but one of the scaling).</summary>
     private static void Milliamperes(double expectedMilliamperes, double actualAmperes) =>
         Assert.Equal(expectedMilliamperes * 1e-3, actualAmperes, Math.Abs(expectedMilliamperes) * 1e-18);
+
+    [Fact]
+    public void Text_no_cycler_layout_knows_is_an_error_listing_the_known_formats()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => CyclerFormats.Open(new MemoryStream(Encoding.UTF8.GetBytes("time,volts\n0,3.1\n")), "log.csv"));
+        Assert.Equal("UNKNOWN_FORMAT", ex.Code);
+        Assert.Contains("log.csv", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not a cycler export this reader knows", ex.Message, StringComparison.Ordinal);
+        Assert.All(CyclerFormats.FormatIds, id => Assert.Contains(id, ex.Expected!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_ec_lab_export_cut_inside_its_header_says_which_line_the_columns_were_due_on()
+    {
+        // cp.mpt says "Nb header lines : 59" on its second line; its first 10 lines end long before the column line.
+        var lines = File.ReadAllLines(SharedData.RealFile("eclab", "cp.mpt"), Encoding.Latin1);
+        int declared = int.Parse(lines[1].Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var ex = Assert.Throws<InstrumentFileException>(() => Read(Encoding.Latin1.GetBytes(string.Join("\n", lines[..10]) + "\n"), "cp.mpt"));
+        Assert.Equal("INCOMPLETE_FILE", ex.Code);
+        Assert.Contains($"the file has 10 lines, its header says the columns are on line {declared}", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(10, ex.Line);
+    }
 }
