@@ -217,4 +217,17 @@ public sealed class EisReaderTests
         Assert.Equal(3, ex.Line);
         Assert.Contains("Z' (Ohm)", ex.Field, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_short_row_or_a_table_without_rows_is_an_error_naming_the_line()
+    {
+        var shortRow = Assert.Throws<InstrumentFileException>(() => EisFormats.Read("short.csv", "Frequency (Hz),Z' (Ohm),Z'' (Ohm)\n1000,10,-0.5\n100,12\n10,13,-3\n"u8.ToArray()));
+        Assert.Equal("TOO_FEW_FIELDS", shortRow.Code);
+        Assert.Equal(3, shortRow.Line);
+        Assert.Contains("the row has 2 fields", shortRow.Message, StringComparison.Ordinal);
+        Assert.Equal("at least 3 fields", shortRow.Expected);
+        var empty = Assert.Throws<InstrumentFileException>(() => EisFormats.Read("empty.csv", "Frequency (Hz),Z' (Ohm),Z'' (Ohm)\n\n"u8.ToArray()));
+        Assert.Equal("EMPTY", empty.Code);
+        Assert.Contains("empty.csv", empty.Message, StringComparison.Ordinal);
+    }
 }

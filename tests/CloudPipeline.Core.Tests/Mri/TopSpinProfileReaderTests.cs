@@ -100,4 +100,13 @@ public sealed class TopSpinProfileReaderTests
         Assert.Equal("MISSING_HEADER", ex.Code);
         Assert.Contains("SIZE", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_header_without_its_spectral_region_is_rejected_naming_left_and_right()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => TopSpinProfileReader.Read("# SIZE = 2 ( = number of points)\n1\n2\n"u8, "noregion.txt"));
+        Assert.Equal("MISSING_HEADER", ex.Code);
+        Assert.Equal("LEFT/RIGHT", ex.Field);
+        Assert.Contains("noregion.txt", ex.Message, StringComparison.Ordinal);
+    }
 }
