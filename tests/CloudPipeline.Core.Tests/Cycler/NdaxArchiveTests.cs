@@ -82,4 +82,42 @@ public sealed class NdaxArchiveTests
         Assert.Equal("NDAX_CORRUPT", ex.Code);
         Assert.Contains("the zip archive cannot be opened", ex.Message, StringComparison.Ordinal);
     }
+
+    [RealDataTheory]
+    [InlineData("data_step.ndc", "data_step.ndc lists no steps")]
+    [InlineData("data_runInfo.ndc", "data_runInfo.ndc stores no record times")]
+    public void A_part_with_its_header_and_no_entries_is_an_archive_without_rows(string part, string message)
+    {
+        // An ndc part is a 4,096-byte header page and then entry pages; keep only the header.
+        var ex = Fails(Rebuilt((name, bytes) => name == part ? bytes[..4096] : bytes));
+        Assert.Equal("NO_ROWS", ex.Code);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [RealDataFact]
+    public void Record_times_out_of_order_are_named_by_entry_and_record()
+    {
+        // data_runInfo.ndc entries are 100 bytes from byte 232 of each page; the record number is the int32 at byte 41.
+        // Swap the record numbers of the first two entries of the first entry page.
+        int first = 0, second = 0;
+        var ex = Fails(Rebuilt((name, bytes) =>
+        {
+            if (name != "data_runInfo.ndc")
+            {
+                return bytes;
+            }
+            var copy = (byte[])bytes.Clone();
+            var a = copy.AsSpan(4096 + 232 + 41, 4);
+            var b = copy.AsSpan(4096 + 232 + 100 + 41, 4);
+            first = BitConverter.ToInt32(a);
+            second = BitConverter.ToInt32(b);
+            var swap = a.ToArray();
+            b.CopyTo(a);
+            swap.CopyTo(b);
+            return copy;
+        }));
+        Assert.True(first > 0 && second > first, $"records {first}, {second}");
+        Assert.Equal(("NDAX_CORRUPT", "data_runInfo.ndc"), (ex.Code, ex.Field));
+        Assert.Contains($"data_runInfo.ndc entry 2 is for record {first}, not after record {second}", ex.Message, StringComparison.Ordinal);
+    }
 }
