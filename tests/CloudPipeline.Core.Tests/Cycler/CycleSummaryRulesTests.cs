@@ -15,6 +15,25 @@ public sealed class CycleSummaryRulesTests
     private static CyclerSample Row(int row, double t, double i, double v = 3, int cycle = -1, int step = -1, double vendorCharge = double.NaN, double vendorDischarge = double.NaN) =>
         new(row, t, v, i, cycle, step, null, double.NaN, vendorCharge, vendorDischarge, double.NaN, double.NaN, double.NaN);
 
+    /// <summary>Vendor cycles of 1 Ah in (1 A for an hour), <paramref name="outAh"/> out (that current for an hour), each closed by a rest.</summary>
+    private static List<CyclerSample> Cycles(double[] outAh)
+    {
+        var rows = new List<CyclerSample>();
+        int row = 2;
+        double t = 0;
+        for (int c = 1; c <= outAh.Length; c++)
+        {
+            rows.Add(Row(row++, t, 1, cycle: c, step: 1));
+            rows.Add(Row(row++, t += 3600, 1, cycle: c, step: 1));
+            rows.Add(Row(row++, t += 1, -outAh[c - 1], cycle: c, step: 2));
+            rows.Add(Row(row++, t += 3600, -outAh[c - 1], cycle: c, step: 2));
+            rows.Add(Row(row++, t += 1, 0, cycle: c, step: 3));
+            rows.Add(Row(row++, t += 10, 0, cycle: c, step: 3));
+            t += 1;
+        }
+        return rows;
+    }
+
     [Fact]
     public void An_empty_record_is_an_error()
     {
@@ -90,19 +109,7 @@ public sealed class CycleSummaryRulesTests
     {
         // Three vendor cycles, each 1 Ah in and 0.8, 0.5, 0.4 Ah out, each closed by a rest.
         double[] outAh = [0.8, 0.5, 0.4];
-        var rows = new List<CyclerSample>();
-        int row = 2;
-        double t = 0;
-        for (int c = 1; c <= 3; c++)
-        {
-            rows.Add(Row(row++, t, 1, cycle: c, step: 1));
-            rows.Add(Row(row++, t += 3600, 1, cycle: c, step: 1));
-            rows.Add(Row(row++, t += 1, -outAh[c - 1], cycle: c, step: 2));
-            rows.Add(Row(row++, t += 3600, -outAh[c - 1], cycle: c, step: 2));
-            rows.Add(Row(row++, t += 1, 0, cycle: c, step: 3));
-            rows.Add(Row(row++, t += 10, 0, cycle: c, step: 3));
-            t += 1;
-        }
+        var rows = Cycles(outAh);
         var first = CycleSummaryTests.Analyse(rows);
         Assert.Equal([1.0, 0.625, 0.5], first.Cycles.Select(c => Math.Round(c.Retention!.Value, 12)));
         var second = CycleSummaryTests.Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 2 });
@@ -184,19 +191,7 @@ public sealed class CycleSummaryRulesTests
         // Q_out of 0.8, 0.5, 0.4 Ah over cycles 1–3: the least-squares slope is (0.4 − 0.8)/2 = −0.2 Ah per cycle, and
         // with mean 0.5667 the fitted line leaves residuals 0.0333, −0.0667, 0.0333: R² = 1 − 0.00667/0.08667 = 0.923077.
         double[] outAh = [0.8, 0.5, 0.4];
-        var rows = new List<CyclerSample>();
-        int row = 2;
-        double t = 0;
-        for (int c = 1; c <= 3; c++)
-        {
-            rows.Add(Row(row++, t, 1, cycle: c, step: 1));
-            rows.Add(Row(row++, t += 3600, 1, cycle: c, step: 1));
-            rows.Add(Row(row++, t += 1, -outAh[c - 1], cycle: c, step: 2));
-            rows.Add(Row(row++, t += 3600, -outAh[c - 1], cycle: c, step: 2));
-            rows.Add(Row(row++, t += 1, 0, cycle: c, step: 3));
-            rows.Add(Row(row++, t += 10, 0, cycle: c, step: 3));
-            t += 1;
-        }
+        var rows = Cycles(outAh);
         var first = CycleSummaryTests.Analyse(rows).Fade!;
         Assert.Equal(3, first.Cycles);
         Assert.Equal(-0.2, first.SlopeAhPerCycle, 1e-12);
