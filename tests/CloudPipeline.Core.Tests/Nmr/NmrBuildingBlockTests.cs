@@ -77,4 +77,59 @@ public sealed class NmrBuildingBlockTests
         var few = Assert.Throws<ArgumentException>(() => Baselines.RegionPolynomial(y, free.Select((f, i) => f && i < 2).ToArray(), 2));
         Assert.Contains("needs more than 2 signal-free points; 2 given", few.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void IModPoly_returns_a_polynomial_of_its_degree_unchanged_also_when_it_block_averages()
+    {
+        // A cubic fits itself: zero residual, nothing to clip.
+        var cubic = Enumerable.Range(0, 101).Select(i => { double u = -1 + 0.02 * i; return 0.5 - u + 0.25 * u * u + 2 * u * u * u; }).ToArray();
+        var b = Baselines.IModPoly(cubic, 3);
+        Assert.All(Enumerable.Range(0, 101), i => Assert.Equal(cubic[i], b[i], 10));
+        // 3 × 4096 + 5 points are averaged in blocks of 3 (the last 5 left out); a block mean of a straight line is its
+        // value at the block's centre, so the fitted line is still the line, evaluated at every point.
+        int n = 3 * Baselines.BaselinePoints + 5;
+        var line = Enumerable.Range(0, n).Select(i => 2 - 3.0 * i / (n - 1)).ToArray();
+        var lb = Baselines.IModPoly(line, 3);
+        Assert.Equal(n, lb.Length);
+        Assert.Equal(2, lb[0], 9);
+        Assert.Equal(0.5, lb[(n - 1) / 2], 9);
+        Assert.Equal(-1, lb[^1], 9);
+    }
+
+    [Fact]
+    public void IModPoly_clips_a_peak_so_the_baseline_ends_below_it()
+    {
+        // A constant 1 with a peak of +10 on 5 of 201 points: the first degree-0 fit is the mean 1.2488; clipping at
+        // fit + σ pulls the peak down pass by pass until σ settles, with the baseline at the constant.
+        var y = Enumerable.Range(0, 201).Select(i => i is >= 98 and <= 102 ? 11.0 : 1.0).ToArray();
+        var b = Baselines.IModPoly(y, 0);
+        Assert.All(b, v => Assert.Equal(b[0], v, 12)); // degree 0: one value
+        Assert.Equal(1, b[0], 1e-3);
+        Assert.Equal(1 + 50.0 / 201, Baselines.IModPoly(y, 0, maxIterations: 1)[0], 12); // one pass: the plain mean
+    }
+
+    /// <summary>
+    /// One pass of asymmetric least squares has every weight 1, so it is the Whittaker smoother: z solves (I + λDᵀD)z = y,
+    /// here by a dense solve of the same system. Two passes weight points above the first z by p and those below by 1 − p.
+    /// A straight line has no second difference, so every pass returns it.
+    /// </summary>
+    [Fact]
+    public void Asymmetric_least_squares_is_the_whittaker_smoother_with_asymmetric_weights()
+    {
+        double[] y = [0, 3, 1, 4, 1, 5, 9, 2, 6, 5];
+        int n = y.Length;
+        const double lambda = 2, p = 0.1;
+        var d = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n - 2, n, (r, c) => c == r ? 1 : c == r + 1 ? -2 : c == r + 2 ? 1 : 0);
+        var penalty = d.TransposeThisAndMultiply(d) * lambda;
+        var yv = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(y);
+        var first = (MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(n) + penalty).Solve(yv);
+        var one = Baselines.AsymmetricLeastSquares(y, lambda, p, passes: 1);
+        Assert.All(Enumerable.Range(0, n), i => Assert.Equal(first[i], one[i], 10));
+        var w = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfDiagonalArray(y.Select((v, i) => v > first[i] ? p : 1 - p).ToArray());
+        var second = (w + penalty).Solve(w * yv);
+        var two = Baselines.AsymmetricLeastSquares(y, lambda, p, passes: 2);
+        Assert.All(Enumerable.Range(0, n), i => Assert.Equal(second[i], two[i], 10));
+        var line = Enumerable.Range(0, n).Select(i => 1 + 0.5 * i).ToArray();
+        Assert.All(Baselines.AsymmetricLeastSquares(line, 100).Zip(line), x => Assert.Equal(x.Second, x.First, 9));
+    }
 }
