@@ -91,4 +91,43 @@ public sealed class LiMetalRulesTests
         Assert.Contains("fit_rejected", rejected.Flags);
         Assert.Equal([245, 250, 263], rejected.Components.Select(c => c.RoundedPpm));
     }
+
+    /// <summary>
+    /// Noise-free oracle-16 lines at 245/250/263 ppm (heights 1, 0.35, 0.25; FWHM 6, 8, 12): a Lorentzian's area is
+    /// π/2·A·w, so the area fractions are 6 : 2.8 : 3 of 11.8 whatever the normalisation, and the centres come back
+    /// exactly once the final referencing has moved them by Δ₂ (the coarse maximum sits off 245 by the other lines' tails).
+    /// </summary>
+    [Fact]
+    public void Noise_free_lines_give_their_centres_and_area_fractions()
+    {
+        var s = SyntheticSeries.Spectrum([new(245, 6, 1.0), new(250, 8, 0.35), new(263, 12, 0.25)], 350, 150, 4096);
+        var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal([245.0, 250.0, 263.0], r.Components.Select(c => Math.Round(c.CentrePpm, 2)));
+        Assert.Equal(6 / 11.8, r.Components[0].AreaFraction, 1e-3);
+        Assert.Equal(2.8 / 11.8, r.Components[1].AreaFraction, 1e-3);
+        Assert.Equal(3 / 11.8, r.Components[2].AreaFraction, 1e-3);
+        Assert.Equal(0.0, r.ReferenceShiftPpm, 0.05);
+        // The fitted curve on its referenced abscissae is the true sum of the lines, up to the normalisation.
+        Assert.Equal(r.Fit.Length, r.FitPpm.Length);
+        static double True(double ppm) => new[] { (245.0, 6.0, 1.0), (250.0, 8.0, 0.35), (263.0, 12.0, 0.25) }
+            .Sum(l => l.Item3 / (1 + Math.Pow(2 * (ppm - l.Item1) / l.Item2, 2)));
+        double scale = r.Fit[0] / True(r.FitPpm[0]);
+        Assert.All(Enumerable.Range(0, r.Fit.Length), i => Assert.Equal(scale * True(r.FitPpm[i]), r.Fit[i], 1e-4));
+    }
+
+    [Theory]
+    [InlineData(null, 2.0, "quantitative")] // 2 µm ≤ 0.2·17.38 µm
+    [InlineData(null, 5.0, "semi_quantitative")] // 5 µm > 3.48 µm
+    [InlineData(10.0, 2.0, "quantitative")] // a 10 µm foil is thinner than δ: the coil sees through it
+    [InlineData(50.0, 2.0, "semi_quantitative")] // a 50 µm foil is thicker than δ
+    public void The_skin_depth_flag_takes_thicknesses_in_micrometres(double? foilUm, double depositUm, string flag)
+    {
+        // δ = √(ρ/(π·μ₀·f)) for lithium (9.28e-8 Ω·m) at 77.8 MHz: √(9.28e-8/(π·4π·1e-7·77.8e6)) = 17.38 µm.
+        var s = SyntheticSeries.Spectrum([new(245, 6, 1.0), new(250, 8, 0.35), new(263, 12, 0.25)], 350, 150, 4096);
+        var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian, FoilThicknessUm = foilUm, DepositThicknessUm = depositUm });
+        Assert.Equal(17.38e-6, r.SkinDepth.SkinDepthM, 0.01e-6);
+        Assert.Equal(depositUm * 1e-6, r.SkinDepth.DepositThicknessM!.Value, 1e-15);
+        Assert.Equal(flag, r.SkinDepth.Flag);
+        Assert.Contains(flag, r.Flags);
+    }
 }
