@@ -132,4 +132,13 @@ public sealed class NmrBuildingBlockTests
         var line = Enumerable.Range(0, n).Select(i => 1 + 0.5 * i).ToArray();
         Assert.All(Baselines.AsymmetricLeastSquares(line, 100).Zip(line), x => Assert.Equal(x.Second, x.First, 9));
     }
+
+    [Fact]
+    public void Phasing_refuses_a_missing_spectrum_by_name()
+    {
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Phasing.Apply(null!, 1, 0)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Phasing.Acme(null!)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Phasing.AutoZeroOrder(null!)).ParamName);
+        Assert.Equal("real", Assert.Throws<ArgumentNullException>(() => Phasing.NegativeAreaFraction(null!)).ParamName);
+    }
 }
