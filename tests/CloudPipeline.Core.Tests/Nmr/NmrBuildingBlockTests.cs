@@ -141,4 +141,51 @@ public sealed class NmrBuildingBlockTests
         Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Phasing.AutoZeroOrder(null!)).ParamName);
         Assert.Equal("real", Assert.Throws<ArgumentNullException>(() => Phasing.NegativeAreaFraction(null!)).ParamName);
     }
+
+    /// <summary>
+    /// One Lorentzian A/(1 + 4((x − x₀)/w)²) plus residuals r orthogonal to its three Jacobian columns (worked out by
+    /// hand: with v = 2(x − x₀)/w, ∂/∂A = 1/(1 + v²), ∂/∂x₀ = 4Av/(w(1 + v²)²), ∂/∂w = 2Av²/(w(1 + v²)²)), so the fit
+    /// returns (A, x₀, w) exactly; then R² = 1 − |r|²/SS_tot, and each SE is √(σ²·[(JᵀJ)⁻¹]ᵢᵢ) with σ² = |r|²/(n − 3).
+    /// </summary>
+    [Fact]
+    public void A_lorentzian_fit_gives_r_squared_and_standard_errors_by_hand()
+    {
+        const double a = 2, x0 = 0.3, w = 1.5;
+        var x = Enumerable.Range(0, 81).Select(i => -10 + 0.25 * i).ToArray();
+        var v = x.Select(t => 2 * (t - x0) / w).ToArray();
+        var j = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(x.Length, 3, (i, c) => c switch
+        {
+            0 => 1 / (1 + v[i] * v[i]),
+            1 => 4 * a * v[i] / (w * Math.Pow(1 + v[i] * v[i], 2)),
+            _ => 2 * a * v[i] * v[i] / (w * Math.Pow(1 + v[i] * v[i], 2)),
+        });
+        var any = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(x.Length, i => Math.Sin(1.7 * i) * 0.01);
+        var jtjInverse = j.TransposeThisAndMultiply(j).Inverse();
+        var r = any - j * (jtjInverse * j.TransposeThisAndMultiply(any));
+        var y = x.Select((t, i) => a / (1 + v[i] * v[i]) + r[i]).ToArray();
+        var fit = LineshapeFitter.Fit(LineshapeKind.Lorentzian, x, y, [new ComponentGuess(1.5, 0, 1)], 0.1, 10);
+        var c = Assert.Single(fit.Components);
+        Assert.Equal(a, c.Height, 1e-7);
+        Assert.Equal(x0, c.Centre, 1e-7);
+        Assert.Equal(w, c.Width, 1e-7);
+        Assert.Equal(1.0, c.Eta); // a Lorentzian is all Lorentzian
+        Assert.Equal(0.0, c.EtaSe);
+        double mean = y.Average(), ssTot = y.Sum(t => (t - mean) * (t - mean)), ssRes = r.DotProduct(r);
+        Assert.Equal(1 - ssRes / ssTot, fit.RSquared, 1e-9);
+        double sigma2 = ssRes / (x.Length - 3);
+        Assert.Equal(Math.Sqrt(sigma2 * jtjInverse[0, 0]), c.HeightSe, Math.Sqrt(sigma2 * jtjInverse[0, 0]) * 1e-4);
+        Assert.Equal(Math.Sqrt(sigma2 * jtjInverse[1, 1]), c.CentreSe, Math.Sqrt(sigma2 * jtjInverse[1, 1]) * 1e-4);
+        Assert.Equal(Math.Sqrt(sigma2 * jtjInverse[2, 2]), c.WidthSe, Math.Sqrt(sigma2 * jtjInverse[2, 2]) * 1e-4);
+        Assert.Equal(a * Math.PI * w / 2, c.Area, 1e-6);
+    }
+
+    [Fact]
+    public void A_gaussian_fit_reports_no_lorentzian_part()
+    {
+        var x = Enumerable.Range(0, 81).Select(i => -10 + 0.25 * i).ToArray();
+        var y = x.Select(t => 3 * Math.Exp(-4 * Math.Log(2) * Math.Pow((t + 1) / 2.0, 2))).ToArray();
+        var c = Assert.Single(LineshapeFitter.Fit(LineshapeKind.Gaussian, x, y, [new ComponentGuess(2, 0, 1)], 0.1, 10).Components);
+        Assert.Equal((3.0, -1.0, 2.0), (Math.Round(c.Height, 7), Math.Round(c.Centre, 7), Math.Round(c.Width, 7)));
+        Assert.Equal((0.0, 0.0), (c.Eta, c.EtaSe));
+    }
 }
