@@ -44,11 +44,22 @@ public sealed class DiffusionTableTests
     [InlineData(Header + "\n1,M,300,1e-12,,a,b\n2,M,300,NaN,,a,b\n", "NOT_A_NUMBER", 3, "D_m2_s", "'NaN' is not a number")]
     [InlineData(Header + "\n1,M,300,1e-12,,a,b\n2,M,300,0,,a,b\n", "D_NOT_POSITIVE", 3, "D_m2_s", "D = 0 is not positive")]
     [InlineData(Header + "\n1,M,300,1e-12,,a,b\n2,M\n", "NOT_A_NUMBER", 3, "D_m2_s", "'' is not a number")]
+    [InlineData(Header + "\n1,M,300,1e-12,,a,b\n2,M,300\n", "NOT_A_NUMBER", 3, "D_m2_s", "'' is not a number")] // the row ends just before D
+    [InlineData(Header + "\n1,M,300,1e-12,,a,b\n2\n", "BAD_UNIT", 3, "conc_unit", "unit '' is not supported")] // and just before the unit
     public void A_bad_row_or_header_names_the_line_and_the_column(string csv, string code, int line, string field, string message)
     {
         var ex = Assert.Throws<InstrumentFileException>(() => DiffusionTable.Parse(csv, "d.csv"));
         Assert.Equal((code, line, field), (ex.Code, ex.Line, ex.Field));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("d.csv", ex.Message, StringComparison.Ordinal);
+        string expected = code switch
+        {
+            "MISSING_COLUMN" => "conc_value, conc_unit, T_K, D_m2_s, D_se, species, source",
+            "BAD_UNIT" => "mol/L or mmol/L",
+            "NOT_A_NUMBER" => "a finite number",
+            _ => "D > 0",
+        };
+        Assert.Equal(expected, ex.Expected);
     }
 
     [Theory]
@@ -57,11 +68,28 @@ public sealed class DiffusionTableTests
     [InlineData(Header + "\n1,M,300,1e-12,,a,b\n2,M,300,1e-12,,c,b\n", "MIXED_TABLE", "mix species or temperatures")]
     [InlineData(Header + "\n1,M,300,1e-12,,a,b\n2,M,310,1e-12,,a,b\n", "MIXED_TABLE", "mix species or temperatures")]
     [InlineData(Header + "\n1,M,300,1e-12,,a,b\n1000,mM,300,2e-12,,a,b\n", "DUPLICATE_ROW", "a concentration appears twice")]
+    [InlineData(Header + "\n3,M,300,1e-12,,a,b\n1,M,300,1e-12,,a,b\n1000,mM,300,2e-12,,a,b\n", "DUPLICATE_ROW", "a concentration appears twice")]
     public void A_table_that_cannot_define_one_d_of_c_is_rejected(string csv, string code, string message)
     {
         var ex = Assert.Throws<InstrumentFileException>(() => DiffusionTable.Parse(csv, "d.csv"));
         Assert.Equal(code, ex.Code);
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        var (field, expected) = code switch
+        {
+            "TOO_FEW_ROWS" => ("rows", "at least two concentrations"),
+            "MIXED_TABLE" => ("species", "one table per electrolyte, species and temperature"),
+            _ => ("conc_value", "one D per concentration"),
+        };
+        Assert.Equal((field, expected), (ex.Field, ex.Expected));
+    }
+
+    [Fact]
+    public void A_concentration_outside_the_table_is_refused_saying_the_range_and_a_missing_text_by_name()
+    {
+        var table = DiffusionTable.Parse($"{Header}\n0.5,M,313.15,3e-12,,anion,a\n1.5,M,313.15,1e-12,,anion,b\n", "d.csv");
+        var ex = Assert.Throws<AnalysisException>(() => table.Evaluate(2));
+        Assert.Contains("D(c) is asked at c = 2 mol/L, outside the table's 0.5–1.5 mol/L", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("text", Assert.Throws<ArgumentNullException>(() => DiffusionTable.Parse(null!, "d.csv")).ParamName);
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>

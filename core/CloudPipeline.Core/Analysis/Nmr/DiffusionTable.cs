@@ -38,6 +38,8 @@ public sealed record DiffusionTable
             throw new AnalysisException("D_OUTSIDE_TABLE", $"D(c) is asked at c = {c.ToString("G6", CultureInfo.InvariantCulture)} mol/L, outside the table's {From.ToString(CultureInfo.InvariantCulture)}–{To.ToString(CultureInfo.InvariantCulture)} mol/L; add measurements that cover it.");
         }
         int i = 1;
+        // Stryker disable once Equality : equivalent mutants: the search stops at the last entry either way (c ≤ To), and
+        // moving past an entry equal to c interpolates from it with weight 0, the same value.
         while (i < Entries.Count - 1 && Entries[i].ConcentrationMolPerL < c)
         {
             i++;
