@@ -188,4 +188,22 @@ public sealed class NmrBuildingBlockTests
         Assert.Equal((3.0, -1.0, 2.0), (Math.Round(c.Height, 7), Math.Round(c.Centre, 7), Math.Round(c.Width, 7)));
         Assert.Equal((0.0, 0.0), (c.Eta, c.EtaSe));
     }
+
+    [Fact]
+    public void Baseline_degrees_run_from_0_to_5_and_missing_arguments_are_named()
+    {
+        // A quintic and a constant are recovered exactly at the two ends of the allowed degrees.
+        var u = Enumerable.Range(0, 21).Select(i => -1 + 0.1 * i).ToArray();
+        var quintic = u.Select(x => 1 - x + 2 * Math.Pow(x, 5)).ToArray();
+        var all = Enumerable.Repeat(true, u.Length).ToArray();
+        Assert.All(Baselines.RegionPolynomial(quintic, all, 5).Zip(quintic), x => Assert.Equal(x.Second, x.First, 10));
+        Assert.All(Baselines.RegionPolynomial(Enumerable.Repeat(0.7, 21).ToArray(), all, 0), v => Assert.Equal(0.7, v, 12));
+        var negative = Assert.Throws<ArgumentException>(() => Baselines.RegionPolynomial(quintic, all, -1));
+        Assert.Contains("The baseline degree must be 0–5, not -1.", negative.Message, StringComparison.Ordinal);
+        Assert.Equal("degree", negative.ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => Baselines.RegionPolynomial(null!, all)).ParamName);
+        Assert.Equal("signalFree", Assert.Throws<ArgumentNullException>(() => Baselines.RegionPolynomial(quintic, null!)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => Baselines.IModPoly(null!)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => Baselines.AsymmetricLeastSquares(null!)).ParamName);
+    }
 }
