@@ -77,4 +77,45 @@ public sealed class PeaksTests
         Assert.Equal((3, 5), Peaks.Window(Spectrum, 16.5 + 0.5, 15));
         Assert.Equal((4, 4), Peaks.Window(Spectrum, 16.2, 15.8)); // only index 4 (16 ppm) lies inside
     }
+
+    [Fact]
+    public void Three_points_are_enough_for_a_noise_estimate_and_fewer_give_zero()
+    {
+        // [0, 1, 3]: differences 1 and 2, median 1.5, deviations 0.5 and 0.5: σ = 1.4826·0.5/√2.
+        Assert.Equal(1.4826 * 0.5 / Math.Sqrt(2), Peaks.Noise([0, 1, 3]), 1e-12);
+        Assert.Equal(0, Peaks.Noise([5]));
+        Assert.Equal(0, Peaks.Noise([]));
+    }
+
+    [Fact]
+    public void A_rise_to_the_last_point_is_no_peak_and_integrals_scale_with_the_point_spacing()
+    {
+        var rising = new NmrSpectrum("r", [0, 1, 2, 5], null, 3, 4, 1);
+        Assert.Empty(Peaks.Pick(rising, 1));
+        // Half a ppm per point: 17…15 ppm now holds indices 6–10 of the spectrum doubled in resolution.
+        var fine = new NmrSpectrum("f", [.. Enumerable.Range(0, 41).Select(i => i is >= 6 and <= 10 ? 2.0 : 0)], null, 20, 20.5, 1);
+        Assert.Equal(0.5, fine.StepPpm, 12);
+        Assert.Equal(5 * 2 * 0.5, Peaks.Integral(fine, 17, 15), 12);
+    }
+
+    [Fact]
+    public void Missing_spectra_are_named()
+    {
+        Assert.Equal("real", Assert.Throws<ArgumentNullException>(() => Peaks.Noise(null!)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Peaks.Pick(null!, 1)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Peaks.Refine(null!, 1)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Peaks.Integral(null!, 1, 2)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Peaks.CentreOfGravity(null!, 1, 2)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => Peaks.Window(null!, 1, 2)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => LiMetalAnalysis.Analyse(null!)).ParamName);
+        Assert.Equal("spectrum", Assert.Throws<ArgumentNullException>(() => LiMetalAnalysis.FullWidthAtHalfHeight(null!, 0)).ParamName);
+        Assert.Equal("fid", Assert.Throws<ArgumentNullException>(() => NmrProcessor.Process(null!)).ParamName);
+        Assert.Equal("fid", Assert.Throws<ArgumentNullException>(() => NmrProcessor.Transform(null!, new NmrProcessingOptions(), out _)).ParamName);
+        Assert.Equal("lines", Assert.Throws<ArgumentNullException>(() => NmrSimulation.Fid(null!, 77.8, 255, 50_000, 16)).ParamName);
+        Assert.Equal("gradientsTPerM", Assert.Throws<ArgumentNullException>(() => StejskalTanner.Fit(null!, [1.0, 2, 3], 1e-3, 0.06, 1)).ParamName);
+        Assert.Equal("intensities", Assert.Throws<ArgumentNullException>(() => StejskalTanner.Fit([1.0, 2, 3], null!, 1e-3, 0.06, 1)).ParamName);
+        Assert.Equal("x", Assert.Throws<ArgumentNullException>(() => LineshapeFitter.Fit(LineshapeKind.Lorentzian, null!, [1.0], [], 0.1, 1)).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentNullException>(() => LineshapeFitter.Fit(LineshapeKind.Lorentzian, [1.0], null!, [], 0.1, 1)).ParamName);
+        Assert.Equal("guesses", Assert.Throws<ArgumentNullException>(() => LineshapeFitter.Fit(LineshapeKind.Lorentzian, [1.0], [1.0], null!, 0.1, 1)).ParamName);
+    }
 }

@@ -279,6 +279,10 @@ public sealed class SyntheticNmrTests
         Assert.Equal("semi_quantitative", SkinDepth.Assess(f, 300e-6, 2e-6).Flag);
         Assert.Equal("quantitative", SkinDepth.Assess(f, null, 2e-6).Flag);
         Assert.Equal("semi_quantitative", SkinDepth.Assess(f, null, 10e-6).Flag);
+        // A foil exactly one skin depth thick is not thicker than δ; a deposit of exactly 0.2·δ is still quantitative.
+        double depth = SkinDepth.Depth(f);
+        Assert.Equal("quantitative", SkinDepth.Assess(f, depth, 0.2 * depth).Flag);
+        Assert.Equal("semi_quantitative", SkinDepth.Assess(f, Math.BitIncrement(depth), 2e-6).Flag);
     }
 
     [Fact]
