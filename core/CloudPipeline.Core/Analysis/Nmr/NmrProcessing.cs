@@ -176,11 +176,13 @@ public static class NmrProcessor
         firstPointFactor = o.FirstPointFactor ?? (fid.DigitallyFiltered ? 1.0 : 0.5);
         data[0] *= firstPointFactor;
         double dw = fid.DwellSeconds;
+        // Stryker disable once Logical : equivalent mutant: with LB = 0 and no GB the window is e⁰ = 1, and with GB set the loop runs anyway.
         bool em = o.LineBroadeningHz != 0 && o.GaussMaximumPosition is null;
         if (em || o.GaussianHz != 0 || o.GaussMaximumPosition is not null)
         {
             double aq = td * dw;
             double b = o.GaussMaximumPosition is { } gb ? -Math.PI * o.LineBroadeningHz / (2 * gb * aq) : 0;
+            // Stryker disable once Conditional : equivalent mutant: the expression is 0 for a Gaussian broadening of 0.
             double g = o.GaussianHz != 0 ? Math.Pow(Math.PI * o.GaussianHz, 2) / (4 * Math.Log(2)) : 0;
             for (int i = 0; i < td; i++)
             {
