@@ -109,6 +109,16 @@ public sealed class SyntheticNmrTests
         AssertPhaseRecovered(fid, ppms, 200, 60, 3);
     }
 
+    [Fact]
+    public void Acme_recovers_a_first_order_phase_near_the_end_of_its_range()
+    {
+        // p1 = −170° is 10° from the clip at ±180°: the coarse grid has to find its basin, a local search from (0, 0)
+        // ends on the clip. Noise-free 2 ppm lines leave ACME a bias of about 1.4° at the spectrum's edge.
+        double[] ppms = [0, 120, 255, 380, 500];
+        var fid = NmrSimulation.Fid(ppms.Select(p => new SimulatedLine(p, 2, 1)).ToList(), Sf, Carrier, Sw, 4096);
+        AssertPhaseRecovered(fid, ppms, 300, -170, 2.5);
+    }
+
     private static void AssertPhaseRecovered(CloudPipeline.Core.Formats.Nmr.NmrFid fid, double[] ppms, double p0, double p1, double tolerance)
     {
         var spectrum = NmrProcessor.Transform(fid, new NmrProcessingOptions(), out _);
