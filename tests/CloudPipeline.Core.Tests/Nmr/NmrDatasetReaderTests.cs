@@ -1,6 +1,7 @@
 using System.Text;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Core.Formats.Nmr;
+using CloudPipeline.Testing;
 using Xunit;
 
 namespace CloudPipeline.Core.Tests.Nmr;
@@ -72,5 +73,46 @@ public sealed class NmrDatasetReaderTests
         Assert.Equal("UNKNOWN_FORMAT", unknown.Code);
         Assert.Contains("no NMR dataset recognised among 2 file(s) (a.txt, b.txt)", unknown.Message, StringComparison.Ordinal);
         Assert.Contains("a Bruker experiment (acqus + fid)", unknown.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Each layout names its format and reader with version, and finds its files at the root or one folder down.</summary>
+    [RealDataTheory]
+    [InlineData("varian-nmr/test2.fid", "varian", "VarianReader 1.0.0", "fid")]
+    [InlineData("spinsolve-nmr/1D_exp_1_20240725-103717", "spinsolve", "SpinsolveReader 1.0.0", "data.1d")]
+    [InlineData("bruker-nmr/bruker2/2", "bruker", "BrukerReader 1.0.0", "fid")]
+    public void A_vendor_folder_at_the_root_or_inside_another_reads_the_same(string relative, string formatId, string reader, string data)
+    {
+        var files = RealNmr.Files(relative);
+        var atRoot = NmrDatasetReader.Read("set", files);
+        Assert.Equal((formatId, reader), (atRoot.FormatId, atRoot.Reader));
+        Assert.Equal($"set/{data}", atRoot.Fid!.SourceName);
+        var nested = NmrDatasetReader.Read("set", files.ToDictionary(f => "run7/" + f.Key, f => f.Value));
+        Assert.Equal((formatId, reader), (nested.FormatId, nested.Reader));
+        Assert.Equal($"set/run7/{data}", nested.Fid!.SourceName);
+        Assert.Equal(atRoot.Fid.Points, nested.Fid.Points);
+    }
+
+    [Fact]
+    public void Of_two_bruker_experiments_the_shallower_then_the_first_by_name_is_read()
+    {
+        var files = new Dictionary<string, byte[]>
+        {
+            ["b/deep/acqus"] = Text(Acqus.Replace("TD= 4", "TD= 8", StringComparison.Ordinal)),
+            ["b/deep/fid"] = new byte[32],
+            ["z/acqus"] = Text(Acqus),
+            ["z/fid"] = [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0],
+            ["y/acqus"] = Text(Acqus),
+            ["y/fid"] = [5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0],
+        };
+        var d = NmrDatasetReader.Read("set", files);
+        Assert.Equal(("BrukerReader 1.0.0", "set/y/fid"), (d.Reader, d.Fid!.SourceName));
+        Assert.Equal(2, d.Fid.Count);
+        var jcamp = RealNmr.Read("jcamp-dx/TESTFID.DX");
+        Assert.Equal(("jcamp-dx", "JcampDxReader 1.0.0"), (jcamp.FormatId, jcamp.Reader));
+        var spectrum = RealNmr.Read("jcamp-dx/BRUKDIF.DX");
+        Assert.Equal(("jcamp-dx", "JcampDxReader 1.0.0"), (spectrum.FormatId, spectrum.Reader));
+        Assert.Null(spectrum.Fid);
+        Assert.Equal("TopSpinProfileReader 1.0.0", NmrDatasetReader.Read("li7.txt", new Dictionary<string, byte[]> { ["li7.txt"] = Text("# LEFT = 10 ppm. RIGHT = 0 ppm.\n# SIZE = 2\n1\n2\n") }).Reader);
+        Assert.Equal("files", Assert.Throws<ArgumentNullException>(() => NmrDatasetReader.Read("set", null!)).ParamName);
     }
 }
