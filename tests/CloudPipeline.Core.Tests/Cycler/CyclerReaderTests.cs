@@ -393,4 +393,18 @@ public sealed class CyclerReaderTests
         Assert.Contains($"the file has 10 lines, its header says the columns are on line {declared}", ex.Message, StringComparison.Ordinal);
         Assert.Equal(10, ex.Line);
     }
+
+    [Fact]
+    public void Truncation_inside_the_last_number_of_a_file_shorter_than_the_detection_lines_is_not_read_short()
+    {
+        // Found while testing the identification summary: a three-row Arbin export cut inside its last voltage ("3.")
+        // fits within the lines read to detect the format, and asking for one more line after the end used to clear
+        // "ended without a line break", so 3.0 V was read as a whole row.
+        var (_, rows, incomplete) = Read("Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,3.1\n2,12.5,0,0.5,3.2\n3,15,0,0.5,3."u8.ToArray(), "c.csv");
+        Assert.True(incomplete);
+        Assert.Equal([3.1, 3.2], rows.Select(r => r.VoltageV));
+        var (_, whole, complete) = Read("Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,3.1\n2,12.5,0,0.5,3.2\n3,15,0,0.5,3.3\n"u8.ToArray(), "c.csv");
+        Assert.False(complete);
+        Assert.Equal([3.1, 3.2, 3.3], whole.Select(r => r.VoltageV));
+    }
 }

@@ -137,4 +137,38 @@ public sealed class FormatRegistryTests
         Assert.Contains("topspin-1d-text", text.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("binary", text.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Empty_binary_and_unknown_files_say_what_they_are_and_list_the_formats_read()
+    {
+        var registry = FormatRegistry.Default;
+        var empty = Assert.Throws<InstrumentFileException>(() => registry.Identify("e.csv", []));
+        Assert.Equal(("EMPTY", "an instrument export or experiment.json"), (empty.Code, empty.Expected));
+        Assert.Contains("e.csv", empty.Message, StringComparison.Ordinal);
+        Assert.Contains("the file is empty", empty.Message, StringComparison.Ordinal);
+        string formats = "one of: experiment-manifest, nmr-folder-part, jcamp-dx, topspin-1d-text, biologic-mpr, cycler, cycler-native, eis, zahner-polarisation-text";
+        var binary = Assert.Throws<InstrumentFileException>(() => registry.Identify("b.bin", [1, 0, 2, 0, 3]));
+        Assert.Equal(("UNKNOWN_FORMAT", formats), (binary.Code, binary.Expected));
+        Assert.Contains("the file is binary and matches no supported binary format", binary.Message, StringComparison.Ordinal);
+        var text = Assert.Throws<InstrumentFileException>(() => registry.Identify("notes.txt", "hello\nworld\n"u8.ToArray()));
+        Assert.Equal(("UNKNOWN_FORMAT", formats), (text.Code, text.Expected));
+        Assert.Contains("the content matches no supported format", text.Message, StringComparison.Ordinal);
+        Assert.Equal("content", Assert.Throws<ArgumentNullException>(() => registry.Identify("x", null!)).ParamName);
+    }
+
+    [Fact]
+    public void A_cycler_record_from_cycle_0_without_steps_and_cut_in_its_last_row_says_so()
+    {
+        // Three Arbin rows with cycle 0 and no step index, the last cut inside its voltage; times relative to the first row.
+        string csv = "Data_Point,Test_Time,DateTime,Current,Voltage,Cycle_Index\n1,10,0,0.5,3.1,0\n2,12.5,0,0.5,3.2,0\n3,15,0,0.5,3.";
+        var f = FormatRegistry.Default.Identify("c.csv", Encoding.UTF8.GetBytes(csv));
+        Assert.Equal(("arbin-csv", "CyclerFormats 1.1.0 (arbin-csv)"), (f.FormatId, f.Reader));
+        Assert.Equal("2 rows, cycles 0–0; the last row is incomplete (the file ends inside it) and not used", f.Summary);
+        Assert.Equal("line 2: t = 0 s, V = 3.1 V, I = 0.5 A, cycle 0", f.First);
+        Assert.Equal("line 3: t = 2.5 s, V = 3.2 V, I = 0.5 A, cycle 0", f.Last);
+        // Without a cycle column there is no cycle range.
+        var plain = FormatRegistry.Default.Identify("p.csv", "Data_Point,Test_Time,DateTime,Current,Voltage\n1,0,0,1,3\n2,1,0,1,3.1\n"u8.ToArray());
+        Assert.Equal("2 rows", plain.Summary);
+        Assert.Equal("line 3: t = 1 s, V = 3.1 V, I = 1 A", plain.Last);
+    }
 }

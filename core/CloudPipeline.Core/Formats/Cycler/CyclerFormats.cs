@@ -648,8 +648,14 @@ public static partial class CyclerFormats
                 int c = _reader.Read();
                 if (c < 0)
                 {
-                    EndedWithoutLineBreak = _line.Length > 0;
-                    return _line.Length > 0 ? _line.ToString() : null;
+                    if (_line.Length == 0)
+                    {
+                        // The end: the status of the last line returned stands (a reader asking once more after it,
+                        // as the header detection does on a short file, must not make a cut line look complete).
+                        return null;
+                    }
+                    EndedWithoutLineBreak = true;
+                    return _line.ToString();
                 }
                 if (c == '\n')
                 {
