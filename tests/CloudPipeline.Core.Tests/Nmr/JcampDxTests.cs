@@ -182,4 +182,21 @@ public sealed class JcampDxTests
             Assert.True((dx.Points[i] - binary.Points[i]).Magnitude <= 1e-7 * scale + 1e-6, $"point {i}: {dx.Points[i]} vs {binary.Points[i]}");
         }
     }
+
+    /// <summary>
+    /// Each line of an NTUPLES page starts with its abscissa in FACTOR units: the X of point i is (FIRST + i·(LAST − FIRST)/(VAR_DIM − 1))/FACTOR
+    /// of the X variable, so every line's X agrees with the point it starts at and no check fails.
+    /// </summary>
+    [RealDataTheory]
+    [InlineData("jcamp-dx/TESTFID.DX")]
+    [InlineData("spinsolve-nmr/1D_exp_1_20240725-103717/nmr_fid.dx")]
+    public void Ntuples_pages_agree_with_every_line_abscissa(string relative)
+    {
+        var (name, content) = RealNmr.Files(relative).Single();
+        var block = JcampDxReader.Read(System.Text.Encoding.Latin1.GetString(content), name).Single(b => b.Columns.Count > 0);
+        Assert.Equal(0, block.XCheckMismatches);
+        Assert.Empty(block.Warnings);
+        Assert.Equal(2, block.Columns.Count); // the real (R) and imaginary (I) pages
+        Assert.All(block.Columns.Values, c => Assert.Equal(16384, c.Length));
+    }
 }
