@@ -133,4 +133,30 @@ public sealed class JcampRulesTests
     }
 
     private static (string, string?) Field(InstrumentFileException ex) => (ex.Code, ex.Field);
+
+    [Theory]
+    [InlineData("##TITLE= a\n##JCAMP-DX= 5.01\n", true)]
+    [InlineData("  \n##title= a\n##jcamp-dx= 5.01\n", true)]
+    [InlineData("##JCAMP-DX= 5.01\n##TITLE= a\n", false)]
+    [InlineData("##TITLE= a\n##DATA TYPE= NMR SPECTRUM\n", false)]
+    public void Sniffing_needs_a_title_first_and_a_jcamp_version(string head, bool expected)
+    {
+        Assert.Equal(expected, JcampDxReader.Sniff(head));
+    }
+
+    [Fact]
+    public void A_file_that_ends_inside_a_block_names_the_block_and_its_last_line()
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read("##TITLE= cut spectrum\n##JCAMP-DX= 5.01\n##XYDATA=(X++(Y..Y))\n0 1 2\n", "cut.dx"));
+        Assert.Equal(("INCOMPLETE_FILE", "##END=", 3), (ex.Code, ex.Field, ex.Line));
+        Assert.Contains("the file ends inside block 'cut spectrum' (no ##END= after line 3)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("a complete JCAMP-DX file, every block closed by ##END= (upload the file again once it is written)", ex.Expected);
+        var untitled = Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read("##JCAMP-DX= 5.01\n##NPOINTS= 3\n", "u.dx"));
+        Assert.Contains("the file ends inside block '?'", untitled.Message, StringComparison.Ordinal);
+        var none = Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read("no records here\n", "x.dx"));
+        Assert.Contains("no ##TITLE block found", none.Message, StringComparison.Ordinal);
+        Assert.Equal("a JCAMP-DX file (##TITLE=, ##JCAMP-DX=, …, ##END=)", none.Expected);
+        // A lone ##END= closes nothing and adds no block.
+        Assert.Equal("NOT_JCAMP", Assert.Throws<InstrumentFileException>(() => JcampDxReader.Read("##END=\n", "e.dx")).Code);
+    }
 }
