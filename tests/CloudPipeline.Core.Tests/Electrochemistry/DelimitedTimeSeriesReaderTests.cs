@@ -42,15 +42,19 @@ public sealed class DelimitedTimeSeriesReaderTests
     }
 
     [Theory]
-    [InlineData("0 1 1\n5 1 1\n4 1 1\n", "TIME_NOT_MONOTONIC", 3, "time")]
-    [InlineData("0 1 1\n1 1 inf\n", "NOT_A_NUMBER", 2, "current (column 3)")]
-    [InlineData("0 1 1\n1 1\n", "TOO_FEW_FIELDS", 2, null)]
-    [InlineData("\n \n", "EMPTY", null, null)]
-    public void Bad_rows_name_the_line_and_field(string text, string code, int? line, string? field)
+    [InlineData("0 1 1\n5 1 1\n4 1 1\n", "TIME_NOT_MONOTONIC", 3, "time", "time runs backwards", "non-decreasing times")]
+    [InlineData("0 1 1\n1 1 inf\n", "NOT_A_NUMBER", 2, "current (column 3)", "'inf' is not a number", "a finite number with a decimal point")]
+    [InlineData("0 1 1\nx 1 1\n", "NOT_A_NUMBER", 2, "time (column 1)", "'x' is not a number", "a finite number with a decimal point")]
+    [InlineData("0 1 1\n1 1\n", "TOO_FEW_FIELDS", 2, null, "the row has 2 field(s)", "at least 3 delimited fields (time, voltage, current)")]
+    [InlineData("\n \n", "EMPTY", null, null, "the file has no data rows", "rows of time, voltage and current")]
+    public void Bad_rows_name_the_line_and_field(string text, string code, int? line, string? field, string message, string expected)
     {
         var ex = Assert.Throws<InstrumentFileException>(() => DelimitedTimeSeriesReader.Read(text, "r.txt", new DelimitedTimeSeriesLayout()));
         Assert.Equal((code, line, field), (ex.Code, ex.Line, ex.Field));
         Assert.StartsWith("r.txt", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(expected, ex.Expected);
+        Assert.Contains($"expected {expected}", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
