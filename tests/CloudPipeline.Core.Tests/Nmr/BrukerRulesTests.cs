@@ -199,4 +199,24 @@ public sealed class BrukerRulesTests
         Assert.Equal("32768", p.All()["TD"]);
         Assert.Equal("NOT_BRUKER_PARAMETERS", Assert.Throws<InstrumentFileException>(() => BrukerParameters.Parse("##TITLE= only standard labels\n", "acqus")).Code);
     }
+
+    [Fact]
+    public void Parameter_errors_say_what_they_expected_and_integers_reach_int_max()
+    {
+        var p = BrukerParameters.Parse("##$RG= 2.5\n##$O1= abc\n##$BIG= 2147483647\n##$HUGE= 2147483648\n##$HALF= <7Li\n##$TAG= 1H>\n", "acqus");
+        Assert.Equal(int.MaxValue, p.Integer("BIG"));
+        var huge = Assert.Throws<InstrumentFileException>(() => p.Integer("HUGE"));
+        Assert.Contains("2147483648 is not an integer", huge.Message, StringComparison.Ordinal);
+        Assert.Equal("an integer", huge.Expected);
+        Assert.Contains("2.5 is not an integer", Assert.Throws<InstrumentFileException>(() => p.Integer("RG")).Message, StringComparison.Ordinal);
+        Assert.Equal("a number", Assert.Throws<InstrumentFileException>(() => p.Number("O1")).Expected);
+        var missing = Assert.Throws<InstrumentFileException>(() => p.Number("SW_h"));
+        Assert.Contains("the parameter SW_h is missing", missing.Message, StringComparison.Ordinal);
+        Assert.Equal("a number", missing.Expected);
+        // Only a value in both brackets loses them.
+        Assert.Equal(("<7Li", "1H>"), (p.Text("HALF"), p.Text("TAG")));
+        var none = Assert.Throws<InstrumentFileException>(() => BrukerParameters.Parse("##TITLE= x\n", "procs"));
+        Assert.Contains("no ##$ parameters found", none.Message, StringComparison.Ordinal);
+        Assert.Equal("a Bruker parameter file (##$KEY= value lines)", none.Expected);
+    }
 }
