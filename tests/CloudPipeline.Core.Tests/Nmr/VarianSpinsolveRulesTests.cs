@@ -172,4 +172,26 @@ public sealed class VarianSpinsolveRulesTests
         Assert.Contains("the header says 3 points (68 bytes) but the file has 56 bytes", size.Message, StringComparison.Ordinal);
         Assert.Equal("SIZE_MISMATCH", Assert.Throws<InstrumentFileException>(() => SpinsolveReader.Read1D(OneD(0, 2), "data.1d")).Code);
     }
+
+    [Fact]
+    public void Spinsolve_sniffing_errors_and_acqu_par_lines_by_hand()
+    {
+        // Twelve bytes with both tags are enough to sniff; eleven are not; a file under the 32-byte header is no .1d file.
+        Assert.True(SpinsolveReader.Sniff("SORPATAD1234"u8));
+        Assert.False(SpinsolveReader.Sniff("SORPATAD123"u8));
+        Assert.False(SpinsolveReader.Sniff("SORPXXXX1234"u8));
+        var wrong = Assert.Throws<InstrumentFileException>(() => SpinsolveReader.Read1D(OneD(2, 2)[..31], "data.1d"));
+        Assert.Contains("the file does not start with the Spinsolve tags PROS DATA (stored as SORP ATAD)", wrong.Message, StringComparison.Ordinal);
+        Assert.Equal(("header", "a Magritek .1d file"), (wrong.Field, wrong.Expected));
+        Assert.Equal("a float32 axis and complex64 values per point", Assert.Throws<InstrumentFileException>(() => SpinsolveReader.Read1D(OneD(3, 2), "data.1d")).Expected);
+        var missing = Assert.Throws<InstrumentFileException>(() => SpinsolveReader.ReadFid(OneD(2, 2), "data.1d", new Dictionary<string, string> { ["b1Freq"] = "x" }, "acqu.par"));
+        Assert.Contains("acqu.par", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("the parameter b1Freq is missing", missing.Message, StringComparison.Ordinal);
+        Assert.Equal("a number", missing.Expected);
+        // "key = value" lines; a line starting with '=' names nothing; quotes are removed.
+        var p = SpinsolveReader.ReadParameters("b1Freq = 43.5\n= orphan\nSample = \"LiPF6\"\nnoequals\n");
+        Assert.Equal(2, p.Count);
+        Assert.Equal(("43.5", "LiPF6"), (p["b1Freq"], p["Sample"]));
+        Assert.Equal("acqu", Assert.Throws<ArgumentNullException>(() => SpinsolveReader.ReadFid(OneD(2, 2), "data.1d", null!, "acqu.par")).ParamName);
+    }
 }
