@@ -1,5 +1,6 @@
 using System.Text;
 using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Formats.Cycler;
 using CloudPipeline.Testing;
 using Xunit;
 
@@ -162,7 +163,7 @@ public sealed class FormatRegistryTests
         // Three Arbin rows with cycle 0 and no step index, the last cut inside its voltage; times relative to the first row.
         string csv = "Data_Point,Test_Time,DateTime,Current,Voltage,Cycle_Index\n1,10,0,0.5,3.1,0\n2,12.5,0,0.5,3.2,0\n3,15,0,0.5,3.";
         var f = FormatRegistry.Default.Identify("c.csv", Encoding.UTF8.GetBytes(csv));
-        Assert.Equal(("arbin-csv", "CyclerFormats 1.1.0 (arbin-csv)"), (f.FormatId, f.Reader));
+        Assert.Equal(("arbin-csv", $"CyclerFormats {CyclerFormats.Version} (arbin-csv)"), (f.FormatId, f.Reader));
         Assert.Equal("2 rows, cycles 0–0; the last row is incomplete (the file ends inside it) and not used", f.Summary);
         Assert.Equal("line 2: t = 0 s, V = 3.1 V, I = 0.5 A, cycle 0", f.First);
         Assert.Equal("line 3: t = 2.5 s, V = 3.2 V, I = 0.5 A, cycle 0", f.Last);
