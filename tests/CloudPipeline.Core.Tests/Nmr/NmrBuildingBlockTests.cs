@@ -1,5 +1,6 @@
 using System.Numerics;
 using CloudPipeline.Core.Analysis.Nmr;
+using CloudPipeline.Core.Tests.Numerics;
 using Xunit;
 
 namespace CloudPipeline.Core.Tests.Nmr;
@@ -159,9 +160,7 @@ public sealed class NmrBuildingBlockTests
             1 => 4 * a * v[i] / (w * Math.Pow(1 + v[i] * v[i], 2)),
             _ => 2 * a * v[i] * v[i] / (w * Math.Pow(1 + v[i] * v[i], 2)),
         });
-        var any = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(x.Length, i => Math.Sin(1.7 * i) * 0.01);
-        var jtjInverse = j.TransposeThisAndMultiply(j).Inverse();
-        var r = any - j * (jtjInverse * j.TransposeThisAndMultiply(any));
+        var (r, jtjInverse) = OrthogonalResiduals.To(j, x.Select((_, i) => Math.Sin(1.7 * i)).ToArray(), 0.01);
         var y = x.Select((t, i) => a / (1 + v[i] * v[i]) + r[i]).ToArray();
         var fit = LineshapeFitter.Fit(LineshapeKind.Lorentzian, x, y, [new ComponentGuess(1.5, 0, 1)], 0.1, 10);
         var c = Assert.Single(fit.Components);
@@ -170,12 +169,12 @@ public sealed class NmrBuildingBlockTests
         Assert.Equal(w, c.Width, 1e-7);
         Assert.Equal(1.0, c.Eta); // a Lorentzian is all Lorentzian
         Assert.Equal(0.0, c.EtaSe);
-        double mean = y.Average(), ssTot = y.Sum(t => (t - mean) * (t - mean)), ssRes = r.DotProduct(r);
-        Assert.Equal(1 - ssRes / ssTot, fit.RSquared, 1e-9);
-        double sigma2 = ssRes / (x.Length - 3);
-        Assert.Equal(Math.Sqrt(sigma2 * jtjInverse[0, 0]), c.HeightSe, Math.Sqrt(sigma2 * jtjInverse[0, 0]) * 1e-4);
-        Assert.Equal(Math.Sqrt(sigma2 * jtjInverse[1, 1]), c.CentreSe, Math.Sqrt(sigma2 * jtjInverse[1, 1]) * 1e-4);
-        Assert.Equal(Math.Sqrt(sigma2 * jtjInverse[2, 2]), c.WidthSe, Math.Sqrt(sigma2 * jtjInverse[2, 2]) * 1e-4);
+        double mean = y.Average(), ssTot = y.Sum(t => (t - mean) * (t - mean));
+        Assert.Equal(1 - r.DotProduct(r) / ssTot, fit.RSquared, 1e-9);
+        double[] se = [.. Enumerable.Range(0, 3).Select(i => OrthogonalResiduals.StandardError(r, jtjInverse, i))];
+        Assert.Equal(se[0], c.HeightSe, se[0] * 1e-4);
+        Assert.Equal(se[1], c.CentreSe, se[1] * 1e-4);
+        Assert.Equal(se[2], c.WidthSe, se[2] * 1e-4);
         Assert.Equal(a * Math.PI * w / 2, c.Area, 1e-6);
     }
 

@@ -3,6 +3,7 @@ using CloudPipeline.Core.Analysis;
 using CloudPipeline.Core.Analysis.Mri;
 using CloudPipeline.Core.Analysis.Nmr;
 using CloudPipeline.Core.Formats;
+using CloudPipeline.Core.Tests.Numerics;
 using Xunit;
 
 namespace CloudPipeline.Core.Tests.Nmr;
@@ -218,7 +219,7 @@ public sealed class SyntheticNmrTests
     /// <summary>
     /// Standard errors by hand: S = S₀·e^(−bD) plus residuals r orthogonal to both columns of the Jacobian
     /// (∂S/∂S₀ = e^(−bD), ∂S/∂D = −S₀·b·e^(−bD)), so (S₀, D) is still the least-squares optimum. Then
-    /// σ² = |r|²/(n − 2) and the covariance is σ²·(JᵀJ)⁻¹, inverted here as a 2 × 2 matrix.
+    /// σ² = |r|²/(n − 2) and the covariance is σ²·(JᵀJ)⁻¹.
     /// </summary>
     [Fact]
     public void Stejskal_Tanner_standard_errors_are_those_of_the_jacobian_at_the_optimum()
@@ -227,21 +228,16 @@ public sealed class SyntheticNmrTests
         double[] g = [0.5, 5, 10, 15, 20, 25];
         var b = g.Select(x => StejskalTanner.B(x, small, big, Gyromagnetic.F19)).ToArray();
         var e = b.Select(x => Math.Exp(-x * d)).ToArray();
-        var c1 = e.Select((v, i) => -s0 * b[i] * v).ToArray();
-        double a11 = e.Sum(v => v * v), a12 = e.Zip(c1, (u, v) => u * v).Sum(), a22 = c1.Sum(v => v * v);
-        double det = a11 * a22 - a12 * a12;
-        // r = v − J(JᵀJ)⁻¹Jᵀv for an arbitrary v, scaled to about 1 % of S₀.
-        double[] v = [0.3, -0.5, 0.2, 0.6, -0.4, 0.1];
-        double t1 = e.Zip(v, (x, y) => x * y).Sum(), t2 = c1.Zip(v, (x, y) => x * y).Sum();
-        double k1 = (a22 * t1 - a12 * t2) / det, k2 = (a11 * t2 - a12 * t1) / det;
-        var r = v.Select((x, i) => 0.02 * (x - k1 * e[i] - k2 * c1[i])).ToArray();
+        var j = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(g.Length, 2, (i, c) => c == 0 ? e[i] : -s0 * b[i] * e[i]);
+        // Residuals of about 1 % of S₀.
+        var (r, jtjInverse) = OrthogonalResiduals.To(j, [0.3, -0.5, 0.2, 0.6, -0.4, 0.1], 0.02);
         var fit = StejskalTanner.Fit(g, e.Select((x, i) => s0 * x + r[i]).ToArray(), small, big, Gyromagnetic.F19);
         Assert.Equal(d, fit.DiffusionM2PerS, d * 1e-6);
         Assert.Equal(s0, fit.S0, 1e-6);
         Assert.All(fit.Residuals.Zip(r), x => Assert.Equal(x.Second, x.First, 1e-6));
-        double sigma2 = r.Sum(x => x * x) / (g.Length - 2);
-        Assert.Equal(Math.Sqrt(sigma2 * a11 / det), fit.DiffusionSe, Math.Sqrt(sigma2 * a11 / det) * 1e-4);
-        Assert.Equal(Math.Sqrt(sigma2 * a22 / det), fit.S0Se, Math.Sqrt(sigma2 * a22 / det) * 1e-4);
+        double s0Se = OrthogonalResiduals.StandardError(r, jtjInverse, 0), dSe = OrthogonalResiduals.StandardError(r, jtjInverse, 1);
+        Assert.Equal(dSe, fit.DiffusionSe, dSe * 1e-4);
+        Assert.Equal(s0Se, fit.S0Se, s0Se * 1e-4);
     }
 
     /// <summary>
@@ -257,13 +253,10 @@ public sealed class SyntheticNmrTests
         var b = g.Select(x => StejskalTanner.B(x, 1e-3, 60e-3, Gyromagnetic.F19)).ToArray();
         var u = b.Select(x => x / b.Max()).ToArray();
         var design = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(u.Length, 3, (i, c) => Math.Pow(u[i], c));
-        var vv = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([0.3, -0.5, 0.2, 0.6, -0.4, 0.1]);
-        var xtxInverse = design.TransposeThisAndMultiply(design).Inverse();
-        var w = (vv - design * (xtxInverse * design.TransposeThisAndMultiply(vv))) * 0.01;
+        var (w, xtxInverse) = OrthogonalResiduals.To(design, [0.3, -0.5, 0.2, 0.6, -0.4, 0.1], 0.01);
         var intensities = u.Select((x, i) => Math.Exp(0.2 - 1.5 * x + c2 * x * x + w[i])).ToArray();
         var fit = StejskalTanner.Fit(g, intensities, 1e-3, 60e-3, Gyromagnetic.F19);
-        double sigma2 = w.DotProduct(w) / (u.Length - 3);
-        double t = c2 / Math.Sqrt(sigma2 * xtxInverse[2, 2]);
+        double t = c2 / OrthogonalResiduals.StandardError(w, xtxInverse, 2);
         Assert.Equal(t, fit.QuadraticT, Math.Abs(t) * 1e-6);
         Assert.Equal(flagged, Math.Abs(t) > 3);
         Assert.Equal(flagged, fit.Flags.Contains("non_monoexponential"));
