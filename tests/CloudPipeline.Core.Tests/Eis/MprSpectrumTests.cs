@@ -28,13 +28,17 @@ public sealed class MprSpectrumTests
         var missing = Assert.Throws<InstrumentFileException>(() => EisFormats.FromMpr(File(("freq/Hz", [1]), ("Re(Z)/Ohm", [1]))));
         Assert.Equal(("MISSING_COLUMN", "-Im(Z)/Ohm"), (missing.Code, missing.Field));
         Assert.Contains("\"-Im(Z)/Ohm\" not found in the data columns", missing.Message, StringComparison.Ordinal);
+        Assert.Equal("an impedance technique (PEIS, GEIS)", missing.Expected);
         var empty = Assert.Throws<InstrumentFileException>(() => EisFormats.FromMpr(File(("freq/Hz", []), ("Re(Z)/Ohm", []), ("-Im(Z)/Ohm", []))));
         Assert.Equal(("NO_ROWS", "points"), (empty.Code, empty.Field));
+        Assert.Contains("the data module holds no points", empty.Message, StringComparison.Ordinal);
+        Assert.Equal("at least one impedance point", empty.Expected);
         foreach (var (f, re, im) in new[] { (0.0, 1.0, 1.0), (double.NaN, 1.0, 1.0), (1.0, double.PositiveInfinity, 1.0), (1.0, 1.0, double.NaN) })
         {
             var bad = Assert.Throws<InstrumentFileException>(() => EisFormats.FromMpr(File(("freq/Hz", [10, f]), ("Re(Z)/Ohm", [1, re]), ("-Im(Z)/Ohm", [1, im]))));
             Assert.Equal("INVALID_VALUE", bad.Code);
             Assert.Contains("point 2 has f = ", bad.Message, StringComparison.Ordinal);
+            Assert.Equal(("freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm", "a finite frequency above 0 and a finite impedance"), (bad.Field, bad.Expected));
         }
     }
 }

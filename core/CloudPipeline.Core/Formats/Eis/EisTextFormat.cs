@@ -61,7 +61,7 @@ public sealed record EisTextFormat
     /// <summary>Rows to keep, given (f, Zre, Zim); default all.</summary>
     public Func<double, double, double, bool> Keep { get; init; } = (_, _, _) => true;
 
-    /// <summary>Accept a decimal comma when the rows use one (BioLogic exports in German locale).</summary>
+    /// <summary>Read a comma in a field as the decimal point (BioLogic exports in German locale); only for layouts that do not split on commas.</summary>
     public bool AllowDecimalComma { get; init; }
 
     /// <summary>
@@ -93,9 +93,8 @@ public sealed record EisTextFormat
         var zre = new List<double>();
         var zim = new List<double>();
         var columns = names.Select(_ => new List<double>()).ToArray();
-        bool? decimalComma = null;
-        // The last line when the file does not end with a line break: the instrument may still have been writing it.
-        int unterminated = content.Length > 0 && content[^1] is not ((byte)'\n' or (byte)'\r') ? lines.Count - 1 : -1;
+        // The last line is blank when the file ends with a line break; otherwise the instrument may still have been writing it.
+        int unterminated = lines.Count - 1;
         bool incompleteLastRow = false;
         string[]? previous = null;
         for (int i = located.FirstData; i < lines.Count; i++)
@@ -112,11 +111,7 @@ public sealed record EisTextFormat
             var fields = Split(line);
             if (AllowDecimalComma)
             {
-                decimalComma ??= fields.Any(x => x.Contains(',', StringComparison.Ordinal));
-                if (decimalComma == true)
-                {
-                    fields = fields.Select(x => x.Replace(',', '.')).ToArray();
-                }
+                fields = fields.Select(x => x.Replace(',', '.')).ToArray();
             }
             if (i == unterminated && (!EndsWithoutLineBreak || (previous is not null && (fields.Length < previous.Length || NumberShape.Of(fields[^1]) != NumberShape.Of(previous[^1])))))
             {
@@ -130,7 +125,8 @@ public sealed record EisTextFormat
             }
             double fv = Number(fields[f], fileName, i + 1, Frequency);
             double rv = Number(fields[re], fileName, i + 1, Real);
-            double iv = Number(fields[im], fileName, i + 1, Imaginary) * (NegateImaginary ? -1 : 1);
+            double iv = Number(fields[im], fileName, i + 1, Imaginary);
+            iv = NegateImaginary ? -iv : iv;
             if (!Keep(fv, rv, iv))
             {
                 continue;
