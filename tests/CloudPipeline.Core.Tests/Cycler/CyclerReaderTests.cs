@@ -382,6 +382,21 @@ public sealed class CyclerReaderTests
         Assert.All(CyclerFormats.FormatIds, id => Assert.Contains(id, ex.Expected!, StringComparison.Ordinal));
     }
 
+    /// <summary>The hierarchical Neware export's cycle and step rows give the records below them their indices; a bad index names its line and field.</summary>
+    [Theory]
+    [InlineData("x,0.1,0.2\n", 4, "field 1", "'x' cannot be read")] // a cycle row
+    [InlineData(" ,0.1,0.2\n", 4, "field 1", "empty value")]
+    [InlineData("1,0.1,0.2\n,,1,00:00:00,00:00:00,0.0,4.3\n,-1,1,Rest\n", 6, "field 2", "'-1' cannot be read")] // a step row
+    [InlineData("1,0.1,0.2,2.5,1,Rest\n", 4, "field 4", "'2.5' cannot be read")] // a cycle row joined with its first step row
+    public void A_neware_cycle_or_step_index_that_is_not_a_whole_number_names_its_line_and_field(string rows, int line, string field, string problem)
+    {
+        string text = "Cycle Index,Chg. Cap.(Ah),DChg. Cap.(Ah)\n,Step Index,Step Number,Step Type\n,,DataPoint,Time,Total Time,Current(A),Voltage(V)\n" + rows;
+        var ex = Assert.Throws<InstrumentFileException>(() => Read(Encoding.UTF8.GetBytes(text), "nw.csv"));
+        Assert.Equal(("INVALID_VALUE", line, field), (ex.Code, ex.Line, ex.Field));
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.Equal("a whole number ≥ 0 (cycle or step index)", ex.Expected);
+    }
+
     [Fact]
     public void An_ec_lab_export_cut_inside_its_header_says_which_line_the_columns_were_due_on()
     {
