@@ -382,6 +382,38 @@ public sealed class CyclerReaderTests
         Assert.All(CyclerFormats.FormatIds, id => Assert.Contains(id, ex.Expected!, StringComparison.Ordinal));
     }
 
+    private static string NewareRow(string cycle, string time, string volts) =>
+        "DataPoint,Cycle Index,Step Index,Step Type,Cumulative Time,Voltage(V),Current(A)\n1,0,1,Rest,0:00:00,3.5,0\n" + $"2,{cycle},1,Rest,{time},{volts},0\n";
+
+    /// <summary>Edge values of the flat Neware export's cells, read by hand: hours above 24, decimal seconds, the largest cycle index.</summary>
+    [Theory]
+    [InlineData("25:00:01", 90001.0, "2147483647", 2147483647)]
+    [InlineData("0:00:01.5", 1.5, "7", 7)]
+    [InlineData("1:59:59", 7199.0, "0", 0)]
+    public void Neware_cells_at_their_limits_read_by_hand(string time, double seconds, string cycle, int index)
+    {
+        var (_, rows, _) = Read(Encoding.UTF8.GetBytes(NewareRow(cycle, time, "3.25")), "nw.csv");
+        Assert.Equal((seconds, index, 3.25), (rows[1].TimeS, rows[1].Cycle, rows[1].VoltageV));
+    }
+
+    [Theory]
+    [InlineData("1", "0:60:00", "3.5", "Cumulative Time", "'0:60:00' cannot be read", "a time h:mm:ss (hours may exceed 24)")]
+    [InlineData("1", "0:00:60", "3.5", "Cumulative Time", "'0:00:60' cannot be read", "a time h:mm:ss (hours may exceed 24)")]
+    [InlineData("1", "0:01", "3.5", "Cumulative Time", "'0:01' cannot be read", "a time h:mm:ss (hours may exceed 24)")]
+    [InlineData("1", ":00:01", "3.5", "Cumulative Time", "':00:01' cannot be read", "a time h:mm:ss (hours may exceed 24)")]
+    [InlineData("1", "1::01", "3.5", "Cumulative Time", "'1::01' cannot be read", "a time h:mm:ss (hours may exceed 24)")]
+    [InlineData("-1", "0:00:01", "3.5", "Cycle Index", "'-1' cannot be read", "a whole number ≥ 0")]
+    [InlineData("2.5", "0:00:01", "3.5", "Cycle Index", "'2.5' cannot be read", "a whole number ≥ 0")]
+    [InlineData("2147483648", "0:00:01", "3.5", "Cycle Index", "'2147483648' cannot be read", "a whole number ≥ 0")]
+    [InlineData("1", "0:00:01", "", "Voltage(V)", "empty value", "a number")]
+    [InlineData("1", "0:00:01", "abc", "Voltage(V)", "'abc' cannot be read", "a number")]
+    public void A_bad_neware_cell_names_its_line_column_and_what_was_expected(string cycle, string time, string volts, string column, string problem, string expected)
+    {
+        var ex = Assert.Throws<InstrumentFileException>(() => Read(Encoding.UTF8.GetBytes(NewareRow(cycle, time, volts)), "nw.csv"));
+        Assert.Equal(("INVALID_VALUE", 3, column, expected), (ex.Code, ex.Line, ex.Field, ex.Expected));
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The hierarchical Neware export's cycle and step rows give the records below them their indices; a bad index names its line and field.</summary>
     [Theory]
     [InlineData("x,0.1,0.2\n", 4, "field 1", "'x' cannot be read")] // a cycle row
