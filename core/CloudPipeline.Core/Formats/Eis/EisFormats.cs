@@ -186,7 +186,7 @@ public static class EisFormats
     {
         var head = Encoding.Latin1.GetString(content, 0, Math.Min(content.Length, 8192)).TrimStart('\uFEFF')
             .Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
-        // A UTF-8 BOM read as Latin-1 is "ï»¿".
+        // A UTF-8 BOM read as Latin-1 is "ï»¿" (Split always gives at least one line).
         if (head[0].StartsWith("ï»¿", StringComparison.Ordinal))
         {
             head[0] = head[0][3..];
@@ -209,7 +209,7 @@ public static class EisFormats
         }
         foreach (char separator in new[] { ',', ';', '\t' })
         {
-            // A row of numbers names nothing below, so it needs no test of its own.
+            // A row of numbers holds none of the names below, so the lookup itself rejects it.
             var names = SplitOn(first, separator).Select(n => n.Trim().Trim('"').Trim()).ToArray();
             string? Find(params string[] synonyms) => names.FirstOrDefault(n => synonyms.Contains(BareName(n)));
             string? f = Find("f", "freq", "frequency");
