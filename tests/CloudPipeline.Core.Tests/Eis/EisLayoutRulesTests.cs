@@ -180,5 +180,10 @@ public sealed class EisLayoutRulesTests
         var cut = Read("EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000.0\t1.000\t1.234\n100.0\t2.000", "cut.mpt");
         Assert.True(cut.IncompleteLastRow);
         Assert.Equal([1000.0], cut.Frequency);
+
+        // Whole numbers have no decimals to compare: one with more digits than the row before is complete.
+        var whole = Read("EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000\t1\t1\n100\t2\t12", "int.mpt");
+        Assert.False(whole.IncompleteLastRow);
+        Assert.Equal([-1.0, -12.0], whole.ZImag);
     }
 }

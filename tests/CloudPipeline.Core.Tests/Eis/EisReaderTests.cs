@@ -150,6 +150,7 @@ public sealed class EisReaderTests
     [InlineData("12.3", true)]
     [InlineData("12.", true)]
     [InlineData("1.234E+001", true)] // an exponent the column never had
+    [InlineData("1.234E5", true)] // one exponent digit
     public void An_mpt_last_number_is_cut_when_its_decimals_differ_from_the_row_before(string last, bool cut)
     {
         string text = "EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000.0\t1.000\t1.234\n100.0\t2.000\t" + last;
