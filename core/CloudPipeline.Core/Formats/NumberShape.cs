@@ -26,7 +26,6 @@ internal readonly record struct NumberShape(int Decimals, int ExponentDigits)
                 exponentDigits += char.IsAsciiDigit(c) ? 1 : 0;
             }
         }
-        // Stryker disable once Arithmetic : shapes are only compared with each other, so a constant offset changes nothing.
         return new NumberShape(point < 0 ? 0 : mantissa.Length - point - 1, exponentDigits);
     }
 }

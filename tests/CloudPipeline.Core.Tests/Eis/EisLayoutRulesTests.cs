@@ -11,6 +11,9 @@ namespace CloudPipeline.Core.Tests.Eis;
 /// </summary>
 public sealed class EisLayoutRulesTests
 {
+    /// <summary>An EC-Lab impedance export's head: its line count, then the column line.</summary>
+    private const string MptHead = "EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n";
+
     private static Spectrum Read(string text, string name = "t.txt") => EisFormats.Read(name, Encoding.UTF8.GetBytes(text));
 
     private static InstrumentFileException Fails(string text, string name = "t.txt") =>
@@ -168,21 +171,40 @@ public sealed class EisLayoutRulesTests
         Assert.Equal("a number", bad.Expected);
     }
 
+    /// <summary>
+    /// EC-Lab writes a column's numbers with a fixed count of decimals but any count of integer digits, so a last
+    /// number "12.3" after "1.234" is "12.345" cut after its first decimal, although both are four and five characters
+    /// long and the point sits one place further in; "12.345" itself is complete.
+    /// </summary>
+    [Theory]
+    [InlineData("12.345", false)]
+    [InlineData("12.3", true)]
+    [InlineData("12.", true)]
+    [InlineData("1.234E+001", true)] // an exponent the column never had
+    [InlineData("1.234E5", true)] // one exponent digit
+    public void An_mpt_last_number_is_cut_when_its_shape_differs_from_the_row_before(string last, bool cut)
+    {
+        var spectrum = Read(MptHead + "1000.0\t1.000\t1.234\n100.0\t2.000\t" + last, "cut.mpt");
+        Assert.Equal("biologic-mpt", spectrum.FormatId);
+        Assert.Equal(cut, spectrum.IncompleteLastRow);
+        Assert.Equal(cut ? [-1.234] : [-1.234, -12.345], spectrum.ZImag);
+    }
+
     [Fact]
     public void An_mpt_reads_decimal_commas_in_any_row_and_a_last_row_with_fewer_fields_is_cut()
     {
-        var mixed = Read("EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000\t2\t1\n1,0E+001\t3,5\t1,25\n", "de.mpt");
+        var mixed = Read(MptHead + "1000\t2\t1\n1,0E+001\t3,5\t1,25\n", "de.mpt");
         Assert.Equal([1000.0, 10.0], mixed.Frequency);
         Assert.Equal([2.0, 3.5], mixed.ZReal);
         Assert.Equal([-1.0, -1.25], mixed.ZImag);
 
         // EC-Lab ends its file without a line break; a last row one field short was cut at the tab before its last number.
-        var cut = Read("EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000.0\t1.000\t1.234\n100.0\t2.000", "cut.mpt");
+        var cut = Read(MptHead + "1000.0\t1.000\t1.234\n100.0\t2.000", "cut.mpt");
         Assert.True(cut.IncompleteLastRow);
         Assert.Equal([1000.0], cut.Frequency);
 
         // Whole numbers have no decimals to compare: one with more digits than the row before is complete.
-        var whole = Read("EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000\t1\t1\n100\t2\t12", "int.mpt");
+        var whole = Read(MptHead + "1000\t1\t1\n100\t2\t12", "int.mpt");
         Assert.False(whole.IncompleteLastRow);
         Assert.Equal([-1.0, -12.0], whole.ZImag);
     }

@@ -140,26 +140,6 @@ public sealed class EisReaderTests
         Assert.Contains("last row is incomplete", FormatRegistry.Default.Identify("peis.mpt", content[..^cut]).Summary, StringComparison.Ordinal);
     }
 
-    /// <summary>
-    /// EC-Lab writes a column's numbers with a fixed count of decimals but any count of integer digits, so a last
-    /// number "12.3" after "1.234" is "12.345" cut after its first decimal, although both are four and five characters
-    /// long and the point sits one place further in; "12.345" itself is complete.
-    /// </summary>
-    [Theory]
-    [InlineData("12.345", false)]
-    [InlineData("12.3", true)]
-    [InlineData("12.", true)]
-    [InlineData("1.234E+001", true)] // an exponent the column never had
-    [InlineData("1.234E5", true)] // one exponent digit
-    public void An_mpt_last_number_is_cut_when_its_decimals_differ_from_the_row_before(string last, bool cut)
-    {
-        string text = "EC-Lab ASCII FILE\nNb header lines : 3\nfreq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\n1000.0\t1.000\t1.234\n100.0\t2.000\t" + last;
-        var spectrum = EisFormats.Read("cut.mpt", Encoding.Latin1.GetBytes(text));
-        Assert.Equal("biologic-mpt", spectrum.FormatId);
-        Assert.Equal(cut, spectrum.IncompleteLastRow);
-        Assert.Equal(cut ? [-1.234] : [-1.234, -12.345], spectrum.ZImag);
-    }
-
     [Fact]
     public void A_table_whose_last_line_has_no_line_break_is_read_without_it()
     {
