@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using CloudPipeline.Core.Formats;
 using CloudPipeline.Core.Formats.Eis;
@@ -174,20 +175,24 @@ public sealed class EisLayoutRulesTests
     /// <summary>
     /// EC-Lab writes a column's numbers with a fixed count of decimals but any count of integer digits, so a last
     /// number "12.3" after "1.234" is "12.345" cut after its first decimal, although both are four and five characters
-    /// long and the point sits one place further in; "12.345" itself is complete.
+    /// long and the point sits one place further in; "12.345" itself is complete. A point with no digits after it
+    /// (after whole numbers) or before it (after "0.25") adds or drops no digit, so such a number is complete.
     /// </summary>
     [Theory]
-    [InlineData("12.345", false)]
-    [InlineData("12.3", true)]
-    [InlineData("12.", true)]
-    [InlineData("1.234E+001", true)] // an exponent the column never had
-    [InlineData("1.234E5", true)] // one exponent digit
-    public void An_mpt_last_number_is_cut_when_its_shape_differs_from_the_row_before(string last, bool cut)
+    [InlineData("1.234", "12.345", false)]
+    [InlineData("1.234", "12.3", true)]
+    [InlineData("1.234", "12.", true)]
+    [InlineData("1.234", "1.234E+001", true)] // an exponent the column never had
+    [InlineData("1.234", "1.234E5", true)] // one exponent digit
+    [InlineData("1", "12.", false)]
+    [InlineData("0.250", ".750", false)]
+    public void An_mpt_last_number_is_cut_when_its_shape_differs_from_the_row_before(string previous, string last, bool cut)
     {
-        var spectrum = Read(MptHead + "1000.0\t1.000\t1.234\n100.0\t2.000\t" + last, "cut.mpt");
+        var spectrum = Read(MptHead + "1000.0\t1.000\t" + previous + "\n100.0\t2.000\t" + last, "cut.mpt");
         Assert.Equal("biologic-mpt", spectrum.FormatId);
         Assert.Equal(cut, spectrum.IncompleteLastRow);
-        Assert.Equal(cut ? [-1.234] : [-1.234, -12.345], spectrum.ZImag);
+        double first = -double.Parse(previous, CultureInfo.InvariantCulture);
+        Assert.Equal(cut ? [first] : [first, -double.Parse(last, CultureInfo.InvariantCulture)], spectrum.ZImag);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class MprTests
     {
         string mprPath = SharedData.RealFile("eclab", name + ".mpr");
         var mpr = MprReader.Read(mprPath, File.ReadAllBytes(mprPath));
-        var mpt = MptTable.Read(name + ".mpt", File.ReadAllBytes(SharedData.RealFile("eclab", name + ".mpt")));
+        var mpt = MptExportTable.Read(SharedData.RealFile("eclab", name + ".mpt"));
         Assert.Equal(points, mpr.Points);
         int shared = 0;
         foreach (var (column, values) in mpr.Columns)

@@ -313,9 +313,7 @@ public static partial class CyclerFormats
     /// </summary>
     private static int BioLogicColumnLine(IReadOnlyList<string> lines)
     {
-        const string count = "Nb header lines :";
-        if (lines.Count < 2 || lines[0].Trim() != "EC-Lab ASCII FILE" || !lines[1].StartsWith(count, StringComparison.Ordinal)
-            || !int.TryParse(lines[1].AsSpan(count.Length).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 2)
+        if (BioLogic.MptHeader.ColumnLineNumber(lines) is not { } n)
         {
             return -1;
         }

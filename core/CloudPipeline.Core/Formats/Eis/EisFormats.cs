@@ -41,7 +41,7 @@ public static class EisFormats
             FormatId = "biologic-mpt",
             Encoding = Encoding.Latin1,
             Sniff = (_, head) => First(head, "EC-Lab ASCII FILE"),
-            Locate = lines => BioLogic.MptTable.HeaderLineCount(lines) is { } n ? (n - 1, n) : null,
+            Locate = lines => BioLogic.MptHeader.ColumnLineNumber(lines) is { } n && n <= lines.Count ? (n - 1, n) : null,
             LocateExpectation = "the 'Nb header lines : N' line",
             Split = line => SplitOn(line, '\t'),
             Frequency = ColumnRef.Named("freq/Hz"),
