@@ -156,6 +156,18 @@ public sealed class MprReaderTests
     }
 
     [Fact]
+    public void A_repeated_column_id_is_laid_out_at_each_repeat_and_read_from_the_first()
+    {
+        // time/s (id 4, f8) twice: 16-byte records, the second copy ignored.
+        var records = new byte[16];
+        BinaryPrimitives.WriteDoubleLittleEndian(records, 0.5);
+        BinaryPrimitives.WriteDoubleLittleEndian(records.AsSpan(8), 7);
+        var mpr = MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 1, [4, 4], records), 2)));
+        Assert.Equal(["time/s"], mpr.Columns.Keys);
+        Assert.Equal([0.5], mpr.Columns["time/s"]);
+    }
+
+    [Fact]
     public void An_automation_list_column_whose_width_does_not_add_up_is_resized_from_the_module_length()
     {
         // Id 86 ("Unk1") is listed as f4; with 8 bytes per record left after time/s it must be an f8.
@@ -170,38 +182,49 @@ public sealed class MprReaderTests
         Assert.Equal([2.5], MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 1, [4, 86], fits), 2))).Columns["Unk1"]);
     }
 
-    public static TheoryData<string, byte[], string, string> Broken()
+    public static TheoryData<string, byte[], string, string, string?, string?> Broken()
     {
         var good = Data(2, 2, [1, 2, 4, 6, 39], Records());
         var notMagic = File(Module("VMP data", good, 2));
         notMagic[0] = (byte)'b';
         var hugeCount = (byte[])good.Clone();
         BinaryPrimitives.WriteUInt32LittleEndian(hugeCount, 0x80000000);
-        return new TheoryData<string, byte[], string, string>
+        var largestCount = (byte[])good.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(largestCount, int.MaxValue);
+        var manyIds = new byte[450];
+        manyIds[4] = 255; // 255 two-byte ids end at byte 515
+        const string unknownId = "a column id of the supported EC-Lab versions";
+        return new TheoryData<string, byte[], string, string, string?, string?>
         {
-            { "not an mpr", notMagic, "NOT_MPR", "does not start with 'BIO-LOGIC MODULAR FILE'" },
-            { "garbage after the magic", [.. File(), .. "NOTAMODULE"u8], "MPR_CORRUPT", "no MODULE header at byte 52" },
-            { "a cut module header", [.. File(), .. "MODULEVMP data"u8], "MPR_TRUNCATED", "the module at byte 52 is truncated" },
-            { "a module longer than the file", File(Module("VMP data", good, 2, claimedLength: good.Length + 1)), "MPR_TRUNCATED", $"module 'VMP data' claims {good.Length + 1} bytes but the file ends first" },
-            { "no data module", File(Module("VMP Set", new byte[10], 0)), "MPR_NO_DATA", "no 'VMP data' module" },
-            { "a data module of 5 bytes", File(Module("VMP data", new byte[5], 2)), "MPR_TRUNCATED", "the 'VMP data' module has 5 bytes" },
-            { "a point count above 2^31", File(Module("VMP data", hugeCount, 2)), "MPR_CORRUPT", "claims 2147483648 points" },
-            { "a data module shorter than its header", File(Module("VMP data", good[..300], 2)), "MPR_TRUNCATED", "has 300 bytes, less than its header of 405 bytes" },
-            { "data module version 1", File(Module("VMP data", good, 1)), "MPR_VERSION", "data module version 1 is not supported" },
-            { "records cut short", File(Module("VMP data", good[..^1], 2)), "MPR_TRUNCATED", "2 records of 15 bytes do not fit in the data module (434 bytes)" },
-            { "two unknown columns", File(Module("VMP data", Data(2, 1, [998, 999], new byte[8]), 2)), "MPR_UNKNOWN_COLUMN", "column ids 998, 999 in module 'VMP data' (version 2) are not known" },
-            { "an unknown column of 3 bytes", File(Module("VMP data", Data(2, 1, [4, 999], new byte[11]), 2)), "MPR_UNKNOWN_COLUMN", "column id 999 in module 'VMP data' (version 2) is not known to this reader and cannot be sized" },
-            { "an automation-list column of 3 bytes", File(Module("VMP data", Data(2, 1, [4, 86], new byte[11]), 2)), "MPR_UNKNOWN_COLUMN", "column id 86 ('Unk1') in module 'VMP data' (version 2) is known only from EC-Lab's automation list" },
+            { "not an mpr", notMagic, "NOT_MPR", "does not start with 'BIO-LOGIC MODULAR FILE'", null, "an EC-Lab .mpr file" },
+            { "garbage after the magic", [.. File(), .. "NOTAMODULE"u8], "MPR_CORRUPT", "no MODULE header at byte 52", null, "a sequence of modules" },
+            { "a cut module header", [.. File(), .. "MODULEVMP data"u8], "MPR_TRUNCATED", "the module at byte 52 is truncated", null, null },
+            { "a module longer than the file", File(Module("VMP data", good, 2, claimedLength: good.Length + 1)), "MPR_TRUNCATED", $"module 'VMP data' claims {good.Length + 1} bytes but the file ends first", null, null },
+            { "no data module", File(Module("VMP Set", new byte[10], 0)), "MPR_NO_DATA", "no 'VMP data' module", null, "an .mpr file with data" },
+            { "an empty last module and no data module", File(Module("VMP Set", [], 0)), "MPR_NO_DATA", "no 'VMP data' module", null, "an .mpr file with data" },
+            { "a data module of 5 bytes", File(Module("VMP data", new byte[5], 2)), "MPR_TRUNCATED", "the 'VMP data' module has 5 bytes", null, "a point count and the column ids" },
+            { "a version 1 data module of 6 bytes", File(Module("VMP data", new byte[6], 1)), "MPR_VERSION", "data module version 1 is not supported", null, "version 0, 2 or 3" },
+            { "a point count above 2^31", File(Module("VMP data", hugeCount, 2)), "MPR_CORRUPT", "claims 2147483648 points", "points", "a point count the module's length can hold" },
+            { "a point count of 2^31 - 1", File(Module("VMP data", largestCount, 2)), "MPR_TRUNCATED", "2147483647 records of 15 bytes do not fit in the data module (435 bytes)", null, null },
+            { "a data module shorter than its header", File(Module("VMP data", good[..300], 2)), "MPR_TRUNCATED", "has 300 bytes, less than its header of 405 bytes", null, null },
+            { "a data module shorter than its column ids", File(Module("VMP data", manyIds, 2)), "MPR_TRUNCATED", "has 450 bytes, less than its header of 515 bytes", null, null },
+            { "data module version 1", File(Module("VMP data", good, 1)), "MPR_VERSION", "data module version 1 is not supported", null, "version 0, 2 or 3" },
+            { "records cut short", File(Module("VMP data", good[..^1], 2)), "MPR_TRUNCATED", "2 records of 15 bytes do not fit in the data module (434 bytes)", null, null },
+            { "two unknown columns", File(Module("VMP data", Data(2, 1, [998, 999], new byte[8]), 2)), "MPR_UNKNOWN_COLUMN", "column ids 998, 999 in module 'VMP data' (version 2) are not known", "column id 998", unknownId },
+            { "an unknown column of 3 bytes", File(Module("VMP data", Data(2, 1, [4, 999], new byte[11]), 2)), "MPR_UNKNOWN_COLUMN", "column id 999 in module 'VMP data' (version 2) is not known to this reader and cannot be sized", "column id 999", unknownId },
+            { "an unknown column and no points to size it by", File(Module("VMP data", Data(2, 0, [4, 999], []), 2)), "MPR_UNKNOWN_COLUMN", "column id 999 in module 'VMP data' (version 2) is not known to this reader and cannot be sized", "column id 999", unknownId },
+            { "an automation-list column of 3 bytes", File(Module("VMP data", Data(2, 1, [4, 86], new byte[11]), 2)), "MPR_UNKNOWN_COLUMN", "column id 86 ('Unk1') in module 'VMP data' (version 2) is known only from EC-Lab's automation list", "column id 86", unknownId },
         };
     }
 
     [Theory]
     [MemberData(nameof(Broken))]
-    public void A_broken_container_is_an_error_naming_the_file_and_what_is_wrong(string what, byte[] content, string code, string message)
+    public void A_broken_container_is_an_error_naming_the_file_and_what_is_wrong(string what, byte[] content, string code, string message, string? field, string? expected)
     {
         var ex = Assert.Throws<InstrumentFileException>(() => MprReader.Read("cell.mpr", content));
         Assert.True(code == ex.Code, $"{what}: {ex.Code} {ex.Message}");
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
         Assert.StartsWith("cell.mpr", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((field, expected), (ex.Field, ex.Expected));
     }
 }

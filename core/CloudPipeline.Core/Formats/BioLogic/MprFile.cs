@@ -78,9 +78,10 @@ public static class MprReader
         int points = (int)rawPoints;
         int count = data[4];
         int headerEnd = version switch { 0 when data[5] != 0 => 100, 0 => 1007, 2 => 405, 3 => 406, _ => 6 };
-        if (data.Length < Math.Max(headerEnd, 5 + 2 * count))
+        int headerLength = Math.Max(headerEnd, 5 + 2 * count);
+        if (data.Length < headerLength)
         {
-            throw new InstrumentFileException(fileName, $"the 'VMP data' module has {data.Length} bytes, less than its header of {headerEnd} bytes", code: "MPR_TRUNCATED");
+            throw new InstrumentFileException(fileName, $"the 'VMP data' module has {data.Length} bytes, less than its header of {headerLength} bytes", code: "MPR_TRUNCATED");
         }
         var ids = new int[count];
         int recordsStart;
@@ -171,11 +172,6 @@ public static class MprReader
             layout.Add((position, id));
             position += MprColumns.Width(types[id].Kind);
         }
-        if (position != recordSize)
-        {
-            throw new InstrumentFileException(fileName, $"the column ids ({string.Join(", ", ids)}) describe records of {position} bytes, not {recordSize}", field: "column ids",
-                expected: "each column id once", code: "MPR_CORRUPT");
-        }
         if (recordsStart + (long)points * recordSize > data.Length)
         {
             throw new InstrumentFileException(fileName, $"{points} records of {recordSize} bytes do not fit in the data module ({data.Length} bytes)", code: "MPR_TRUNCATED");
@@ -191,7 +187,7 @@ public static class MprReader
             {
                 var record = data.Slice(recordsStart + p * recordSize + offset);
                 values[p] = isFlag
-                    ? (record[0] & flag.Mask) >> System.Numerics.BitOperations.TrailingZeroCount(flag.Mask)
+                    ? FlagValue(record[0], flag.Mask)
                     : types[id].Kind switch
                     {
                         MprKind.F8 => BinaryPrimitives.ReadDoubleLittleEndian(record),
@@ -204,5 +200,13 @@ public static class MprReader
             columns.TryAdd(name, values);
         }
         return new MprFile(Path.GetFileName(fileName), points, columns, version);
+    }
+
+    /// <summary>The bits of <paramref name="mask"/> in <paramref name="flags"/>, shifted down to start at bit 0.</summary>
+    private static int FlagValue(byte flags, byte mask)
+    {
+        int masked = flags & mask;
+        // Stryker disable once Bitwise : a masked byte is never negative, so >> and >>> shift it alike.
+        return masked >> System.Numerics.BitOperations.TrailingZeroCount(mask);
     }
 }
