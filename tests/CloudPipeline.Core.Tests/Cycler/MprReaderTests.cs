@@ -140,6 +140,37 @@ public sealed class MprReaderTests
         Assert.InRange(named, 300, 543); // the table documents ids 1 to 543, with gaps
     }
 
+    /// <summary>
+    /// Ids of the numbered families (harmonics, concentrations, custom and multi-electrode columns) at the ends of each
+    /// range, named as galvani's column table (BioLogic.py, VMPdata_colID_dtype_map) names them.
+    /// </summary>
+    [Theory]
+    [InlineData(86, "Unk1")]
+    [InlineData(95, "Unk10")]
+    [InlineData(134, "Custom01")]
+    [InlineData(153, "Custom20")]
+    [InlineData(198, "CA/mol.L-1")]
+    [InlineData(207, "CJ/mol.L-1")]
+    [InlineData(212, "E2/V")] // 211 is Q charge/discharge in the verified files
+    [InlineData(240, "E30/V")]
+    [InlineData(270, "|E30|/V")]
+    [InlineData(300, "Phase(Z30)/deg")]
+    [InlineData(329, "|Z29|/Ohm")]
+    [InlineData(330, "|Z30|/Ohm")]
+    [InlineData(360, "Re(Z30)/Ohm")]
+    [InlineData(389, "-Im(Z29)/Ohm")]
+    [InlineData(390, "-Im(Z30)/Ohm")]
+    [InlineData(420, "<E30>/V")]
+    [InlineData(486, "|Ewe h2|/V")]
+    [InlineData(497, "|I h7|/A")]
+    [InlineData(498, "|Ece h2|/V")]
+    [InlineData(503, "|Ece h7|/V")]
+    public void Numbered_column_families_are_named_as_galvani_names_them(int id, string name)
+    {
+        var mpr = MprReader.Read("ids.mpr", File(Module("VMP data", Data(2, 1, [id], new byte[4]), 2)));
+        Assert.Equal(name, Assert.Single(mpr.Columns.Keys));
+    }
+
     [Theory]
     [InlineData(1, 1.0)] // 1 spare byte per record: u1
     [InlineData(2, 258.0)] // u2 of bytes 02 01
