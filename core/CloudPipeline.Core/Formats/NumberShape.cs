@@ -23,6 +23,7 @@ internal readonly record struct NumberShape(int Decimals, int ExponentDigits)
             // Stryker disable once Arithmetic : the character before the exponent is a digit in every number of a column.
             foreach (char c in text[(e + 1)..])
             {
+                // Stryker disable once Conditional : a vendor writes the exponent's sign every time, so counting it as a digit adds one to every exponent alike.
                 exponentDigits += char.IsAsciiDigit(c) ? 1 : 0;
             }
         }
