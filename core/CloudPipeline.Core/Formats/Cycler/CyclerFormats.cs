@@ -95,7 +95,6 @@ public static partial class CyclerFormats
                 int data = lines.Count == 0 || !lines[0].StartsWith("[Summary]", StringComparison.Ordinal) ? -1 : IndexOf(lines, "[Data]");
                 return data >= 0 && data + 1 < lines.Count && lines[data + 1].StartsWith("\"Date and Time,Cycle Number,Step Type,Run Time (h)", StringComparison.Ordinal) ? data + 1 : -1;
             },
-            LinesQuoted = true,
             Time = "Run Time (h)", TimeText = TimeText.Hours, Voltage = "Potential (V)", Current = "Current (A)",
             Cycle = "Cycle Number", Step = "Step Number", StepType = "Step Type", TemperaturePrefix = "Temperature (",
             StepCapacityAh = "Capacity (Ah)", StepEnergyWh = "Energy (Wh)",
@@ -182,17 +181,7 @@ public static partial class CyclerFormats
         {
             head.Add(line);
         }
-        CyclerLayout? layout = null;
-        int columnLine = -1;
-        foreach (var candidate in Layouts)
-        {
-            columnLine = candidate.FindColumnLine(head);
-            if (columnLine >= 0)
-            {
-                layout = candidate;
-                break;
-            }
-        }
+        var (layout, columnLine) = Layouts.Select(l => (Layout: l, Line: l.FindColumnLine(head))).FirstOrDefault(c => c.Line >= 0);
         if (layout is null)
         {
             throw new InstrumentFileException(sourceName, "not a cycler export this reader knows", expected: $"one of: {string.Join(", ", FormatIds)}", code: "UNKNOWN_FORMAT");
@@ -225,47 +214,42 @@ public static partial class CyclerFormats
         Action markIncomplete)
     {
         var fields = new Range[fieldCount + 64]; // room for separators at the end of a line; extra fields stay in the last range
-        int lineNumber = firstRow;
-        string? pending = null;
-        int pendingNumber = 0;
-        bool pendingTerminated = true;
-        IEnumerable<(string Text, bool Terminated)> Lines()
+        IEnumerable<string> Lines()
         {
-            for (int i = firstRow; i < head.Count; i++)
+            foreach (string line in head.Skip(firstRow))
             {
-                yield return (head[i], i < head.Count - 1 || !reader.EndedWithoutLineBreak || reader.HasMore);
+                yield return line;
             }
             while (reader.ReadLine() is { } line)
             {
-                yield return (line, reader.HasMore || !reader.EndedWithoutLineBreak);
+                yield return line;
             }
         }
-        string? previous = null;
-        foreach (var (text, terminated) in Lines())
+
+        // Each line is parsed once the next one is read, so the last line is known as the last.
+        int lineNumber = firstRow;
+        string? pending = null, previous = null;
+        foreach (string text in Lines())
         {
             lineNumber++;
-            if (pending is not null && !string.IsNullOrWhiteSpace(pending))
+            if (!string.IsNullOrWhiteSpace(pending) && map.Parse(pending, lineNumber - 1, fields) is { } sample)
             {
-                if (map.Parse(pending, pendingNumber, fields) is { } sample)
-                {
-                    yield return sample;
-                    previous = pending;
-                }
+                yield return sample;
+                previous = pending;
             }
             pending = text;
-            pendingNumber = lineNumber;
-            pendingTerminated = terminated;
         }
-        if (pending is null || string.IsNullOrWhiteSpace(pending))
+        if (string.IsNullOrWhiteSpace(pending))
         {
             yield break;
         }
-        if (!pendingTerminated && (layout.EndsWithLineBreak || LooksCut(layout, pending, previous, fieldCount)))
+        // The reader is at the end of the file, so it knows whether the last line ended with a line break.
+        if (reader.EndedWithoutLineBreak && (layout.EndsWithLineBreak || LooksCut(layout, pending, previous, fieldCount)))
         {
             markIncomplete();
             yield break;
         }
-        if (map.Parse(pending, pendingNumber, fields) is { } last)
+        if (map.Parse(pending, lineNumber, fields) is { } last)
         {
             yield return last;
         }
@@ -289,7 +273,7 @@ public static partial class CyclerFormats
 
     private static (int Fields, string LastValue) LastField(CyclerLayout layout, string line)
     {
-        var fields = (layout.LinesQuoted ? Unquote(line).ToString() : line).Split(layout.Delimiter);
+        var fields = Split(layout, line);
         int count = fields.Length;
         while (count > 0 && fields[count - 1].Trim().Length == 0)
         {
@@ -298,12 +282,13 @@ public static partial class CyclerFormats
         return (count, count > 0 ? fields[count - 1] : "");
     }
 
-    private static string[] Split(CyclerLayout layout, string line) => (layout.LinesQuoted ? Unquote(line).ToString() : line).Split(layout.Delimiter);
+    private static string[] Split(CyclerLayout layout, string line) => Unquote(line).ToString().Split(layout.Delimiter);
 
+    /// <summary>The line inside the double quotes it is wrapped in (Novonix writes every line so), or the line as it is.</summary>
     private static ReadOnlySpan<char> Unquote(string line)
     {
-        var span = line.AsSpan().Trim();
-        return span.Length >= 2 && span[0] == '"' && span[^1] == '"' ? span[1..^1] : span;
+        var quoted = line.AsSpan().Trim();
+        return quoted.Length >= 2 && quoted[0] == '"' && quoted[^1] == '"' ? quoted[1..^1] : line;
     }
 
     /// <summary>
@@ -343,6 +328,7 @@ public static partial class CyclerFormats
         foreach (var line in lines)
         {
             int at = line.IndexOfAny(separators);
+            // Stryker disable once Equality : a separator at 0 leaves an empty key, which is skipped below.
             if (at > 0 && !line.StartsWith('['))
             {
                 string key = line[..at].Trim().Trim('"').TrimEnd(':');
@@ -363,12 +349,14 @@ public static partial class CyclerFormats
         foreach (string key in new[] { "Date of Test", "Filename", "Procedure", "Comment/Barcode" })
         {
             int at = line.IndexOf(key + ":", StringComparison.Ordinal);
+            // Stryker disable once Equality : the line starts with "Today's Date", so no key is at 0.
             if (at < 0)
             {
                 continue;
             }
             string rest = line[(at + key.Length + 1)..].TrimStart('\t', ' ');
             int end = rest.IndexOf('\t', StringComparison.Ordinal);
+            // Stryker disable once Equality : the tabs before the value were trimmed, so a tab is never at 0.
             string value = end < 0 ? rest : rest[..end];
             if (key == "Filename" && value.IndexOf(" Procedure:", StringComparison.Ordinal) is >= 0 and var p)
             {
@@ -418,10 +406,6 @@ public static partial class CyclerFormats
             UnixTime = Find(layout.UnixTime);
             Resistance = Find(layout.Resistance);
             LocalDateTime = Find(layout.LocalDateTime);
-            if (levels is not null)
-            {
-                Cycle = Step = StepType = -2; // from the cycle and step rows, not from a column
-            }
         }
 
         public int LocalDateTime { get; }
@@ -433,7 +417,7 @@ public static partial class CyclerFormats
             {
                 return null;
             }
-            var line = _layout.LinesQuoted ? Unquote(text) : text.AsSpan();
+            var line = Unquote(text);
             var fields = new Range[_columns.Length + 64];
             int count = line.Split(fields, _layout.Delimiter);
             if (LocalDateTime >= count)
@@ -470,7 +454,7 @@ public static partial class CyclerFormats
         /// <summary>The row as a sample, or null for a cycle or step row of the hierarchical export (which sets the context of the records below it).</summary>
         public CyclerSample? Parse(string text, int lineNumber, Range[] fields)
         {
-            var row = new Row(_layout.LinesQuoted ? Unquote(text) : text.AsSpan(), fields, _layout.Delimiter, lineNumber);
+            var row = new Row(Unquote(text), fields, _layout.Delimiter, lineNumber);
             if (_levels is { } levels && !text.StartsWith(",,", StringComparison.Ordinal))
             {
                 if (text.StartsWith(','))
@@ -504,6 +488,7 @@ public static partial class CyclerFormats
             double chargeWh = Number(row, ChargeWh), dischargeWh = Number(row, DischargeWh);
             if (StepCapacityAh >= 0)
             {
+                // Stryker disable once Arithmetic : every layout with per-step counters writes them in A·h (scale 1).
                 double q = Number(row, StepCapacityAh) * _layout.CapacityScale, e = Number(row, StepEnergyWh);
                 (chargeAh, dischargeAh) = current > 0 ? (q, double.NaN) : current < 0 ? (double.NaN, q) : (double.NaN, double.NaN);
                 (chargeWh, dischargeWh) = current > 0 ? (e, double.NaN) : current < 0 ? (double.NaN, e) : (double.NaN, double.NaN);
@@ -511,7 +496,7 @@ public static partial class CyclerFormats
             string? stepType = _levels is null ? (StepType >= 0 ? Text(row, StepType) : null) : _stepType;
             int cycle = _levels is null ? Index(row, Cycle) : _cycle, step = _levels is null ? Index(row, Step) : _step;
             return new CyclerSample(lineNumber, time, Number(row, Voltage, required: true), current, cycle, step, stepType, Number(row, Temperature),
-                chargeAh, dischargeAh, chargeWh, dischargeWh, Number(row, UnixTime), Number(row, Resistance) * _layout.ResistanceScale);
+                chargeAh, dischargeAh, chargeWh, dischargeWh, Number(row, UnixTime), Number(row, Resistance));
         }
 
         /// <summary>A text field, one string instance per distinct value (step types repeat on every row).</summary>
@@ -634,9 +619,6 @@ public static partial class CyclerFormats
 
         /// <summary>The last line returned was not followed by a line break.</summary>
         public bool EndedWithoutLineBreak { get; private set; }
-
-        /// <summary>More characters follow the last line returned.</summary>
-        public bool HasMore => _reader.Peek() >= 0;
 
         public string? ReadLine()
         {

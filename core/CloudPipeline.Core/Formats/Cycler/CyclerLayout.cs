@@ -34,9 +34,6 @@ internal sealed record CyclerLayout
     /// <summary>The field separator.</summary>
     public char Delimiter { get; init; } = ',';
 
-    /// <summary>Every line (column line included) is wrapped in one pair of double quotes.</summary>
-    public bool LinesQuoted { get; init; }
-
     /// <summary>
     /// Neware's hierarchical export: line 1 names the cycle rows' columns, line 2 (after one separator) the step rows',
     /// line 3 (after two) the records'; a cycle row may carry its first step row on the same line. Records take their
@@ -111,11 +108,8 @@ internal sealed record CyclerLayout
     /// <summary>An unsigned per-step energy counter (Wh), credited to charge or discharge by the current's sign.</summary>
     public string? StepEnergyWh { get; init; }
 
-    /// <summary>The vendor's internal (DC) resistance column, written when the cycler measured it (0 otherwise).</summary>
+    /// <summary>The vendor's internal (DC) resistance column in Ω, written when the cycler measured it (0 otherwise).</summary>
     public string? Resistance { get; init; }
-
-    /// <summary>Ohms per unit of <see cref="Resistance"/>.</summary>
-    public double ResistanceScale { get; init; } = 1;
 
     /// <summary>A column of absolute times in Unix seconds (UTC).</summary>
     public string? UnixTime { get; init; }
