@@ -85,9 +85,11 @@ public sealed class CyclerTextRulesTests
 
     [Theory]
     [InlineData("Data_Point,Test_Time,DateTime,Current,Voltage\n1,,0,0.5,3.1\n", "Test_Time")]
+    [InlineData("Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,,3.1\n", "Current")]
+    [InlineData("Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,\n", "Voltage")]
     [InlineData("Name\tcell\n\nRec\tCycle P\tCycle C\tStep\tTestTime\tStepTime\tCap. [Ah]\tEner. [Wh]\tCurrent [A]\tVoltage [V]\tMd\n\n1\t0\t1\t1\t\t0\t0\t0\t0\t3.5\tR\n", "TestTime")]
     [InlineData("[Summary]\n[Data]\n\"Date and Time,Cycle Number,Step Type,Run Time (h),Current (A),Potential (V)\"\n\"2022-04-11 10:58:07 AM,1,0,,0,3.5\"\n", "Run Time (h)")]
-    public void An_empty_time_is_an_error_whatever_its_unit(string text, string column)
+    public void An_empty_time_current_or_voltage_is_an_error_whatever_the_unit(string text, string column)
     {
         var ex = Fails(text);
         Assert.Equal(("INVALID_VALUE", column), (ex.Code, ex.Field));
@@ -118,5 +120,60 @@ public sealed class CyclerTextRulesTests
         var (info, _, _) = CyclerReaderTests.ReadReal("pec-csv/Test25205.csv");
         Assert.Equal("2026", info.Metadata["Request Year"]);
         Assert.False(info.Metadata.ContainsKey("Test Description"));
+    }
+
+    private const string MaccorHead = "Today's Date 10/10/2019\nRec#\tCyc#\tStep\tTest (Sec)\tAmps\tVolts\tState\n";
+
+    [Fact]
+    public void Maccor_states_c_and_d_sign_the_current_and_other_states_keep_it()
+    {
+        var (_, rows, _) = Read(MaccorHead + "1\t0\t1\t0\t-0.002\t3.5\tC\n2\t0\t1\t1\t0.003\t3.5\tD\n3\t0\t1\t2\t-0.001\t3.5\tR\n", "t.052");
+        Assert.Equal([0.002, -0.003, -0.001], rows.Select(r => r.CurrentA));
+    }
+
+    [Theory]
+    [InlineData(MaccorHead + "1\t0\t1\t0\t0.5\t3,5\tC\n", "t.052", 3, "Volts")] // Maccor writes decimal points only
+    [InlineData(MptHead + "time/s\tEwe/V\n1\t1,0E+999\n", "t.mpt", 4, "Ewe/V")] // a decimal comma, but not a finite number
+    public void A_number_the_layout_does_not_write_so_is_an_error(string text, string name, int line, string column)
+    {
+        var ex = Fails(text, name);
+        Assert.Equal(("INVALID_VALUE", line, column), (ex.Code, ex.Line, ex.Field));
+    }
+
+    [Fact]
+    public void An_ec_lab_current_in_the_first_column_is_read()
+    {
+        var (_, rows, _) = Read(MptHead + "I/mA\ttime/s\tEwe/V\n100\t1\t3.5\n", "t.mpt");
+        Assert.Equal(0.1, Assert.Single(rows).CurrentA, 1e-15);
+    }
+
+    [Fact]
+    public void A_row_that_only_ends_with_a_quoted_field_is_not_unwrapped()
+    {
+        var (_, rows, _) = Read(MptHead + "time/s\tEwe/V\tnote\n1.5\t3.5\t\"x\"\n2.5\t3.6\t\"y\"\n", "t.mpt");
+        Assert.Equal([1.5, 2.5], rows.Select(r => r.TimeS));
+    }
+
+    [Fact]
+    public void A_row_shorter_than_the_row_before_has_no_values_where_it_has_no_fields()
+    {
+        var (_, rows, _) = Read("Data_Point,Test_Time,DateTime,Current,Voltage,Temperature\n1,10,0,0.5,3.1,25.5\n2,12,0,0.5,3.2\n");
+        Assert.Equal([25.5, double.NaN], rows.Select(r => r.TemperatureC));
+    }
+
+    [Fact]
+    public void A_nul_byte_is_a_character_of_its_line_not_the_end_of_the_file()
+    {
+        var ex = Fails("Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,3.1\n2,12,0,0.5,3\0.2\n3,14,0,0.5,3.3\n");
+        Assert.Equal(("INVALID_VALUE", 3, "Voltage"), (ex.Code, ex.Line, ex.Field));
+        Assert.Contains("cannot be read", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_utf8_byte_order_mark_is_not_part_of_the_first_column()
+    {
+        byte[] text = [.. Encoding.UTF8.Preamble, .. "Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,3.1\n"u8];
+        var (info, rows, _) = CyclerReaderTests.Read(text, "bom.csv");
+        Assert.Equal(("arbin-csv", "Data_Point", 1), (info.FormatId, info.Columns[0], rows.Count));
     }
 }

@@ -417,16 +417,10 @@ public static partial class CyclerFormats
             {
                 return null;
             }
-            var line = Unquote(text);
-            var fields = new Range[_columns.Length + 64];
-            int count = line.Split(fields, _layout.Delimiter);
-            if (LocalDateTime >= count)
-            {
-                return null;
-            }
+            var field = new Row(Unquote(text), new Range[_columns.Length + 64], _layout.Delimiter, 0).Field(LocalDateTime);
             foreach (var format in _layout.LocalDateTimeFormats)
             {
-                if (DateTime.TryParseExact(line[fields[LocalDateTime]].Trim(), format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var t))
+                if (DateTime.TryParseExact(field, format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var t))
                 {
                     return t;
                 }
@@ -479,6 +473,7 @@ public static partial class CyclerFormats
                 _ => HoursMinutesSeconds(row.Field(Time)) ?? throw Error(row, Time, "a time h:mm:ss (hours may exceed 24)"),
             };
             double current = Current < 0 ? 0 : Number(row, Current, required: true) * _layout.CurrentScale;
+            // Stryker disable once Equality : no layout has its state in the first column (Rec comes first).
             if (State >= 0)
             {
                 var state = row.Field(State);
@@ -486,6 +481,7 @@ public static partial class CyclerFormats
             }
             double chargeAh = Number(row, ChargeAh) * _layout.CapacityScale, dischargeAh = Number(row, DischargeAh) * _layout.CapacityScale;
             double chargeWh = Number(row, ChargeWh), dischargeWh = Number(row, DischargeWh);
+            // Stryker disable once Equality : no layout has its step capacity in the first column.
             if (StepCapacityAh >= 0)
             {
                 // Stryker disable once Arithmetic : every layout with per-step counters writes them in A·h (scale 1).
@@ -493,6 +489,7 @@ public static partial class CyclerFormats
                 (chargeAh, dischargeAh) = current > 0 ? (q, double.NaN) : current < 0 ? (double.NaN, q) : (double.NaN, double.NaN);
                 (chargeWh, dischargeWh) = current > 0 ? (e, double.NaN) : current < 0 ? (double.NaN, e) : (double.NaN, double.NaN);
             }
+            // Stryker disable once Equality : no layout has its step type in the first column.
             string? stepType = _levels is null ? (StepType >= 0 ? Text(row, StepType) : null) : _stepType;
             int cycle = _levels is null ? Index(row, Cycle) : _cycle, step = _levels is null ? Index(row, Step) : _step;
             return new CyclerSample(lineNumber, time, Number(row, Voltage, required: true), current, cycle, step, stepType, Number(row, Temperature),
@@ -562,15 +559,11 @@ public static partial class CyclerFormats
 
         private static double? HoursMinutesSeconds(ReadOnlySpan<char> text)
         {
-            int first = text.IndexOf(':');
-            int second = first < 0 ? -1 : text[(first + 1)..].IndexOf(':') + first + 1;
-            if (first <= 0 || second <= first)
-            {
-                return null;
-            }
-            return int.TryParse(text[..first], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
-                   && int.TryParse(text[(first + 1)..second], NumberStyles.None, CultureInfo.InvariantCulture, out int m) && m < 60
-                   && double.TryParse(text[(second + 1)..], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double s) && s < 60
+            Span<Range> parts = stackalloc Range[3]; // a third colon stays in the seconds, which then do not read
+            return text.Split(parts, ':') == 3
+                   && int.TryParse(text[parts[0]], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+                   && int.TryParse(text[parts[1]], NumberStyles.None, CultureInfo.InvariantCulture, out int m) && m < 60
+                   && double.TryParse(text[parts[2]], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double s) && s < 60
                 ? h * 3600.0 + m * 60 + s
                 : null;
         }
@@ -614,7 +607,7 @@ public static partial class CyclerFormats
     /// <summary>Lines of a stream (UTF-8, invalid bytes replaced), knowing whether the last one ended with a line break.</summary>
     private sealed class LineReader(Stream stream) : IDisposable
     {
-        private readonly StreamReader _reader = new(stream, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        private readonly StreamReader _reader = new(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         private readonly StringBuilder _line = new();
 
         /// <summary>The last line returned was not followed by a line break.</summary>
