@@ -18,7 +18,7 @@ public sealed record MprFile(string SourceName, int Points, IReadOnlyDictionary<
 public static class MprReader
 {
     /// <summary>The reader version, recorded in provenance.</summary>
-    public const string Version = "1.1.0";
+    public const string Version = "1.1.1";
 
     private static readonly byte[] Magic = Encoding.ASCII.GetBytes("BIO-LOGIC MODULAR FILE\u001a");
 

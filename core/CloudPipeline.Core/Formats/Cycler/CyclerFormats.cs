@@ -12,7 +12,7 @@ namespace CloudPipeline.Core.Formats.Cycler;
 public static partial class CyclerFormats
 {
     /// <summary>Reader version, for provenance.</summary>
-    public const string Version = "1.1.1";
+    public const string Version = "1.2.0";
 
     private const int DetectLines = 80;
 

@@ -7,7 +7,7 @@ namespace CloudPipeline.Core.Formats.Eis;
 public static class EisFormats
 {
     /// <summary>The reader version, recorded in provenance.</summary>
-    public const string Version = "1.1.0";
+    public const string Version = "1.1.1";
 
     private static readonly char[] Whitespace = [' ', '\t'];
 
