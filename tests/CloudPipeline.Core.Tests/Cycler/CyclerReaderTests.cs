@@ -336,6 +336,13 @@ public sealed class CyclerReaderTests
             Assert.Equal(t.VoltageV, b.VoltageV, Math.Abs(t.VoltageV) * 1e-5 + 1e-12);
             Assert.Equal(t.CurrentA, b.CurrentA, Math.Abs(t.CurrentA) * 1e-5 + 1e-15);
             Assert.Equal((t.Cycle, t.Step), (b.Cycle, b.Step));
+            // The vendor counters where the binary file stores them (the energies; the export derives Q charge and Q discharge).
+            foreach (var (tv, bv, what) in new[] { (t.VendorChargeAh, b.VendorChargeAh, "Q charge/mA.h"), (t.VendorDischargeAh, b.VendorDischargeAh, "Q discharge/mA.h"),
+                (t.VendorChargeWh, b.VendorChargeWh, "Energy charge/W.h"), (t.VendorDischargeWh, b.VendorDischargeWh, "Energy discharge/W.h") })
+            {
+                Assert.Equal(binaryInfo.Columns.Contains(what), !double.IsNaN(bv));
+                Assert.True(double.IsNaN(bv) || Math.Abs(tv - bv) <= Math.Abs(tv) * 1e-5 + 1e-15, $"{name} row {i + 1} {what}: mpt {tv}, mpr {bv}");
+            }
         }
         if (points > 0)
         {
