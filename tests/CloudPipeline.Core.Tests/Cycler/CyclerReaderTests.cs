@@ -196,6 +196,7 @@ public sealed class CyclerReaderTests
         Assert.Equal(37, info.Columns.Count);
         Assert.Equal(489, rows.Count);
         Assert.Equal(("25205", "839"), (info.Metadata["Test"], info.Metadata["LotID"]));
+        Assert.Equal(new DateTime(2026, 1, 8, 17, 45, 8), info.Start); // the first row's Real Time, 01/08/2026 17:45:08
         var (other, few, _) = ReadReal("pec-csv/Test25195.csv");
         Assert.Equal(19, few.Count);
         Assert.Equal(("25195", "839"), (other.Metadata["Test"], other.Metadata["LotID"]));

@@ -127,8 +127,9 @@ public sealed class CyclerTextRulesTests
     [Fact]
     public void Maccor_states_c_and_d_sign_the_current_and_other_states_keep_it()
     {
-        var (_, rows, _) = Read(MaccorHead + "1\t0\t1\t0\t-0.002\t3.5\tC\n2\t0\t1\t1\t0.003\t3.5\tD\n3\t0\t1\t2\t-0.001\t3.5\tR\n", "t.052");
+        var (info, rows, _) = Read(MaccorHead + "1\t0\t1\t0\t-0.002\t3.5\tC\n2\t0\t1\t1\t0.003\t3.5\tD\n3\t0\t1\t2\t-0.001\t3.5\tR\n", "t.052");
         Assert.Equal([0.002, -0.003, -0.001], rows.Select(r => r.CurrentA));
+        Assert.Empty(info.Metadata); // the first line names none of the keys
     }
 
     [Theory]
@@ -175,5 +176,40 @@ public sealed class CyclerTextRulesTests
         byte[] text = [.. Encoding.UTF8.Preamble, .. "Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,3.1\n"u8];
         var (info, rows, _) = CyclerReaderTests.Read(text, "bom.csv");
         Assert.Equal(("arbin-csv", "Data_Point", 1), (info.FormatId, info.Columns[0], rows.Count));
+    }
+
+    [Fact]
+    public void An_empty_file_is_not_a_cycler_export()
+    {
+        Assert.Equal("UNKNOWN_FORMAT", Fails("").Code);
+    }
+
+    [Fact]
+    public void An_arbin_export_without_its_final_line_break_is_cut_even_when_its_last_row_looks_whole()
+    {
+        // Arbin ends every line with a line break, so a last line without one was cut, wherever.
+        var (_, rows, incomplete) = Read("Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,3.1\n2,12,0,0.5,3.2");
+        Assert.Equal((1, true), (rows.Count, incomplete));
+    }
+
+    [Fact]
+    public void A_neware_last_line_of_separators_alone_is_cut()
+    {
+        // Neware ends its export without a line break, so a last line is cut only when it looks so: this one has no fields.
+        var (_, rows, incomplete) = Read("DataPoint,Cycle Index,Step Index,Step Type,Cumulative Time,Voltage(V),Current(A)\n1,1,1,Rest,0:00:00,3.5,0\n,,,,");
+        Assert.Equal((1, true), (rows.Count, incomplete));
+    }
+
+    [Fact]
+    public void A_record_reads_its_rows_once_and_closes_its_stream_when_disposed()
+    {
+        var stream = new MemoryStream(Encoding.UTF8.GetBytes("Data_Point,Test_Time,DateTime,Current,Voltage\n1,10,0,0.5,3.1\n"));
+        var record = CyclerFormats.Open(stream, "t.csv");
+        Assert.Single(record.Samples);
+        var again = Assert.Throws<InvalidOperationException>(() => record.Samples);
+        Assert.Equal("The rows of a cycler file can be read once.", again.Message);
+        Assert.True(stream.CanRead);
+        record.Dispose();
+        Assert.False(stream.CanRead);
     }
 }

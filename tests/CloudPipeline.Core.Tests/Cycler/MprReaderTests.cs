@@ -189,13 +189,15 @@ public sealed class MprReaderTests
     [Fact]
     public void A_repeated_column_id_is_laid_out_at_each_repeat_and_read_from_the_first()
     {
-        // time/s (id 4, f8) twice: 16-byte records, the second copy ignored.
-        var records = new byte[16];
+        // time/s (id 4, f8) twice: two 16-byte records, the second copy in each ignored.
+        var records = new byte[32];
         BinaryPrimitives.WriteDoubleLittleEndian(records, 0.5);
         BinaryPrimitives.WriteDoubleLittleEndian(records.AsSpan(8), 7);
-        var mpr = MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 1, [4, 4], records), 2)));
+        BinaryPrimitives.WriteDoubleLittleEndian(records.AsSpan(16), 1.5);
+        BinaryPrimitives.WriteDoubleLittleEndian(records.AsSpan(24), 8);
+        var mpr = MprReader.Read("cell.mpr", File(Module("VMP data", Data(2, 2, [4, 4], records), 2)));
         Assert.Equal(["time/s"], mpr.Columns.Keys);
-        Assert.Equal([0.5], mpr.Columns["time/s"]);
+        Assert.Equal([0.5, 1.5], mpr.Columns["time/s"]);
     }
 
     [Fact]

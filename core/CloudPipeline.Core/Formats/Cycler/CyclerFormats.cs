@@ -302,8 +302,7 @@ public static partial class CyclerFormats
         {
             return -1;
         }
-        string technique = n > 4 && lines.Count > 3 ? lines[3] : "";
-        if (technique.Contains("Impedance", StringComparison.Ordinal) || technique.Contains("EIS", StringComparison.Ordinal))
+        if (n > 4 && lines.Count > 3 && (lines[3].Contains("Impedance", StringComparison.Ordinal) || lines[3].Contains("EIS", StringComparison.Ordinal)))
         {
             return -1;
         }
