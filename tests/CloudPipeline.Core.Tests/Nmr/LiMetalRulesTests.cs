@@ -40,6 +40,21 @@ public sealed class LiMetalRulesTests
     }
 
     [Fact]
+    public void A_line_cut_by_the_spectrum_edge_is_measured_from_the_edge_and_no_line_is_one_point_wide()
+    {
+        // 4 3 1 0 from the first point: the left side never falls to half height (2), so it counts from index 0; the
+        // right side crosses 2 halfway between 3 and 1, at index 1.5: 1.5 points = 0.75 ppm. The mirror image likewise.
+        Assert.Equal(0.75, LiMetalAnalysis.FullWidthAtHalfHeight(Line([4, 3, 1, 0]), 0), 12);
+        Assert.Equal(0.75, LiMetalAnalysis.FullWidthAtHalfHeight(Line([0, 1, 3, 4]), 3), 12);
+        // 4 4 1 0: the crossing is a third of the way from 4 to 1 (index 5/3 = 0.8333 ppm from the edge).
+        Assert.Equal(5.0 / 6, LiMetalAnalysis.FullWidthAtHalfHeight(Line([4, 4, 1, 0]), 0), 12);
+        Assert.Equal(5.0 / 6, LiMetalAnalysis.FullWidthAtHalfHeight(Line([0, 1, 4, 4]), 3), 12);
+        // Zero or negative at the index: no line there, one point.
+        Assert.Equal(0.5, LiMetalAnalysis.FullWidthAtHalfHeight(Line([0, 0, 0]), 2), 12);
+        Assert.Equal(0.5, LiMetalAnalysis.FullWidthAtHalfHeight(Line([0, -1, 0]), 1), 12);
+    }
+
+    [Fact]
     public void A_spectrum_without_the_metal_region_or_signal_there_is_an_error_naming_it()
     {
         // 10 → −90 ppm: no point in 150–350 ppm.
@@ -49,7 +64,8 @@ public sealed class LiMetalRulesTests
         Assert.Contains("li7.dx: the spectrum does not cover 150–350 ppm (it spans -89.5–10 ppm)", region.Message, StringComparison.Ordinal);
         // 400 → 0 ppm, all zero: no positive signal.
         var flat = new NmrSpectrum("li7.dx", new double[400], null, 400, 400, 1);
-        Assert.Equal("NO_METAL_SIGNAL", Assert.Throws<AnalysisException>(() => LiMetalAnalysis.Analyse(flat)).Code);
+        var signal = Assert.Throws<AnalysisException>(() => LiMetalAnalysis.Analyse(flat));
+        Assert.Equal(("NO_METAL_SIGNAL", "li7.dx: no positive signal in 150–350 ppm."), (signal.Code, signal.Message));
     }
 
     [Theory]
@@ -129,5 +145,54 @@ public sealed class LiMetalRulesTests
         Assert.Equal(depositUm * 1e-6, r.SkinDepth.DepositThicknessM!.Value, 1e-15);
         Assert.Equal(flag, r.SkinDepth.Flag);
         Assert.Contains(flag, r.Flags);
+    }
+
+    /// <summary>Oracle-16 lines on a 0.5 ppm grid from 350 to −50 ppm (point k at 350 − k/2 ppm), scaled so that the maximum, at 245 ppm (k = 210), is exactly 1.</summary>
+    private static NmrSpectrum MetalLinesWithElectrolyteRegion()
+    {
+        var s = SyntheticSeries.Spectrum([new(245, 6, 1.0), new(250, 8, 0.35), new(263, 12, 0.25)], 350, -50, 801);
+        Assert.Equal(210, Array.IndexOf(s.Real, s.Real.Max()));
+        double top = s.Real[210];
+        for (int k = 0; k < s.Count; k++)
+        {
+            s.Real[k] /= top;
+        }
+        return s;
+    }
+
+    [Theory]
+    [InlineData(660, 0.05, false)] // 20 ppm, exactly 5 %: not more than 5 %
+    [InlineData(660, 0.0500001, true)]
+    [InlineData(740, 0.0500001, true)] // −20 ppm, the region's other end
+    [InlineData(741, 0.9, false)] // −20.5 ppm: outside the region
+    [InlineData(659, 0.9, false)] // 20.5 ppm: outside, and not in the metal fit either
+    public void The_electrolyte_region_is_minus_20_to_20_ppm_inclusive_and_flags_more_than_5_percent(int k, double height, bool flagged)
+    {
+        var s = MetalLinesWithElectrolyteRegion();
+        s.Real[k] = height;
+        var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal(flagged, r.Flags.Contains("presat_incomplete"));
+    }
+
+    [Fact]
+    public void The_spectrum_is_normalised_by_its_metal_maximum_whatever_its_scale()
+    {
+        var s = MetalLinesWithElectrolyteRegion();
+        var scaled = s with { Real = s.Real.Select(v => 250 * v).ToArray() };
+        var r = LiMetalAnalysis.Analyse(scaled, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        // The maximum becomes 1, and the components are those of the spectrum at its own scale.
+        Assert.Equal(1.0, r.Spectrum.Real.Max(), 12);
+        var unscaled = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal(unscaled.Components.Select(c => Math.Round(c.Height, 6)), r.Components.Select(c => Math.Round(c.Height, 6)));
+    }
+
+    [Fact]
+    public void The_final_reference_is_the_largest_area_component_within_3_ppm_of_245()
+    {
+        // A strong 6 ppm line at 245 ppm and a weak 3 ppm one at 247.5 ppm, both within ±3 ppm of 245, and a third at
+        // 265 ppm. Referenced on the larger (245), the centres come back as built; on the smaller they would all move by −2.5 ppm.
+        var s = SyntheticSeries.Spectrum([new(245, 6, 1.0), new(247.5, 3, 0.3), new(265, 10, 0.3)], 350, 150, 4096);
+        var r = LiMetalAnalysis.Analyse(s, new LiMetalOptions { Lineshape = LineshapeKind.Lorentzian });
+        Assert.Equal([245.0, 247.5, 265.0], r.Components.Select(c => Math.Round(c.CentrePpm, 2)));
     }
 }

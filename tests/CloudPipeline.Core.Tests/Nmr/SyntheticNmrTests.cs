@@ -79,6 +79,7 @@ public sealed class SyntheticNmrTests
     /// </summary>
     [Theory]
     [InlineData(37.3)]
+    [InlineData(40.123)] // off the 0.05° grid: the last 0.005° refinement is needed
     [InlineData(123.4)]
     [InlineData(300.7)]
     public void Zero_order_auto_phase_of_a_noise_free_line_is_exact_to_a_hundredth_of_a_degree(double p0)

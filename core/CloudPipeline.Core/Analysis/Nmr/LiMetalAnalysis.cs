@@ -54,7 +54,7 @@ public sealed record LiMetalResult(string Status, double ReferenceShiftPpm, doub
     double[] Fit, double[] FitPpm, IReadOnlyList<string> Flags, string LookupVersion, SkinDepthAssessment SkinDepth)
 {
     /// <summary>The version recorded with results.</summary>
-    public const string AlgorithmVersion = "li7-metal@1.0.0";
+    public const string AlgorithmVersion = "li7-metal@1.0.1"; // 1.0.1: the starting width of a line cut by the spectrum's edge is measured from the edge
 }
 
 /// <summary>The versioned ⁷Li morphology lookup <c>li7-morphology/1</c> (nmr spec §4 step 9), valid for electrode normal ∥ B₀.</summary>
@@ -85,6 +85,7 @@ public static class LiMetalAnalysis
     /// <exception cref="AnalysisException">No signal in [150, 350] ppm.</exception>
     public static LiMetalResult Analyse(NmrSpectrum spectrum, LiMetalOptions? options = null)
     {
+        // Stryker disable once Statement : equivalent mutant: Peaks.Window, the first use, refuses a null spectrum under the same parameter name.
         ArgumentNullException.ThrowIfNull(spectrum);
         var o = options ?? new LiMetalOptions();
         var flags = new List<string>();
@@ -168,17 +169,24 @@ public static class LiMetalAnalysis
         var y = spectrum.Real;
         index = Math.Clamp(index, 0, y.Length - 1);
         double half = y[index] / 2;
+        if (!(half > 0))
+        {
+            return spectrum.StepPpm; // no line above zero there
+        }
         int left = index, right = index;
+        // Stryker disable once Equality : equivalent mutant: a point exactly at half height interpolates to itself from either side.
         while (left > 0 && y[left] > half)
         {
             left--;
         }
+        // Stryker disable once Equality : equivalent mutant: a point exactly at half height interpolates to itself from either side.
         while (right < y.Length - 1 && y[right] > half)
         {
             right++;
         }
-        double l = left + (y[left] == y[left + 1] ? 0 : (half - y[left]) / (y[left + 1] - y[left]));
-        double r = right - (y[right] == y[right - 1] ? 0 : (half - y[right]) / (y[right - 1] - y[right]));
+        // A side that stays above half height up to the spectrum's edge is measured from the edge.
+        double l = y[left] > half ? left : left + (half - y[left]) / (y[left + 1] - y[left]);
+        double r = y[right] > half ? right : right - (half - y[right]) / (y[right - 1] - y[right]);
         return Math.Max((r - l) * spectrum.StepPpm, spectrum.StepPpm);
     }
 }

