@@ -189,6 +189,11 @@ public sealed class SyntheticNmrTests
         var exact = StejskalTanner.Fit(g, SyntheticSeries.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19), 1e-3, 60e-3, Gyromagnetic.F19);
         Assert.Equal(1.3e-12, exact.DiffusionM2PerS, 1.3e-12 * 0.001);
         Assert.Empty(exact.Flags);
+        // A series that starts at g = 0 (b = 0, S = S₀) is fitted alike.
+        double[] fromZero = [0, .. g];
+        var zero = StejskalTanner.Fit(fromZero, SyntheticSeries.Attenuation(fromZero, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19), 1e-3, 60e-3, Gyromagnetic.F19);
+        Assert.Equal(1.3e-12, zero.DiffusionM2PerS, 1.3e-12 * 0.001);
+        Assert.Equal(1, zero.S0, 1e-6);
         var noisy = StejskalTanner.Fit(g, SyntheticSeries.Attenuation(g, 1.3e-12, 1e-3, 60e-3, Gyromagnetic.F19, 1, 0.002, seed: 4), 1e-3, 60e-3, Gyromagnetic.F19);
         Assert.Equal(1.3e-12, noisy.DiffusionM2PerS, 1.3e-12 * 0.01);
         Assert.True(noisy.DiffusionSe > 0 && noisy.DiffusionSe < 0.01 * 1.3e-12, $"SE {noisy.DiffusionSe}");
@@ -246,16 +251,24 @@ public sealed class SyntheticNmrTests
     /// quadratic fit returns c₂ exactly and t = c₂/√(σ²·[(XᵀX)⁻¹]₂₂) with σ² = |w|²/(n − 3); |t| &gt; 3 flags it.
     /// </summary>
     [Theory]
-    [InlineData(0.5, true)]
-    [InlineData(0.005, false)]
-    public void The_non_monoexponential_t_statistic_is_that_of_the_quadratic_term(double c2, bool flagged)
+    [InlineData(0.5, 6, false, true)]
+    [InlineData(0.005, 6, false, false)]
+    [InlineData(0.5, 4, false, true)] // 4 steps: one degree of freedom is enough for the test
+    [InlineData(0.5, 6, true, true)] // a last step whose signal is gone (S = 0) is left out of ln S
+    public void The_non_monoexponential_t_statistic_is_that_of_the_quadratic_term(double c2, int steps, bool vanished, bool flagged)
     {
-        double[] g = [5, 10, 15, 20, 25, 30];
+        double[] g = new double[] { 5, 10, 15, 20, 25, 30 }[..steps];
         var b = g.Select(x => StejskalTanner.B(x, 1e-3, 60e-3, Gyromagnetic.F19)).ToArray();
         var u = b.Select(x => x / b.Max()).ToArray();
         var design = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(u.Length, 3, (i, c) => Math.Pow(u[i], c));
-        var (w, xtxInverse) = OrthogonalResiduals.To(design, [0.3, -0.5, 0.2, 0.6, -0.4, 0.1], 0.01);
-        var intensities = u.Select((x, i) => Math.Exp(0.2 - 1.5 * x + c2 * x * x + w[i])).ToArray();
+        var (w, xtxInverse) = OrthogonalResiduals.To(design, new[] { 0.3, -0.5, 0.2, 0.6, -0.4, 0.1 }[..steps], 0.01);
+        var intensities = u.Select((x, i) => Math.Exp(0.2 - 1.5 * x + c2 * x * x + w[i])).ToList();
+        if (vanished)
+        {
+            // At a larger gradient: b_max changes, but t does not depend on the unit of b.
+            g = [.. g, 60];
+            intensities.Add(0);
+        }
         var fit = StejskalTanner.Fit(g, intensities, 1e-3, 60e-3, Gyromagnetic.F19);
         double t = c2 / OrthogonalResiduals.StandardError(w, xtxInverse, 2);
         Assert.Equal(t, fit.QuadraticT, Math.Abs(t) * 1e-6);
