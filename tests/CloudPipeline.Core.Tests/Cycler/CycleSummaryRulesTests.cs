@@ -112,6 +112,11 @@ public sealed class CycleSummaryRulesTests
         var rows = Cycles(outAh);
         var first = CycleSummaryTests.Analyse(rows);
         Assert.Equal([1.0, 0.625, 0.5], first.Cycles.Select(c => Math.Round(c.Retention!.Value, 12)));
+        // Each cycle lasts from its first row to its rest's last: 3600 + 1 + 3600 + 1 + 10 s. At 3 V, the first cycle's
+        // charge step stores 1 A · 3 V · 3600 s = 3 Wh and its discharge step −0.8 A · 3 V · 3600 s = −2.4 Wh.
+        Assert.All(first.Cycles, c => Assert.Equal(7212, c.DurationS));
+        Assert.Equal([3.0, -2.4, 0.0], first.Steps.Take(3).Select(s => Math.Round(s.EnergyWh, 12)));
+        Assert.Equal((3.0, 2.4), (Math.Round(first.Cycles[0].EInWh, 12), Math.Round(first.Cycles[0].EOutWh, 12)));
         var second = CycleSummaryTests.Analyse(rows, new CycleSummaryParameters { ReferenceCycle = 2 });
         Assert.Equal([1.6, 1.0, 0.8], second.Cycles.Select(c => Math.Round(c.Retention!.Value, 12)));
         Assert.All(second.Cycles, c => Assert.Empty(c.Flags));

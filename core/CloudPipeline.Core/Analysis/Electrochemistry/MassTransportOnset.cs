@@ -120,21 +120,19 @@ public static class MassTransportOnsetDetector
         {
             return 0;
         }
-        double mx = 0, my = 0;
+        double mx = 0;
         for (int i = lo; i <= hi; i++)
         {
             mx += x[i];
-            // Stryker disable once Assignment : equivalent mutant: Σ(x − x̄)(y − ȳ) = Σ(x − x̄)·y, so ȳ does not change the slope.
-            my += y[i];
         }
         mx /= count;
-        // Stryker disable once Assignment : equivalent mutant, as above.
-        my /= count;
+        // Σ(x − x̄)(y − ȳ) = Σ(x − x̄)·y, since Σ(x − x̄) = 0: ȳ is not needed.
         double sxy = 0, sxx = 0;
         for (int i = lo; i <= hi; i++)
         {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
+            double dx = x[i] - mx;
+            sxy += dx * y[i];
+            sxx += dx * dx;
         }
         return sxx > 0 ? sxy / sxx : 0;
     }
