@@ -34,10 +34,19 @@ public sealed class CircuitFitRulesTests
         var constant = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [50, 1e-6], new CircuitFitOptions { Constants = new Dictionary<string, double> { ["R9"] = 1 } }));
         Assert.Contains("Constant 'R9' is not a parameter of R0-p(R1,C1) (R0, R1, C1)", constant.Message, StringComparison.Ordinal);
         var guess = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [50, 1e-6]));
-        Assert.Contains("the initial guess needs 3 values, not 2", guess.Message, StringComparison.Ordinal);
+        Assert.Equal("R0-p(R1,C1) has 3 parameters (R0, R1, C1), 0 of them constant: the initial guess needs 3 values, not 2.", guess.Message);
         Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 50, 1e-6], new CircuitFitOptions { LowerBounds = [0, 0] }));
         var inverted = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 50, 1e-6], new CircuitFitOptions { LowerBounds = [0, 200, 0], UpperBounds = [100, 150, 1] }));
         Assert.Contains("Bounds must have 3 values each, with lower <= upper", inverted.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_spectrum_of_one_point_is_refused_by_name()
+    {
+        var s = Synthetic([10, 100, 1e-5]);
+        var one = s with { SourceName = "one.mpt", Frequency = s.Frequency[..1], ZReal = s.ZReal[..1], ZImag = s.ZImag[..1] };
+        var ex = Assert.Throws<CloudPipeline.Core.Analysis.AnalysisException>(() => CircuitFitter.Fit(one, Rc, [5, 50, 1e-6]));
+        Assert.Equal(("TOO_FEW_POINTS", "one.mpt: 1 point(s); the analysis needs at least 2."), (ex.Code, ex.Message));
     }
 
     [Fact]
