@@ -174,12 +174,10 @@ public static class LiMetalAnalysis
             return spectrum.StepPpm; // no line above zero there
         }
         int left = index, right = index;
-        // Stryker disable once Equality : equivalent mutant: a point exactly at half height interpolates to itself from either side.
         while (left > 0 && y[left] > half)
         {
             left--;
         }
-        // Stryker disable once Equality : equivalent mutant: a point exactly at half height interpolates to itself from either side.
         while (right < y.Length - 1 && y[right] > half)
         {
             right++;
