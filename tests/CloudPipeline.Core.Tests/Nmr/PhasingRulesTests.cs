@@ -54,17 +54,21 @@ public sealed class PhasingRulesTests
     public void A_long_spectrum_is_phased_like_its_block_averages_with_the_pivot_moved_half_a_point(double p1)
     {
         var spectrum = FidSpectrum(8192, p1, 255);
-        var averages = Enumerable.Range(0, 4096).Select(j => (spectrum[2 * j] + spectrum[2 * j + 1]) / 2).ToArray();
+        var averages = PairAverages(spectrum);
         double onAverages = Phasing.AutoZeroOrder(averages, p1);
         Assert.InRange(PhaseError(Phasing.AutoZeroOrder(spectrum, p1), onAverages - p1 / 16384), -0.005, 0.005);
 
         var two = FidSpectrum(8192, p1, 200, 300);
-        var twoAverages = Enumerable.Range(0, 4096).Select(j => (two[2 * j] + two[2 * j + 1]) / 2).ToArray();
+        var twoAverages = PairAverages(two);
         var (r0, r1) = Phasing.Acme(twoAverages);
         var (q0, q1) = Phasing.Acme(two);
         Assert.InRange(q1 - r1, -0.002, 0.002);
         Assert.InRange(PhaseError(q0, r0 - r1 / 16384), -0.002, 0.002);
     }
+
+    /// <summary>The average of each pair of neighbouring points (0 and 1, 2 and 3, …): half as many points.</summary>
+    private static Complex[] PairAverages(Complex[] spectrum) =>
+        Enumerable.Range(0, spectrum.Length / 2).Select(j => (spectrum[2 * j] + spectrum[2 * j + 1]) / 2).ToArray();
 
     /// <summary>3 ppm lines at the given shifts (the 4,096-point setup of the other phasing tests, zero-filled to <paramref name="size"/>), p0 = 40.123° and the given p1 wrong.</summary>
     private static Complex[] FidSpectrum(int size, double p1, params double[] ppms)
