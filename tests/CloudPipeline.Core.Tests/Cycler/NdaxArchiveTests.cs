@@ -34,6 +34,30 @@ public sealed class NdaxArchiveTests
         return output.ToArray();
     }
 
+    /// <summary>The archive rebuilt with a copy of <paramref name="part"/>'s bytes changed in place by <paramref name="patch"/>.</summary>
+    private static byte[] Patched(string part, Action<byte[]> patch) => Rebuilt((name, bytes) =>
+    {
+        if (name != part)
+        {
+            return bytes;
+        }
+        var copy = (byte[])bytes.Clone();
+        patch(copy);
+        return copy;
+    });
+
+    /// <summary>A zip archive holding one 64-byte entry named <paramref name="name"/>.</summary>
+    private static byte[] OneEntryZip(string name)
+    {
+        var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var s = zip.CreateEntry(name).Open();
+            s.Write(new byte[64]);
+        }
+        return output.ToArray();
+    }
+
     private static InstrumentFileException Fails(byte[] archive) =>
         Assert.Throws<InstrumentFileException>(() => CyclerReaderTests.Read(archive, Name));
 
@@ -53,16 +77,7 @@ public sealed class NdaxArchiveTests
         Assert.Equal(("NDAX_CORRUPT", "data_step.ndc"), (cut.Code, cut.Field));
         Assert.Contains("data_step.ndc ends inside its header", cut.Message, StringComparison.Ordinal);
         Assert.Equal("a 4,096-byte ndc header", cut.Expected);
-        var version = Fails(Rebuilt((name, bytes) =>
-        {
-            if (name != "data_runInfo.ndc")
-            {
-                return bytes;
-            }
-            var copy = (byte[])bytes.Clone();
-            copy[2] = 16;
-            return copy;
-        }));
+        var version = Fails(Patched("data_runInfo.ndc", copy => copy[2] = 16));
         Assert.Equal(("NDAX_VERSION", "data_runInfo.ndc"), (version.Code, version.Field));
         Assert.Contains("data_runInfo.ndc is ndc file type 18, version 16", version.Message, StringComparison.Ordinal);
         Assert.Equal("ndc file type 18, version 17 (Neware BTS 8); for other versions export the test as CSV from BTS", version.Expected);
@@ -106,13 +121,8 @@ public sealed class NdaxArchiveTests
         // data_runInfo.ndc entries are 100 bytes from byte 232 of each page; the record number is the int32 at byte 41.
         // Swap the record numbers of the first two entries of the first entry page, or give the second the first's.
         int first = 0, second = 0;
-        var ex = Fails(Rebuilt((name, bytes) =>
+        var ex = Fails(Patched("data_runInfo.ndc", copy =>
         {
-            if (name != "data_runInfo.ndc")
-            {
-                return bytes;
-            }
-            var copy = (byte[])bytes.Clone();
             var a = copy.AsSpan(4096 + 232 + 41, 4);
             var b = copy.AsSpan(4096 + 232 + 100 + 41, 4);
             first = BitConverter.ToInt32(a);
@@ -123,7 +133,6 @@ public sealed class NdaxArchiveTests
                 b.CopyTo(a);
             }
             saved.CopyTo(b);
-            return copy;
         }));
         Assert.Equal((1, 2), (first, second)); // the first two entries are for records 1 and 2 (read with a hex dump)
         Assert.Equal(("NDAX_CORRUPT", "data_runInfo.ndc", "record numbers that increase"), (ex.Code, ex.Field, ex.Expected));
@@ -170,16 +179,7 @@ public sealed class NdaxArchiveTests
     public void Every_neware_step_type_code_reads_by_its_name(byte code, string name)
     {
         // data_step.ndc's entries are 100 bytes from byte 132 of its first entry page; the type is byte 24. Step 2 is the second.
-        var (_, rows, _) = CyclerReaderTests.Read(Rebuilt((part, bytes) =>
-        {
-            if (part != "data_step.ndc")
-            {
-                return bytes;
-            }
-            var copy = (byte[])bytes.Clone();
-            copy[4096 + 132 + 100 + 24] = code;
-            return copy;
-        }), Name);
+        var (_, rows, _) = CyclerReaderTests.Read(Patched("data_step.ndc", copy => copy[4096 + 132 + 100 + 24] = code), Name);
         Assert.Equal(["Control", name, "CV Chg", "CC Chg", "CC Chg"], rows.GroupBy(r => r.Step).Select(g => g.First().StepType));
     }
 
@@ -201,21 +201,9 @@ public sealed class NdaxArchiveTests
     public void A_zip_under_another_name_is_taken_for_a_neware_archive_by_the_part_it_starts_with(string part, string missing)
     {
         // The registry reads the first 4,096 bytes: the zip's first local header, which names its first part.
-        var output = new MemoryStream();
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var s = zip.CreateEntry(part).Open();
-            s.Write(new byte[64]);
-        }
-        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("cell_7.zip", output.ToArray()));
+        var ex = Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("cell_7.zip", OneEntryZip(part)));
         Assert.Equal(("NDAX_PART_MISSING", missing), (ex.Code, ex.Field)); // the Neware reader, not "no supported format"
-        var other = new MemoryStream();
-        using (var zip = new ZipArchive(other, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var s = zip.CreateEntry("notes.txt").Open();
-            s.Write(new byte[64]);
-        }
-        Assert.Equal("UNKNOWN_FORMAT", Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("cell_7.zip", other.ToArray())).Code);
+        Assert.Equal("UNKNOWN_FORMAT", Assert.Throws<InstrumentFileException>(() => FormatRegistry.Default.Identify("cell_7.zip", OneEntryZip("notes.txt"))).Code);
     }
 
     [RealDataFact]
