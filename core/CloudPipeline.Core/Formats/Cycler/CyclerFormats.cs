@@ -92,7 +92,7 @@ public static partial class CyclerFormats
             Id = "novonix-csv",
             FindColumnLine = lines =>
             {
-                int data = lines.Count == 0 || !lines[0].StartsWith("[Summary]", StringComparison.Ordinal) ? -1 : IndexOf(lines, "[Data]");
+                int data = lines.Count == 0 || !lines[0].StartsWith("[Summary]", StringComparison.Ordinal) ? -1 : TextLines.IndexOf(lines, l => l.Trim() == "[Data]") ?? -1;
                 return data >= 0 && data + 1 < lines.Count && lines[data + 1].StartsWith("\"Date and Time,Cycle Number,Step Type,Run Time (h)", StringComparison.Ordinal) ? data + 1 : -1;
             },
             Time = "Run Time (h)", TimeText = TimeText.Hours, Voltage = "Potential (V)", Current = "Current (A)",
@@ -106,14 +106,8 @@ public static partial class CyclerFormats
             Id = "pec-csv",
             FindColumnLine = lines =>
             {
-                for (int i = 0; i < lines.Count; i++)
-                {
-                    if (lines[i].StartsWith("Test,Cell,Rack,Shelf,Position,Cell ID,Step,Instruction Name,Cycle,", StringComparison.Ordinal))
-                    {
-                        return i > 0 && lines[0].Contains(":,", StringComparison.Ordinal) ? i : -1;
-                    }
-                }
-                return -1;
+                int? at = TextLines.IndexOf(lines, l => l.StartsWith("Test,Cell,Rack,Shelf,Position,Cell ID,Step,Instruction Name,Cycle,", StringComparison.Ordinal));
+                return at is int i && i > 0 && lines[0].Contains(":,", StringComparison.Ordinal) ? i : -1;
             },
             Time = "Total Time (Hours in hh:mm:ss.xxx)", TimeText = TimeText.HoursMinutesSeconds,
             Voltage = "Voltage (V)", Current = "Current (A)", Cycle = "Cycle", Step = "Step", StepType = "Instruction Name",
@@ -307,18 +301,6 @@ public static partial class CyclerFormats
             return -1;
         }
         return n - 1 < lines.Count && lines[n - 1].Contains("freq/Hz", StringComparison.Ordinal) ? -1 : n - 1;
-    }
-
-    private static int IndexOf(IReadOnlyList<string> lines, string value)
-    {
-        for (int i = 0; i < lines.Count; i++)
-        {
-            if (lines[i].Trim() == value)
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static Func<IReadOnlyList<string>, IReadOnlyDictionary<string, string>> KeyValueBefore(params char[] separators) => lines =>

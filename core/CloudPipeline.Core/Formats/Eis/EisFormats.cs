@@ -16,19 +16,6 @@ public static class EisFormats
 
     private static string[] SplitWhitespace(string line) => line.Split(Whitespace, StringSplitOptions.RemoveEmptyEntries);
 
-    /// <summary>The index of the first line at or after <paramref name="start"/> that <paramref name="marker"/> accepts, or null.</summary>
-    private static int? IndexOf(IReadOnlyList<string> lines, Func<string, bool> marker, int start = 0)
-    {
-        for (int i = start; i < lines.Count; i++)
-        {
-            if (marker(lines[i]))
-            {
-                return i;
-            }
-        }
-        return null;
-    }
-
     private static bool First(IReadOnlyList<string> head, string prefix) =>
         head.Count > 0 && head[0].TrimStart('\uFEFF').TrimStart().StartsWith(prefix, StringComparison.Ordinal);
 
@@ -57,7 +44,7 @@ public static class EisFormats
             FormatId = "gamry-dta",
             Encoding = Encoding.Latin1,
             Sniff = (_, head) => First(head, "EXPLAIN"),
-            Locate = lines => IndexOf(lines, l => l.StartsWith("ZCURVE\tTABLE", StringComparison.Ordinal)) is { } at ? (at + 1, at + 3) : null,
+            Locate = lines => TextLines.IndexOf(lines, l => l.StartsWith("ZCURVE\tTABLE", StringComparison.Ordinal)) is { } at ? (at + 1, at + 3) : null,
             LocateExpectation = "a 'ZCURVE TABLE'",
             Split = line => SplitOn(line, '\t'),
             Frequency = ColumnRef.Named("Freq"),
@@ -71,8 +58,8 @@ public static class EisFormats
             // or after the column line; fields split on tab or comma; f, Z', Z'' in fields 0, 4, 5.
             FormatId = "zplot",
             Sniff = (_, head) => head.Take(3).Any(l => l.Contains("ZPLOT2 ASCII", StringComparison.Ordinal) || l.Contains("ZPlotW Data File", StringComparison.Ordinal) || l.Contains("Z60W Data File", StringComparison.Ordinal)),
-            Locate = lines => (IndexOf(lines, l => l.Trim() == "End Comments")
-                               ?? IndexOf(lines, l => l.Contains("Freq(Hz)", StringComparison.Ordinal) || l.Contains("Freq (Hz)", StringComparison.Ordinal))) is { } at ? (-1, at + 1) : null,
+            Locate = lines => (TextLines.IndexOf(lines, l => l.Trim() == "End Comments")
+                               ?? TextLines.IndexOf(lines, l => l.Contains("Freq(Hz)", StringComparison.Ordinal) || l.Contains("Freq (Hz)", StringComparison.Ordinal))) is { } at ? (-1, at + 1) : null,
             LocateExpectation = "an 'End Comments' line or the 'Freq(Hz)' column line",
             Split = line => SplitOn(line, '\t', ','),
             Frequency = ColumnRef.At(0),
@@ -98,8 +85,8 @@ public static class EisFormats
             // VersaStudio .par: the Definition= line of <Segment1> names the comma-separated columns.
             FormatId = "versastudio-par",
             Sniff = (_, head) => First(head, "<Application>") && head.Take(4).Any(l => l.Contains("VersaStudio", StringComparison.Ordinal)),
-            Locate = lines => IndexOf(lines, l => l.Trim() == "<Segment1>") is { } segment
-                              && IndexOf(lines, l => l.StartsWith("Definition=", StringComparison.Ordinal), segment) is { } definition ? (definition, definition + 1) : null,
+            Locate = lines => TextLines.IndexOf(lines, l => l.Trim() == "<Segment1>") is { } segment
+                              && TextLines.IndexOf(lines, l => l.StartsWith("Definition=", StringComparison.Ordinal), segment) is { } definition ? (definition, definition + 1) : null,
             LocateExpectation = "a <Segment1> with a 'Definition=' column line",
             Split = line => SplitOn(line.StartsWith("Definition=", StringComparison.Ordinal) ? line["Definition=".Length..] : line, ','),
             Frequency = ColumnRef.Named("Frequency(Hz)"),
@@ -125,7 +112,7 @@ public static class EisFormats
             // CH Instruments "A.C. Impedance": "Freq/Hz, Z'/ohm, Z"/ohm, Z/ohm, Phase/deg".
             FormatId = "chi-txt",
             Sniff = (_, head) => head.Take(3).Any(l => l.Trim() == "A.C. Impedance"),
-            Locate = lines => IndexOf(lines, l => l.StartsWith("Freq/Hz", StringComparison.Ordinal)) is { } at ? (at, at + 1) : null,
+            Locate = lines => TextLines.IndexOf(lines, l => l.StartsWith("Freq/Hz", StringComparison.Ordinal)) is { } at ? (at, at + 1) : null,
             LocateExpectation = "the 'Freq/Hz' column line",
             Split = line => SplitOn(line, ','),
             Frequency = ColumnRef.Named("Freq/Hz"),
@@ -138,7 +125,7 @@ public static class EisFormats
             // not the "Polar(V)" the line claims; so positions, not names.
             FormatId = "maccor-fra",
             Sniff = (_, head) => First(head, "MACCOR, INC.") && head[0].Contains("AC Impedance", StringComparison.Ordinal),
-            Locate = lines => IndexOf(lines, l => l.StartsWith("Freq(Hz)", StringComparison.Ordinal)) is { } at ? (-1, at + 1) : null,
+            Locate = lines => TextLines.IndexOf(lines, l => l.StartsWith("Freq(Hz)", StringComparison.Ordinal)) is { } at ? (-1, at + 1) : null,
             LocateExpectation = "the 'Freq(Hz)' column line",
             Split = line => SplitOn(line, '\t'),
             Frequency = ColumnRef.At(0),
@@ -225,7 +212,7 @@ public static class EisFormats
                 FormatId = "eis-table-named",
                 // Stryker disable once Boolean : this layout is built from the head it recognised; nothing asks it to sniff again.
                 Sniff = (_, _) => true,
-                Locate = lines => IndexOf(lines, l => l.Trim().Length > 0) is { } at ? (at, at + 1) : null,
+                Locate = lines => TextLines.IndexOf(lines, l => l.Trim().Length > 0) is { } at ? (at, at + 1) : null,
                 // Stryker disable once String : never shown, the line that named the columns is there.
                 LocateExpectation = "the column line",
                 Split = line => SplitOn(line, separator).Select(v => v.Trim().Trim('"').Trim()).ToArray(),
