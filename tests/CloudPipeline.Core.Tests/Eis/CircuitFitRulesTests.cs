@@ -115,6 +115,49 @@ public sealed class CircuitFitRulesTests
     }
 
     /// <summary>
+    /// Z of p(R,C) depends on ωC only, so a capacitance 1,000 times smaller measured at 1,000 times the frequencies is
+    /// the same spectrum in other units: the fit must find the same resistances with the same standard errors, and
+    /// C and its standard error scaled by exactly 1/1,000. (Judged on the unscaled JᵀJ, whose condition number grows
+    /// with 1/C², the nanofarad cell was called singular.) The data carry a fixed ±0.1 % pattern so that χ² is not 0.
+    /// </summary>
+    [Fact]
+    public void Standard_errors_do_not_depend_on_the_units_a_parameter_is_given_in()
+    {
+        // The same impedances at 1,000 times the frequencies are those of C = 1e-7 F.
+        static Spectrum Noisy(double frequencyFactor)
+        {
+            var s = CircuitTests.Synthetic("R0-p(R1,C1)", [10, 1000, 1e-4]);
+            return s with
+            {
+                Frequency = [.. s.Frequency.Select(f => f * frequencyFactor)],
+                ZReal = [.. s.ZReal.Select((z, i) => z * (1 + 1e-3 * Math.Sin(7 * i)))],
+                ZImag = [.. s.ZImag.Select((z, i) => z * (1 + 1e-3 * Math.Cos(5 * i)))],
+            };
+        }
+        var microfarads = CircuitFitter.Fit(Noisy(1), Rc, [5, 500, 1e-3]);
+        var nanofarads = CircuitFitter.Fit(Noisy(1000), Rc, [5, 500, 1e-6]);
+        Assert.Empty(microfarads.Flags);
+        Assert.Empty(nanofarads.Flags);
+        for (int k = 0; k < 3; k++)
+        {
+            double factor = k == 2 ? 1e-3 : 1;
+            var (a, b) = (microfarads.Parameters[k], nanofarads.Parameters[k]);
+            Assert.Equal(1, b.Value / (a.Value * factor), 1e-6);
+            Assert.Equal(1, b.StandardError / (a.StandardError * factor), 1e-6);
+        }
+        Assert.InRange(microfarads.Parameters[2].StandardError / 1e-4, 1e-5, 1e-2); // a real, small, relative error
+    }
+
+    [Fact]
+    public void An_initial_guess_where_the_model_is_not_finite_is_refused_with_the_guess_and_the_frequency()
+    {
+        // R1 = 0 shorts p(R1,C1): 1/(1/0 + jωC) is not a number in complex arithmetic at any frequency, so the first is named.
+        var ex = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 0, 1e-6]));
+        Assert.Equal("R0-p(R1,C1) is not a finite impedance at 100000 Hz with the initial guess (R0 = 5, R1 = 0, C1 = 1E-06); "
+            + "a parallel branch of zero impedance shorts it, for one. Start the fit from other values.", ex.Message);
+    }
+
+    /// <summary>
     /// A resistor fitted to three points is weighted least squares by hand: with σre = |Zre| the optimum is
     /// R0 = Σ(1/x)/Σ(1/x²); the model has no imaginary part, so each imaginary point adds (Zim/σim)² with
     /// σim = max(|Zim|, 1e-3·|Z|): the floor holds where |Zim| is below it (point 1: 0.005 against 0.009).

@@ -3,6 +3,7 @@ using CloudPipeline.Core.Formats.Eis;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Providers.LinearAlgebra;
+using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace CloudPipeline.Core.Analysis.Eis;
@@ -73,7 +74,7 @@ public sealed record CircuitFitResult(string Circuit, IReadOnlyList<FittedParame
     double[,]? Covariance, double[,]? Correlation, int Evaluations, IReadOnlyList<string> Flags)
 {
     /// <summary>The version recorded with results.</summary>
-    public const string AlgorithmVersion = "eis-fit@1.2.0";
+    public const string AlgorithmVersion = "eis-fit@1.3.0";
 
     /// <summary>The full parameter vector.</summary>
     public double[] Values => Parameters.Select(p => p.Value).ToArray();
@@ -164,6 +165,13 @@ public static class CircuitFitter
         var r = new double[2 * n];
         Residuals(pCurrent, r);
         double chi2 = r.Sum(v => v * v);
+        if (!double.IsFinite(chi2))
+        {
+            int at = Array.FindIndex(r, v => !double.IsFinite(v)) % n;
+            string guess = string.Join(", ", freeIndex.Select((i, k) => string.Create(CultureInfo.InvariantCulture, $"{circuit.ParameterNames[i]} = {pCurrent[k]:R}")));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{circuit.Text} is not a finite impedance at {spectrum.Frequency[at]:R} Hz with the initial guess ({guess}); a parallel branch of zero impedance shorts it, for one. Start the fit from other values."));
+        }
         double lambda = 1e-3, nu = 2;
         var flags = new List<string>();
         var trial = new double[p];
@@ -269,10 +277,17 @@ public static class CircuitFitter
         var jtj = jFinal.TransposeThisAndMultiply(jFinal);
         int dof = 2 * n - p;
         Matrix<double>? cov = null;
-        double condition = jtj.ConditionNumber();
+        // Singularity is judged on JᵀJ scaled to a unit diagonal (D⁻¹JᵀJD⁻¹, D = √diag): unscaled, the condition number
+        // carries the parameters' units (a capacitance of 1e-7 F beside a resistance of 1 kΩ puts 1e20 into it for a
+        // well-determined fit). A parameter that does not change the model (a zero diagonal, floored at 1e-300) leaves a
+        // zero row and column, so JᵀJ is singular.
+        var scale = Vector<double>.Build.Dense(p, k => 1 / Math.Sqrt(Math.Max(jtj[k, k], 1e-300)));
+        var scaling = scale.OuterProduct(scale);
+        var scaled = jtj.PointwiseMultiply(scaling);
+        double condition = scaled.ConditionNumber();
         if (dof > 0 && double.IsFinite(condition) && condition <= 1e14)
         {
-            cov = jtj.Inverse() * (chi2 / dof);
+            cov = scaled.Inverse().PointwiseMultiply(scaling) * (chi2 / dof);
         }
         else
         {
