@@ -155,6 +155,10 @@ public sealed class CircuitFitRulesTests
         var ex = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(Synthetic([10, 100, 1e-5]), Rc, [5, 0, 1e-6]));
         Assert.Equal("R0-p(R1,C1) is not a finite impedance at 100000 Hz with the initial guess (R0 = 5, R1 = 0, C1 = 1E-06); "
             + "a parallel branch of zero impedance shorts it, for one. Start the fit from other values.", ex.Message);
+        // An inductor at 1e308 Hz (the last point here) has an infinite reactance: ω = 2π·1e308 overflows.
+        var high = new Spectrum("high.csv", "eis-table", [1, 100, 1e308], [10, 10, 10], [0, 0.1, 1], new Dictionary<string, double[]>());
+        var overflow = Assert.Throws<ArgumentException>(() => CircuitFitter.Fit(high, Circuit.Parse("R0-L1"), [10, 1e-6]));
+        Assert.StartsWith("R0-L1 is not a finite impedance at 1E+308 Hz with the initial guess (R0 = 10, L1 = 1E-06);", overflow.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
