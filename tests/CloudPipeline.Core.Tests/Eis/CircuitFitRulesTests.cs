@@ -114,6 +114,19 @@ public sealed class CircuitFitRulesTests
         Assert.Equal(30, fit.Values.Sum(), 1e-9); // the sum is still fitted
     }
 
+    [Fact]
+    public void A_fit_with_as_many_parameters_as_data_values_has_no_covariance()
+    {
+        // Two points are four numbers (Z' and Z'' each), and R0-p(R1,C1)-L1 has four parameters: s² = χ²/(2N − P) has
+        // no degrees of freedom, so there is no covariance and no interval, however well the fit went.
+        var s = CircuitTests.Synthetic("R0-p(R1,C1)-L1", [10, 100, 1e-5, 1e-6]);
+        var two = s with { Frequency = s.Frequency[..2], ZReal = s.ZReal[..2], ZImag = s.ZImag[..2] };
+        var fit = CircuitFitter.Fit(two, Circuit.Parse("R0-p(R1,C1)-L1"), [10, 100, 1e-5, 1e-6]);
+        Assert.Equal(["COV_SINGULAR"], fit.Flags);
+        Assert.Null(fit.Covariance);
+        Assert.All(fit.Parameters, p => Assert.True(double.IsNaN(p.StandardError) && double.IsNaN(p.Lower95) && double.IsNaN(p.Upper95)));
+    }
+
     /// <summary>
     /// Z of p(R,C) depends on ωC only, so a capacitance 1,000 times smaller measured at 1,000 times the frequencies is
     /// the same spectrum in other units: the fit must find the same resistances with the same standard errors, and
