@@ -38,8 +38,10 @@ public static class JcampRecords
             {
                 Flush();
                 int eq = trimmed.IndexOf('=', StringComparison.Ordinal);
+                // Stryker disable once Equality : the line starts with "##", so '=' is never at 0.
                 label = eq < 0 ? trimmed[2..].Trim() : trimmed[2..eq].Trim();
                 labelLine = lineNumber;
+                // Stryker disable once Equality : the line starts with "##", so '=' is never at 0.
                 value.Append(eq < 0 ? "" : trimmed[(eq + 1)..]);
             }
             else if (label is not null && trimmed.Length > 0)
