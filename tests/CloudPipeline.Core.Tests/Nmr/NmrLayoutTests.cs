@@ -1,4 +1,5 @@
 using CloudPipeline.Core.Formats.Nmr;
+using CloudPipeline.Testing;
 using Xunit;
 
 namespace CloudPipeline.Core.Tests.Nmr;
@@ -29,6 +30,50 @@ public sealed class NmrLayoutTests
     public void Classifies_vendor_paths(string path, string folder, string vendor, NmrPartKind kind)
     {
         Assert.Equal(new NmrPart(folder, vendor, kind), NmrLayout.Classify(path));
+    }
+
+    [RealDataTheory]
+    [InlineData("bruker1/1")]
+    [InlineData("bruker2/2")]
+    [InlineData("bruker2/3")]
+    public void Every_file_of_a_real_bruker_experiment_belongs_to_that_experiment(string experiment)
+    {
+        // Uploaded as lab/<experiment>/…: the reader's files are data, everything else TopSpin wrote is kept beside them.
+        string[] data = ["acqus", "fid", "pdata/1/procs", "pdata/1/1r", "pdata/1/1i"];
+        var files = RealNmr.Files($"bruker-nmr/{experiment}").Keys.ToList();
+        Assert.Contains("acqu", files); // the real folders hold auxiliary files too
+        Assert.All(files, f => Assert.Equal(new NmrPart($"lab/{experiment}", "bruker", data.Contains(f) ? NmrPartKind.Data : NmrPartKind.Auxiliary), NmrLayout.Classify($"lab/{experiment}/{f}")));
+    }
+
+    /// <summary>Other files TopSpin writes into an experiment folder and its pdata/N folders (lists, titles, audit trails, exports) are kept with it, not refused.</summary>
+    [Theory]
+    [InlineData("acqu2")]
+    [InlineData("acqu2s")]
+    [InlineData("scon2")]
+    [InlineData("uxnmr.par")]
+    [InlineData("uxnmr.info")]
+    [InlineData("audita.txt")]
+    [InlineData("format.temp")]
+    [InlineData("specpar")]
+    [InlineData("shimvalues")]
+    [InlineData("prosol")]
+    [InlineData("precom.output")]
+    [InlineData("cpdprg2")]
+    [InlineData("cpdprg")]
+    [InlineData("title")]
+    [InlineData("vdlist")]
+    [InlineData("vclist")]
+    [InlineData("difflist")]
+    [InlineData("fq1list")]
+    [InlineData("gpnam0")]
+    [InlineData("pdata/1/title")]
+    [InlineData("pdata/1/thumb.png")]
+    [InlineData("pdata/1/peaklist.xml")]
+    [InlineData("pdata/1/integrals.txt")]
+    [InlineData("pdata/1/parm.txt")]
+    public void Other_topspin_files_are_kept_with_their_experiment(string file)
+    {
+        Assert.Equal(new NmrPart("lab/10", "bruker", NmrPartKind.Auxiliary), NmrLayout.Classify($"lab/10/{file}"));
     }
 
     [Theory]
@@ -65,5 +110,11 @@ public sealed class NmrLayoutTests
     public void Missing_lists_the_required_files_a_folder_lacks_in_order(string vendor, string[] present, string[] missing)
     {
         Assert.Equal(missing, NmrLayout.Missing(vendor, present));
+    }
+
+    [Fact]
+    public void Missing_needs_the_list_of_present_files()
+    {
+        Assert.Equal("present", Assert.Throws<ArgumentNullException>(() => NmrLayout.Missing("bruker", null!)).ParamName);
     }
 }
