@@ -25,28 +25,36 @@ public sealed class NmrDatasetReaderTests
             ["10/pdata/1/procs"] = Text("##$SI= 2\n##$OFFSET= 5\n##$SW_p= 100\n##$SF= 100\n"),
             ["10/pdata/1/1r"] = [1, 0, 0, 0, 2, 0, 0, 0],
             ["10/pdata/1/1i"] = [3, 0, 0, 0, 4, 0, 0, 0],
+            ["10/pdata/10/procs"] = Text("##$SI= 1\n##$OFFSET= 9\n##$SW_p= 100\n##$SF= 100\n"),
+            ["10/pdata/10/1r"] = [8, 0, 0, 0],
         };
         var d = NmrDatasetReader.Read("cell1/nmr", files);
         Assert.Equal(("bruker", 2), (d.FormatId, d.Fid!.Count));
-        Assert.Equal([1.0, 2.0], d.Processed!.Real); // pdata/1 before pdata/2
+        Assert.Equal([1.0, 2.0], d.Processed!.Real); // pdata/1 before pdata/2 and pdata/10
+        Assert.Equal("cell1/nmr/10/pdata/1/1r", d.Processed.SourceName);
         Assert.Equal([3.0, 4.0], d.Processed.Imaginary!);
         Assert.Equal("cell1/nmr/10/fid", d.Fid.SourceName);
         Assert.Equal(files.Keys.Order(StringComparer.Ordinal), d.Files);
+        // A 1i of another length than SI is named by its path.
+        var shortImaginary = new Dictionary<string, byte[]>(files) { ["10/pdata/1/1i"] = [3, 0, 0, 0] };
+        var ex = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("cell1/nmr", shortImaginary));
+        Assert.StartsWith("cell1/nmr/10/pdata/1/1i", ex.Message, StringComparison.Ordinal);
         // procs without 1r: the FID only.
         files.Remove("10/pdata/1/1r");
         Assert.Null(NmrDatasetReader.Read("cell1/nmr", files).Processed);
     }
 
     [Theory]
-    [InlineData("10/acqus", "the experiment has acqus but no fid", "fid")]
-    [InlineData("x.fid/procpar", "the experiment has procpar but no fid", "fid")]
-    [InlineData("spin/acqu.par", "the experiment has acqu.par but no data.1d", "data.1d")]
-    public void A_folder_without_its_data_file_names_what_is_missing(string present, string message, string field)
+    [InlineData("10/acqus", "the experiment has acqus but no fid", "fid", "10/fid beside acqus (a Bruker experiment needs both)")]
+    [InlineData("x.fid/procpar", "the experiment has procpar but no fid", "fid", "fid beside procpar")]
+    [InlineData("spin/acqu.par", "the experiment has acqu.par but no data.1d", "data.1d", "data.1d beside acqu.par")]
+    public void A_folder_without_its_data_file_names_what_is_missing(string present, string message, string field, string expected)
     {
         var content = present.EndsWith("acqus", StringComparison.Ordinal) ? Text(Acqus) : Text("sw 1 1 1 0 0 2 1 0 1 64\n1 1000\n0\n");
         var ex = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("cell1/nmr", new Dictionary<string, byte[]> { [present] = content }));
         Assert.Equal(("MISSING_FILE", field), (ex.Code, ex.Field));
         Assert.Contains($"cell1/nmr/{present}, field '{field}': {message}", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(expected, ex.Expected);
     }
 
     [Fact]
@@ -60,6 +68,9 @@ public sealed class NmrDatasetReaderTests
         // Three points from 10 to 0 ppm are 5 ppm apart; the window is 3 × 5 = 15 ppm wide (SF 1).
         Assert.Equal((10.0, 15.0, 1.0), (d.Processed.OffsetPpm, d.Processed.SpectralWidthHz, d.Processed.FrequencyMHz));
         Assert.Equal("li7.txt", d.Processed.SourceName);
+        // From 10 to 4 ppm in three points: 3 ppm apart, a window of 9 ppm.
+        var narrow = NmrDatasetReader.Read("li7.txt", new Dictionary<string, byte[]> { ["li7.txt"] = Text(profile.Replace("RIGHT = 0", "RIGHT = 4", StringComparison.Ordinal)) });
+        Assert.Equal((10.0, 9.0), (narrow.Processed!.OffsetPpm, narrow.Processed.SpectralWidthHz));
     }
 
     [Fact]
@@ -67,12 +78,32 @@ public sealed class NmrDatasetReaderTests
     {
         var peaks = Text("##TITLE=p\n##JCAMP-DX=5.01\n##DATA TYPE=PEAK TABLE\n##PEAK TABLE=(XY..XY)\n1, 2\n##END=\n");
         var ex = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("cell1/p.dx", new Dictionary<string, byte[]> { ["p.dx"] = peaks }));
-        Assert.Equal(("NO_SPECTRUM", "DATA TYPE"), (ex.Code, ex.Field));
+        Assert.Equal(("NO_SPECTRUM", "DATA TYPE", "NMR FID (NTUPLES) or NMR SPECTRUM (XYDATA)"), (ex.Code, ex.Field, ex.Expected));
         Assert.StartsWith("cell1/p.dx/p.dx", ex.Message, StringComparison.Ordinal);
         var unknown = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("cell1/nmr", new Dictionary<string, byte[]> { ["b.txt"] = Text("b"), ["a.txt"] = Text("a") }));
-        Assert.Equal("UNKNOWN_FORMAT", unknown.Code);
+        Assert.Equal(("UNKNOWN_FORMAT", "files"), (unknown.Code, unknown.Field));
         Assert.Contains("no NMR dataset recognised among 2 file(s) (a.txt, b.txt)", unknown.Message, StringComparison.Ordinal);
         Assert.Contains("a Bruker experiment (acqus + fid)", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [RealDataFact]
+    public void A_jcamp_file_of_several_blocks_is_read_from_its_spectrum_block_with_data()
+    {
+        // ethanol_nmr.jdx: a link block, a structure, assignments, a peak table typed NMR SPECTRUM (no XYDATA), then the
+        // data block (nmr.md oracle 13: 16,384 points, first y 1136.1 after YFACTOR 0.1).
+        var d = RealNmr.Read("jcamp-dx/ethanol_nmr.jdx");
+        Assert.Null(d.Fid);
+        Assert.Equal(16384, d.Processed!.Real.Length);
+        Assert.Equal(1136.1, d.Processed.Real[0], 1e-9);
+    }
+
+    [Fact]
+    public void A_jcamp_fid_block_without_columns_is_not_taken_for_an_fid()
+    {
+        // An NMR FID written as one XYDATA column has no NTUPLES columns (real and imaginary), so there is no FID to read.
+        var text = Text("##TITLE=f\n##JCAMP-DX=5.01\n##DATA TYPE=NMR FID\n##NPOINTS=2\n##FIRSTX=0\n##LASTX=1\n##XFACTOR=1\n##YFACTOR=1\n##XYDATA=(X++(Y..Y))\n0 1 2\n##END=\n");
+        var ex = Assert.Throws<InstrumentFileException>(() => NmrDatasetReader.Read("f.dx", new Dictionary<string, byte[]> { ["f.dx"] = text }));
+        Assert.Equal(("NO_SPECTRUM", "f.dx"), (ex.Code, ex.FileName));
     }
 
     /// <summary>Each layout names its format and reader with version, and finds its files at the root or one folder down.</summary>
@@ -97,15 +128,15 @@ public sealed class NmrDatasetReaderTests
     {
         var files = new Dictionary<string, byte[]>
         {
-            ["b/deep/acqus"] = Text(Acqus.Replace("TD= 4", "TD= 8", StringComparison.Ordinal)),
-            ["b/deep/fid"] = new byte[32],
-            ["z/acqus"] = Text(Acqus),
-            ["z/fid"] = [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0],
-            ["y/acqus"] = Text(Acqus),
-            ["y/fid"] = [5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0],
+            ["a/b/acqus"] = Text(Acqus.Replace("TD= 4", "TD= 8", StringComparison.Ordinal)),
+            ["a/b/fid"] = new byte[32],
+            ["zz-exp/acqus"] = Text(Acqus),
+            ["zz-exp/fid"] = [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0],
+            ["yy-exp/acqus"] = Text(Acqus),
+            ["yy-exp/fid"] = [5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0],
         };
         var d = NmrDatasetReader.Read("set", files);
-        Assert.Equal(("BrukerReader 1.0.0", "set/y/fid"), (d.Reader, d.Fid!.SourceName));
+        Assert.Equal(("BrukerReader 1.0.0", "set/yy-exp/fid"), (d.Reader, d.Fid!.SourceName)); // by depth, not by length
         Assert.Equal(2, d.Fid.Count);
         var jcamp = RealNmr.Read("jcamp-dx/TESTFID.DX");
         Assert.Equal(("jcamp-dx", "JcampDxReader 1.0.0"), (jcamp.FormatId, jcamp.Reader));

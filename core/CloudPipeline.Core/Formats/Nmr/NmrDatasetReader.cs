@@ -38,7 +38,7 @@ public static class NmrDatasetReader
         if (Find("acqus") is { } acqusKey)
         {
             var acqus = BrukerParameters.Parse(Latin1(files[acqusKey]), Qualified(acqusKey));
-            string root = acqusKey.Contains('/') ? acqusKey[..(acqusKey.LastIndexOf('/') + 1)] : "";
+            string root = acqusKey[..(acqusKey.LastIndexOf('/') + 1)]; // "" at the top
             if (!files.TryGetValue(root + "fid", out var fid))
             {
                 throw new InstrumentFileException(Qualified(acqusKey), "the experiment has acqus but no fid", field: "fid", expected: $"{root}fid beside acqus (a Bruker experiment needs both)", code: "MISSING_FILE");
@@ -48,6 +48,7 @@ public static class NmrDatasetReader
             BrukerParameters? procs = procsKey is null ? null : BrukerParameters.Parse(Latin1(files[procsKey]), Qualified(procsKey));
             var parsedFid = BrukerReader.ReadFid(acqus, fid, Qualified(root + "fid"), procs);
             NmrSpectrum? processed = null;
+            // Stryker disable once Logical : procs is null exactly when procsKey is (the second test only informs the compiler).
             if (procsKey is not null && procs is not null)
             {
                 string pdata = procsKey[..(procsKey.Length - "procs".Length)];
@@ -61,7 +62,7 @@ public static class NmrDatasetReader
         }
         if (Find("procpar") is { } procparKey)
         {
-            string root = procparKey.Contains('/') ? procparKey[..(procparKey.LastIndexOf('/') + 1)] : "";
+            string root = procparKey[..(procparKey.LastIndexOf('/') + 1)]; // "" at the top
             if (!files.TryGetValue(root + "fid", out var fid))
             {
                 throw new InstrumentFileException(Qualified(procparKey), "the experiment has procpar but no fid", field: "fid", expected: "fid beside procpar", code: "MISSING_FILE");
@@ -71,7 +72,7 @@ public static class NmrDatasetReader
         }
         if (Find("acqu.par") is { } acquKey)
         {
-            string root = acquKey.Contains('/') ? acquKey[..(acquKey.LastIndexOf('/') + 1)] : "";
+            string root = acquKey[..(acquKey.LastIndexOf('/') + 1)]; // "" at the top
             if (!files.TryGetValue(root + "data.1d", out var data))
             {
                 throw new InstrumentFileException(Qualified(acquKey), "the experiment has acqu.par but no data.1d", field: "data.1d", expected: "data.1d beside acqu.par", code: "MISSING_FILE");
@@ -81,6 +82,7 @@ public static class NmrDatasetReader
         }
         if (files.Count == 1)
         {
+            // Stryker disable once Linq : the dictionary has exactly one entry here.
             var (key, content) = files.First();
             string text = Latin1(content);
             string source = files.Count == 1 && key == name ? name : Qualified(key);
