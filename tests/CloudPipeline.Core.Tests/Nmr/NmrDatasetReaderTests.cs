@@ -139,9 +139,9 @@ public sealed class NmrDatasetReaderTests
         Assert.Equal(("BrukerReader 1.0.0", "set/yy-exp/fid"), (d.Reader, d.Fid!.SourceName)); // by depth, not by length
         Assert.Equal(2, d.Fid.Count);
         var jcamp = RealNmr.Read("jcamp-dx/TESTFID.DX");
-        Assert.Equal(("jcamp-dx", "JcampDxReader 1.0.0"), (jcamp.FormatId, jcamp.Reader));
+        Assert.Equal(("jcamp-dx", "JcampDxReader 1.0.1"), (jcamp.FormatId, jcamp.Reader));
         var spectrum = RealNmr.Read("jcamp-dx/BRUKDIF.DX");
-        Assert.Equal(("jcamp-dx", "JcampDxReader 1.0.0"), (spectrum.FormatId, spectrum.Reader));
+        Assert.Equal(("jcamp-dx", "JcampDxReader 1.0.1"), (spectrum.FormatId, spectrum.Reader));
         Assert.Null(spectrum.Fid);
         Assert.Equal("TopSpinProfileReader 1.0.0", NmrDatasetReader.Read("li7.txt", new Dictionary<string, byte[]> { ["li7.txt"] = Text("# LEFT = 10 ppm. RIGHT = 0 ppm.\n# SIZE = 2\n1\n2\n") }).Reader);
         Assert.Equal("files", Assert.Throws<ArgumentNullException>(() => NmrDatasetReader.Read("set", null!)).ParamName);

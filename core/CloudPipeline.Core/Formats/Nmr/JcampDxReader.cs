@@ -35,7 +35,7 @@ public sealed record JcampDxBlock(string Title, string DataType, IReadOnlyList<J
 public static class JcampDxReader
 {
     /// <summary>The reader's version, recorded in provenance.</summary>
-    public const string Version = "1.0.0";
+    public const string Version = "1.0.1";
 
     /// <summary>True if the head looks like JCAMP-DX (a <c>##TITLE=</c> record first, and a <c>##JCAMP</c> version record).</summary>
     public static bool Sniff(string head) =>
@@ -69,10 +69,10 @@ public static class JcampDxReader
                 current = [];
             }
         }
-        if (current.Count > 1)
+        if (current.Count > 0)
         {
             // Every block ends with ##END=: without it the copy stopped inside the block (taken while the file was
-            // still being written), and its last value may be cut short.
+            // still being written), and its last value may be cut short, or the block is lost after its TITLE.
             var title = current.FirstOrDefault(r => r.Key == "TITLE")?.Head ?? "?";
             throw new InstrumentFileException(sourceName, $"the file ends inside block '{title}' (no ##END= after line {current[^1].Line})", current[^1].Line, "##END=",
                 "a complete JCAMP-DX file, every block closed by ##END= (upload the file again once it is written)", "INCOMPLETE_FILE");
@@ -141,10 +141,11 @@ public static class JcampDxReader
         double carrier = block.Number("$OFFSET") is { } offset && block.Number("$SW_p") is { } swp ? offset - swp / (2 * sf) : 0;
         string nucleus = (block.Get(".OBSERVE NUCLEUS") ?? "").TrimStart('^');
         return new NmrFid(sourceName, "jcamp-dx-fid", points, 1 / dwell, sf, carrier, 0, nucleus,
+            // Stryker disable once Linq : a group is never empty.
             block.Records.GroupBy(r => r.Label).ToDictionary(g => g.Key, g => g.First().Head), [])
         {
             AcquiredAt = block.Get("LONGDATE") is { } date && DateTime.TryParseExact(date, ["yyyy/MM/dd HH:mm:ss.fff", "yyyy/MM/dd HH:mm:ss"], CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ? new DateTimeOffset(t, TimeSpan.Zero) : null,
+                DateTimeStyles.None, out var t) ? new DateTimeOffset(t, TimeSpan.Zero) : null, // read as UTC: these forms carry no zone
         };
     }
 
