@@ -75,6 +75,14 @@ public sealed class BrukerRulesTests
         var ex = Assert.Throws<InstrumentFileException>(() => BrukerReader.GroupDelay(Acqus($"##$DIGMOD= 1\n##$DSPFVS= {dspfvs}\n##$DECIM= {decim}\n")));
         Assert.Equal(("UNKNOWN_GROUP_DELAY", "DECIM"), (ex.Code, ex.Field));
         Assert.Contains($"DSPFVS {dspfvs} with DECIM {decim}", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("a DECIM of the firmware's table", ex.Expected);
+    }
+
+    [Fact]
+    public void A_grpdly_of_zero_is_not_a_delay_and_the_table_decides()
+    {
+        Assert.Equal(60.375, BrukerReader.GroupDelay(Acqus("##$GRPDLY= 0\n##$DIGMOD= 1\n##$DSPFVS= 10\n##$DECIM= 12\n")).Points);
+        Assert.Throws<ArgumentNullException>(() => BrukerReader.GroupDelay(null!));
     }
 
     private static byte[] Int32s(bool bigEndian, params int[] values)
@@ -125,19 +133,27 @@ public sealed class BrukerRulesTests
     }
 
     [Theory]
-    [InlineData("##$TD= 4\n##$AQ_mod= 0\n", "UNSUPPORTED", "AQ_mod")]
-    [InlineData("##$TD= 4\n##$AQ_mod= 2\n", "UNSUPPORTED", "AQ_mod")]
-    [InlineData("##$TD= 4\n##$DTYPA= 1\n", "UNSUPPORTED", "DTYPA")]
-    [InlineData("##$TD= 3\n", "BAD_PARAMETER", "TD")]
-    [InlineData("##$TD= 0\n", "BAD_PARAMETER", "TD")]
-    [InlineData("##$TD= 4.5\n", "BAD_PARAMETER", "TD")]
-    [InlineData("##$TD= many\n", "BAD_PARAMETER", "TD")]
-    [InlineData("##$NS= 8\n", "MISSING_PARAMETER", "TD")]
-    public void What_v1_cannot_read_is_an_error_naming_the_parameter(string records, string code, string field)
+    [InlineData("##$TD= 4\n##$AQ_mod= 0\n", "UNSUPPORTED", "AQ_mod", "AQ_mod = 0 (real or sequential acquisition) is not supported", "1 (qsim) or 3 (DQD): complex data")]
+    [InlineData("##$TD= 4\n##$AQ_mod= 2\n", "UNSUPPORTED", "AQ_mod", "AQ_mod = 2 (real or sequential acquisition) is not supported", "1 (qsim) or 3 (DQD): complex data")]
+    [InlineData("##$TD= 4\n##$DTYPA= 1\n", "UNSUPPORTED", "DTYPA", "DTYPA = 1 is not supported", "0 (int32) or 2 (float64)")]
+    [InlineData("##$TD= 3\n", "BAD_PARAMETER", "TD", "TD = 3 is not a positive even count of values", "re and im values of complex points")]
+    [InlineData("##$TD= 0\n", "BAD_PARAMETER", "TD", "TD = 0 is not a positive even count of values", "re and im values of complex points")]
+    [InlineData("##$TD= 4.5\n", "BAD_PARAMETER", "TD", null, "an integer")]
+    [InlineData("##$TD= many\n", "BAD_PARAMETER", "TD", null, "a number")]
+    [InlineData("##$NS= 8\n", "MISSING_PARAMETER", "TD", null, null)]
+    public void What_v1_cannot_read_is_an_error_naming_the_parameter(string records, string code, string field, string? message, string? expected)
     {
         var ex = Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadFid(Acqus(Basic + records), Int32s(false, 1, 2, 3, 4), "fid"));
         Assert.Equal((code, field), (ex.Code, ex.Field));
         Assert.Contains("acqus", ex.Message, StringComparison.Ordinal);
+        if (message is not null)
+        {
+            Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        }
+        if (expected is not null)
+        {
+            Assert.Equal(expected, ex.Expected);
+        }
     }
 
     [Theory]
@@ -155,7 +171,8 @@ public sealed class BrukerRulesTests
         }
         var ex = Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadFid(acqus, bytes, "fid"));
         Assert.Equal(("SIZE_MISMATCH", "TD"), (ex.Code, ex.Field));
-        Assert.Contains($"{4 * stored} bytes", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"the file holds {4 * stored} bytes = {stored} values of 4 bytes, but acqus says TD = {td}", ex.Message, StringComparison.Ordinal);
+        Assert.Equal($"{td} values ({4 * td} bytes), padded to at most the next multiple of 256 values", ex.Expected);
     }
 
     [Fact]
@@ -169,15 +186,45 @@ public sealed class BrukerRulesTests
         Assert.Equal([1.0, 2.0], withImaginary.Imaginary!);
 
         var strip = BrukerParameters.Parse("##$SI= 2\n##$STSI= 1\n##$STSR= 0\n", "procs");
-        Assert.Equal("UNSUPPORTED", Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadProcessed(strip, Int32s(true, 6, -8), "1r")).Code);
+        var stripped = Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadProcessed(strip, Int32s(true, 6, -8), "1r"));
+        Assert.Equal(("UNSUPPORTED", "STSI", "the full spectrum (STSI = SI, STSR = 0)"), (stripped.Code, stripped.Field, stripped.Expected));
+        Assert.Contains("the spectrum is a stored strip (STSI ≠ SI or STSR ≠ 0)", stripped.Message, StringComparison.Ordinal);
         var offset = BrukerParameters.Parse("##$SI= 2\n##$STSI= 2\n##$STSR= 5\n", "procs");
         Assert.Equal("UNSUPPORTED", Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadProcessed(offset, Int32s(true, 6, -8), "1r")).Code);
         var dtype = BrukerParameters.Parse("##$SI= 2\n##$DTYPP= 1\n", "procs");
         var bad = Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadProcessed(dtype, Int32s(true, 6, -8), "1r"));
-        Assert.Equal(("UNSUPPORTED", "DTYPP"), (bad.Code, bad.Field));
+        Assert.Equal(("UNSUPPORTED", "DTYPP", "0 (int32) or 2 (float64)"), (bad.Code, bad.Field, bad.Expected));
+        Assert.Contains("DTYPP = 1 is not supported", bad.Message, StringComparison.Ordinal);
         var size = Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadProcessed(procs, Int32s(true, 6, -8, 1), "1r"));
         Assert.Equal(("SIZE_MISMATCH", "SI"), (size.Code, size.Field));
         Assert.Contains("12 bytes, but procs says SI = 2 values of 4 bytes", size.Message, StringComparison.Ordinal);
+        Assert.Equal("8 bytes", size.Expected);
+        // A 1i of the wrong size is named as given, or "1i" when no name is given.
+        var named = Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadProcessed(procs, Int32s(true, 6, -8), "1r", Int32s(true, 2), "exp/pdata/1/1i"));
+        Assert.StartsWith("exp/pdata/1/1i", named.Message, StringComparison.Ordinal);
+        var unnamed = Assert.Throws<InstrumentFileException>(() => BrukerReader.ReadProcessed(procs, Int32s(true, 6, -8), "1r", Int32s(true, 2)));
+        Assert.Equal("1i", unnamed.FileName);
+        Assert.Throws<ArgumentNullException>(() => BrukerReader.ReadProcessed(null!, Int32s(true, 6, -8), "1r"));
+    }
+
+    [Fact]
+    public void A_big_endian_float64_fid_keeps_its_values_its_format_id_and_its_start_time()
+    {
+        var bytes = new byte[32];
+        double[] values = [1.5, -2.25, 0.125, 8];
+        for (int i = 0; i < 4; i++)
+        {
+            BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(8 * i), values[i]);
+        }
+        // DATE is the start in Unix seconds: 1721903837 is 2024-07-25 10:37:17 UTC.
+        var fid = BrukerReader.ReadFid(Acqus(Basic + "##$TD= 4\n##$DTYPA= 2\n##$BYTORDA= 1\n##$DATE= 1721903837\n"), bytes, "fid");
+        Assert.Equal([new(1.5, 2.25), new(0.125, -8)], fid.Points);
+        Assert.Equal("bruker-fid", fid.FormatId);
+        Assert.Equal(new DateTimeOffset(2024, 7, 25, 10, 37, 17, TimeSpan.Zero), fid.AcquiredAt);
+        // Without NUC1 the nucleus is empty; without DATE there is no start time.
+        var bare = BrukerReader.ReadFid(Acqus(Basic.Replace("##$NUC1= <7Li>\n", "", StringComparison.Ordinal) + "##$TD= 4\n##$DTYPA= 2\n##$BYTORDA= 1\n"), bytes, "fid");
+        Assert.Equal(("", null), (bare.Nucleus, bare.AcquiredAt));
+        Assert.Throws<ArgumentNullException>(() => BrukerReader.ReadFid(null!, bytes, "fid"));
     }
 
     [Fact]
