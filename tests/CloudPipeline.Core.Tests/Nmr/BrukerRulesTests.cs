@@ -102,6 +102,23 @@ public sealed class BrukerRulesTests
         return bytes;
     }
 
+    private static byte[] Float64s(bool bigEndian, params double[] values)
+    {
+        var bytes = new byte[8 * values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (bigEndian)
+            {
+                BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(8 * i), values[i]);
+            }
+            else
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(8 * i), values[i]);
+            }
+        }
+        return bytes;
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -118,12 +135,7 @@ public sealed class BrukerRulesTests
     [Fact]
     public void Float64_fids_are_read_without_the_nc_scaling_and_a_procs_sf_is_the_reference()
     {
-        var bytes = new byte[32];
-        double[] values = [1.5, -2.25, 0.125, 8];
-        for (int i = 0; i < 4; i++)
-        {
-            BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(8 * i), values[i]);
-        }
+        var bytes = Float64s(false, 1.5, -2.25, 0.125, 8);
         var acqus = Acqus(Basic + "##$TD= 4\n##$DTYPA= 2\n##$NC= 3\n##$AQ_mod= 1\n");
         var procs = BrukerParameters.Parse("##$SF= 99.9999\n", "procs");
         var fid = BrukerReader.ReadFid(acqus, bytes, "fid", procs);
@@ -210,12 +222,7 @@ public sealed class BrukerRulesTests
     [Fact]
     public void A_big_endian_float64_fid_keeps_its_values_its_format_id_and_its_start_time()
     {
-        var bytes = new byte[32];
-        double[] values = [1.5, -2.25, 0.125, 8];
-        for (int i = 0; i < 4; i++)
-        {
-            BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(8 * i), values[i]);
-        }
+        var bytes = Float64s(true, 1.5, -2.25, 0.125, 8);
         // DATE is the start in Unix seconds: 1721903837 is 2024-07-25 10:37:17 UTC.
         var fid = BrukerReader.ReadFid(Acqus(Basic + "##$TD= 4\n##$DTYPA= 2\n##$BYTORDA= 1\n##$DATE= 1721903837\n"), bytes, "fid");
         Assert.Equal([new(1.5, 2.25), new(0.125, -8)], fid.Points);
